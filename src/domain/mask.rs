@@ -1,0 +1,96 @@
+//! Masking of personal data for display. Masked values keep just enough to
+//! confirm a customer on the phone ("the one ending 5678") and nothing more.
+
+/// Which canonical fields are personal data that is masked until revealed.
+pub fn is_masked_field(field: &str) -> bool {
+    matches!(
+        field,
+        "email" | "phone" | "postal_code" | "address" | "birth_date"
+    )
+}
+
+/// Mask a canonical field's value; fields that are not masked come back as is.
+pub fn mask_field(field: &str, value: &str) -> String {
+    match field {
+        "email" => mask_email(value),
+        "phone" => mask_phone(value),
+        "postal_code" => mask_postal_code(value),
+        "address" => mask_address(value),
+        "birth_date" => mask_birth_date(value),
+        _ => value.to_string(),
+    }
+}
+
+/// `yamada.taro@example.jp` -> `y***@example.jp`.
+pub fn mask_email(value: &str) -> String {
+    let value = value.trim();
+    match value.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_string(),
+    }
+}
+
+/// Any phone format -> `***-****-5678` (the last four digits kept).
+pub fn mask_phone(value: &str) -> String {
+    let digits: Vec<char> = value
+        .chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            // Full-width digits, common in Japanese input.
+            '\u{ff10}'..='\u{ff19}' => char::from_u32(c as u32 - 0xff10 + '0' as u32),
+            _ => None,
+        })
+        .collect();
+    if digits.len() < 6 {
+        return "***".to_string();
+    }
+    let tail: String = digits[digits.len() - 4..].iter().collect();
+    format!("***-****-{tail}")
+}
+
+/// `100-0001` -> `***-****`.
+pub fn mask_postal_code(_value: &str) -> String {
+    "***-****".to_string()
+}
+
+/// Keep the first three characters (the prefecture, usually) and hide the rest.
+pub fn mask_address(value: &str) -> String {
+    let head: String = value.trim().chars().take(3).collect();
+    if head.is_empty() {
+        return String::new();
+    }
+    format!("{head}***")
+}
+
+/// `1985-04-12` -> `****-**-**`.
+pub fn mask_birth_date(_value: &str) -> String {
+    "****-**-**".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_keeps_first_letter_and_domain() {
+        assert_eq!(mask_email("yamada@example.jp"), "y***@example.jp");
+        assert_eq!(mask_email("no-at-sign"), "***");
+    }
+
+    #[test]
+    fn phone_keeps_last_four_digits_in_any_format() {
+        assert_eq!(mask_phone("090-1234-5678"), "***-****-5678");
+        assert_eq!(mask_phone("+81 90 1234 5678"), "***-****-5678");
+        assert_eq!(mask_phone("０９０１２３４５６７８"), "***-****-5678");
+        assert_eq!(mask_phone("12"), "***");
+    }
+
+    #[test]
+    fn address_keeps_prefecture() {
+        assert_eq!(mask_address("東京都千代田区1-1"), "東京都***");
+        assert_eq!(mask_field("name", "山田"), "山田");
+    }
+}

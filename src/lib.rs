@@ -1,0 +1,17 @@
+//! privdesk: a terminal help desk for privacy inquiries and data-subject requests.
+//!
+//! Dependencies point inward: `tui` and `cli` call `desk`, which calls
+//! `connectors`, `store`, `identity`; all of them share the plain types of
+//! `domain`.
+
+pub mod cli;
+pub mod config;
+pub mod connectors;
+pub mod desk;
+pub mod domain;
+pub mod identity;
+pub mod logging;
+pub mod paths;
+pub mod sample;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,4 @@
+fn main() -> std::process::ExitCode {
+    privdesk::logging::init();
+    privdesk::cli::main()
+}
