@@ -1,0 +1,109 @@
+//! Semantic checks of the whole configuration (after it deserialized). Each
+//! problem is a key path plus a message; the loader locates them.
+
+use super::connector_checks::check_system;
+use super::document::Issue;
+use super::types::{Config, KeyBinding};
+use std::collections::HashSet;
+
+pub(crate) fn path(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+/// Every semantic problem of `config`.
+pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
+    let mut out = Vec::new();
+    if config.ui.theme.trim().is_empty() {
+        out.push(Issue::new(
+            path(&["ui", "theme"]),
+            "theme is empty: give a theme name such as \"default\" or a theme file",
+        ));
+    }
+    let s = &config.search;
+    if !(s.timeout_secs.is_finite() && s.timeout_secs > 0.0 && s.timeout_secs <= 600.0) {
+        out.push(Issue::new(
+            path(&["search", "timeout_secs"]),
+            "timeout_secs must be more than 0 and at most 600 seconds",
+        ));
+    }
+    if s.max_query_chars == 0 {
+        out.push(Issue::new(
+            path(&["search", "max_query_chars"]),
+            "max_query_chars must be at least 1",
+        ));
+    }
+    if s.expand && s.expand_max_ids == 0 {
+        out.push(Issue::new(
+            path(&["search", "expand_max_ids"]),
+            "expand_max_ids must be at least 1 when expand = true (or set expand = false)",
+        ));
+    }
+    if let Some(p) = &config.store.path {
+        if p.as_os_str().is_empty() {
+            out.push(Issue::new(
+                path(&["store", "path"]),
+                "store path is empty: remove it to use the default location",
+            ));
+        }
+    }
+    check_purposes(&config.reveal.purposes, &mut out);
+    for (name, def) in &config.operators {
+        if !valid_username(name) {
+            out.push(Issue::new(
+                path(&["operators", name]),
+                format!("\"{name}\" is not a valid Unix user name (letters, digits, `.`, `_`, `-`; at most 32)"),
+            ));
+        }
+        if def.display_name.trim().is_empty() {
+            out.push(Issue::new(
+                path(&["operators", name, "display_name"]),
+                "display_name is empty",
+            ));
+        }
+    }
+    for (action, binding) in &config.keys {
+        let empty = match binding {
+            KeyBinding::One(k) => k.trim().is_empty(),
+            KeyBinding::Many(v) => v.is_empty() || v.iter().any(|k| k.trim().is_empty()),
+        };
+        if empty {
+            out.push(Issue::new(
+                path(&["keys", action]),
+                format!("key binding for `{action}` is empty"),
+            ));
+        }
+    }
+    for (name, system) in &config.systems {
+        check_system(name, system, &mut out);
+    }
+    out
+}
+
+fn check_purposes(purposes: &[String], out: &mut Vec<Issue>) {
+    if purposes.is_empty() {
+        out.push(Issue::new(
+            path(&["reveal", "purposes"]),
+            "reveal.purposes is empty: list at least one purpose operators can give for revealing data",
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (i, p) in purposes.iter().enumerate() {
+        let at = path(&["reveal", "purposes", &i.to_string()]);
+        if p.trim().is_empty() {
+            out.push(Issue::new(at, "purpose is empty"));
+        } else if !seen.insert(p.trim()) {
+            out.push(Issue::new(at, format!("purpose \"{p}\" is listed twice")));
+        }
+    }
+}
+
+/// A plausible Unix user name: 1..=32 of letters, digits, `.`, `_`, `-`, not
+/// starting with `-`.
+fn valid_username(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}

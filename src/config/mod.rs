@@ -1,0 +1,38 @@
+//! Configuration: TOML config and connector definitions, defaults merged under
+//! the user's file, validated with file/line/column locations.
+//!
+//! Entry points: [`load`] (the usual lookup), [`load_file`], [`load_str`] and
+//! [`check`] (every problem, for `privdesk config check`). Tests pass
+//! [`LoadOptions`] to control the environment and the user name.
+
+mod auth_checks;
+mod checks;
+mod connector_checks;
+mod document;
+mod inline_secrets;
+mod load;
+mod lookup;
+mod operators;
+mod options;
+mod order;
+mod pagination_checks;
+mod paths;
+mod problem;
+mod secrets;
+pub mod systems;
+pub mod types;
+
+pub use connector_checks::{FETCH_VARS, REQUEST_VARS};
+pub use load::{
+    check, check_with, load, load_file, load_file_with, load_str, load_with, DEFAULT_CONFIG,
+};
+pub use lookup::{config_path, config_path_from_env, ConfigOrigin, ConfigPath, LookupEnv};
+pub use operators::{current_username, CURRENT_USER_KEY};
+pub use options::LoadOptions;
+pub use paths::{expand_tilde, resolve_path};
+pub use problem::{line_column, Problem, Problems};
+pub use systems::*;
+pub use types::*;
+
+#[cfg(test)]
+mod tests;

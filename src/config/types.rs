@@ -1,0 +1,101 @@
+//! The configuration file's shape (`config.toml`). Defaults live in
+//! `data/default-config.toml`, embedded in the binary and merged under the
+//! user's file.
+
+use super::systems::SystemDef;
+use crate::domain::Role;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Marks a demonstration configuration: allows the operator key `"$USER"`
+    /// (the current OS user). Refused in production configs.
+    #[serde(default)]
+    pub demo: bool,
+    pub ui: UiConfig,
+    pub store: StoreConfig,
+    pub search: SearchConfig,
+    pub reveal: RevealConfig,
+    /// `[operators.<unix-username>]`.
+    #[serde(default)]
+    pub operators: IndexMap<String, OperatorDef>,
+    /// `[systems.<name>]`: the connected systems.
+    #[serde(default)]
+    pub systems: IndexMap<String, SystemDef>,
+    /// `[keys]`: action name -> key or list of keys (TUI key bindings).
+    #[serde(default)]
+    pub keys: IndexMap<String, KeyBinding>,
+    /// Where the configuration came from (set by the loader).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// Theme name (a file in themes/) or a path to a theme file.
+    pub theme: String,
+    /// Mouse reporting (off by default: it floods slow SSH links).
+    pub mouse: bool,
+    /// Seconds without a key press before the screen locks.
+    pub idle_lock_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// SQLite file shared by every operator on the host. Relative paths are
+    /// relative to the config file; `~` is the home directory. Default: the XDG
+    /// data dir (`~/.local/share/privdesk/privdesk.db`).
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// Milliseconds to wait for a lock held by another session.
+    pub busy_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Upper bound for a whole search in seconds (each system also has its own).
+    pub timeout_secs: f64,
+    /// Longest query accepted, in characters.
+    pub max_query_chars: usize,
+    /// After the first answers, ask every system again by the emails and phone
+    /// numbers found, so records a system could not find by name are linked too.
+    pub expand: bool,
+    /// Most identifiers used for that second round.
+    pub expand_max_ids: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevealConfig {
+    /// Purposes offered when revealing masked personal data.
+    pub purposes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorDef {
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyBinding {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyBinding {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyBinding::One(k) => vec![k.as_str()],
+            KeyBinding::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
