@@ -1,0 +1,240 @@
+//! Writing and reading audit entries.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{params, params_from_iter, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+use super::chain::{entry_hash, ZERO_HASH};
+use super::{now_rfc3339, Store, StoreError};
+
+/// An audit entry to append. `details` is free JSON; keep personal data out of it
+/// where an identifier or a count says enough.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEntry {
+    /// Who did it (the operator's configured name).
+    pub operator: String,
+    /// What was done, e.g. `search`, `case.open`.
+    pub kind: String,
+    /// What it was done to, e.g. `query`, a case number.
+    pub subject: String,
+    /// Anything else worth keeping.
+    pub details: serde_json::Value,
+}
+
+/// A stored audit entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    /// Position in the chain, consecutive from 1.
+    pub id: i64,
+    /// When it was written: RFC 3339 UTC with milliseconds.
+    pub at: String,
+    pub operator: String,
+    pub kind: String,
+    pub subject: String,
+    pub details: serde_json::Value,
+    /// Hash of the entry before (64 zeros for the first).
+    pub prev_hash: String,
+    /// SHA-256 (lower-case hex) over this entry and `prev_hash`.
+    pub hash: String,
+}
+
+/// Which entries to list. Fields left `None` do not filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub operator: Option<String>,
+    pub kind: Option<String>,
+    pub subject: Option<String>,
+    /// Entries at or after this instant: RFC 3339 (any offset) or a date
+    /// `YYYY-MM-DD` (midnight UTC).
+    pub since: Option<String>,
+    /// Keep only the newest `limit` matching entries.
+    pub limit: Option<usize>,
+}
+
+impl Store {
+    /// Appends one entry to the audit chain, in one `BEGIN IMMEDIATE`
+    /// transaction together with the head record.
+    ///
+    /// Refuses to write (and writes nothing) when the chain's last entry does not
+    /// match the head record, since appending would hide that the log was cut.
+    pub fn append_audit(&self, e: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::BadData {
+            path: self.path.clone(),
+            detail: format!("the audit details cannot be encoded as JSON: {err}"),
+        })?;
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|err| self.sql_err(err))?;
+
+        let last: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|err| self.sql_err(err))?;
+        let head: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT entries, last_hash FROM audit_head WHERE singleton = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|err| self.sql_err(err))?;
+        let (last_id, prev_hash) = last.unwrap_or_else(|| (0, ZERO_HASH.to_string()));
+        match &head {
+            Some((n, h)) if *n == last_id && *h == prev_hash => {}
+            Some((n, _)) => {
+                return Err(StoreError::AuditHeadMismatch {
+                    path: self.path.clone(),
+                    detail: format!(
+                        "the head records {n} entries, the log ends at entry {last_id}"
+                    ),
+                })
+            }
+            None => {
+                return Err(StoreError::AuditHeadMismatch {
+                    path: self.path.clone(),
+                    detail: "the head record is missing".to_string(),
+                })
+            }
+        }
+
+        let id = last_id + 1;
+        let at = now_rfc3339();
+        let hash = entry_hash(
+            &prev_hash,
+            id,
+            at.as_bytes(),
+            e.operator.as_bytes(),
+            e.kind.as_bytes(),
+            e.subject.as_bytes(),
+            details.as_bytes(),
+        );
+        tx.execute(
+            "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, at, e.operator, e.kind, e.subject, details, prev_hash, hash],
+        )
+        .map_err(|err| self.sql_err(err))?;
+        tx.execute(
+            "UPDATE audit_head SET entries = ?1, last_hash = ?2 WHERE singleton = 1",
+            params![id, hash],
+        )
+        .map_err(|err| self.sql_err(err))?;
+        tx.commit().map_err(|err| self.sql_err(err))?;
+        tracing::debug!(audit_id = id, "audit entry appended");
+
+        Ok(AuditEntry {
+            id,
+            at,
+            operator: e.operator.clone(),
+            kind: e.kind.clone(),
+            subject: e.subject.clone(),
+            details: e.details.clone(),
+            prev_hash,
+            hash,
+        })
+    }
+
+    /// Lists audit entries matching `f`, oldest first. With a limit, the newest
+    /// `limit` matches are returned (still oldest first).
+    pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut clauses: Vec<&str> = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        if let Some(v) = &f.operator {
+            clauses.push("operator = ?");
+            args.push(v.clone());
+        }
+        if let Some(v) = &f.kind {
+            clauses.push("kind = ?");
+            args.push(v.clone());
+        }
+        if let Some(v) = &f.subject {
+            clauses.push("subject = ?");
+            args.push(v.clone());
+        }
+        if let Some(v) = &f.since {
+            clauses.push("at >= ?");
+            args.push(normalize_since(v)?);
+        }
+        let mut sql = String::from(
+            "SELECT id, at, operator, kind, subject, details, prev_hash, hash FROM audit",
+        );
+        if !clauses.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&clauses.join(" AND "));
+        }
+        sql.push_str(" ORDER BY id DESC");
+        if let Some(limit) = f.limit {
+            sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
+        }
+
+        let conn = self.lock();
+        let mut stmt = conn.prepare(&sql).map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })
+            .map_err(|e| self.sql_err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, operator, kind, subject, details, prev_hash, hash) = row.map_err(|e| {
+                if matches!(e, rusqlite::Error::InvalidColumnType(..)) {
+                    StoreError::BadData {
+                        path: self.path.clone(),
+                        detail: format!("an audit entry has a field of the wrong type ({e})"),
+                    }
+                } else {
+                    self.sql_err(e)
+                }
+            })?;
+            let details = serde_json::from_str(&details).map_err(|err| StoreError::BadData {
+                path: self.path.clone(),
+                detail: format!("audit entry {id} has details that are not JSON ({err})"),
+            })?;
+            out.push(AuditEntry {
+                id,
+                at,
+                operator,
+                kind,
+                subject,
+                details,
+                prev_hash,
+                hash,
+            });
+        }
+        out.reverse();
+        Ok(out)
+    }
+}
+
+/// Brings a `since` value to the stored timestamp format so text comparison
+/// orders correctly.
+fn normalize_since(v: &str) -> Result<String, StoreError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(t
+            .with_timezone(&Utc)
+            .to_rfc3339_opts(SecondsFormat::Millis, true));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        if let Some(t) = d.and_hms_opt(0, 0, 0) {
+            return Ok(t.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true));
+        }
+    }
+    Err(StoreError::InvalidFilter(format!(
+        "`since` must be an RFC 3339 time (2025-01-31T09:00:00Z) or a date (2025-01-31), not `{}`",
+        crate::domain::text::escape_controls(v)
+    )))
+}
