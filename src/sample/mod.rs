@@ -1,0 +1,227 @@
+//! Sample systems served on loopback for `privdesk demo` and the tests: five
+//! fake company backends (crm, billing, support, loyalty, mailing), each with
+//! its own API shape, auth and matching, over the fictional customers in
+//! data/sample/. `data/sample-config.toml` describes them in the connector
+//! format.
+
+pub mod auth;
+pub mod billing;
+pub mod crm;
+pub mod generate;
+pub mod loyalty;
+pub mod mailing;
+pub mod matching;
+pub mod names;
+pub mod people;
+pub mod state;
+pub mod support;
+
+#[cfg(test)]
+mod config_tests;
+#[cfg(test)]
+mod tests;
+
+use crate::config::SystemDef;
+use indexmap::IndexMap;
+use people::Sys;
+use serde_json::Value;
+use state::SystemState;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, RwLock};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The sample config, describing the five systems on ports 8701-8705.
+pub const SAMPLE_CONFIG: &str = include_str!("../../data/sample-config.toml");
+
+/// Default first port (`--port-base`): crm 8701 ... mailing 8705.
+pub const DEFAULT_PORT_BASE: u16 = 8701;
+
+/// The committed sample data, one JSON array per system.
+fn embedded(s: Sys) -> &'static str {
+    match s {
+        Sys::Crm => include_str!("../../data/sample/crm.json"),
+        Sys::Billing => include_str!("../../data/sample/billing.json"),
+        Sys::Support => include_str!("../../data/sample/support.json"),
+        Sys::Loyalty => include_str!("../../data/sample/loyalty.json"),
+        Sys::Mailing => include_str!("../../data/sample/mailing.json"),
+    }
+}
+
+/// The records a sample system starts with.
+pub fn records(system: &str) -> io::Result<Vec<Value>> {
+    let s = Sys::ALL
+        .into_iter()
+        .find(|s| s.name() == system)
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("no sample system named `{system}`"),
+            )
+        })?;
+    serde_json::from_str(embedded(s)).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("data/sample/{}.json: {e}", s.name()),
+        )
+    })
+}
+
+/// How to start the sample systems.
+#[derive(Debug, Clone, Default)]
+pub struct SampleOptions {
+    /// System i (crm = 0 ... mailing = 4) listens on `port_base + i`;
+    /// None = free ports chosen by the OS.
+    pub port_base: Option<u16>,
+    /// Random delay per request in milliseconds (min, max), for demo realism;
+    /// None in tests.
+    pub latency_ms: Option<(u64, u64)>,
+}
+
+/// One running sample system.
+#[derive(Debug, Clone)]
+pub struct SampleSystem {
+    pub name: String,
+    /// `http://127.0.0.1:PORT`
+    pub base_url: String,
+    pub addr: SocketAddr,
+    state: Arc<SystemState>,
+}
+
+impl SampleSystem {
+    /// The system's shared state (records and counters).
+    pub fn state(&self) -> &Arc<SystemState> {
+        &self.state
+    }
+}
+
+/// The running sample systems; they stop when this is dropped.
+#[derive(Debug)]
+pub struct SampleSystems {
+    pub systems: Vec<SampleSystem>,
+    stop: watch::Sender<bool>,
+}
+
+/// Bind and serve the five sample systems on 127.0.0.1.
+pub async fn start(opts: SampleOptions) -> io::Result<SampleSystems> {
+    // Bind everything first so a busy port fails before anything is served.
+    let mut bound = Vec::new();
+    for s in Sys::ALL {
+        let port = match opts.port_base {
+            Some(base) => base.checked_add(s.index() as u16).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("port base {base} leaves no room for 5 systems"),
+                )
+            })?,
+            None => 0,
+        };
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .await
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "sample system {}: cannot listen on 127.0.0.1:{port}: {e}",
+                        s.name()
+                    ),
+                )
+            })?;
+        bound.push((s, listener));
+    }
+    let (stop, _) = watch::channel(false);
+    let mut systems = Vec::new();
+    for (s, listener) in bound {
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}");
+        let auth = auth::Auth::for_system(s.name()).ok_or_else(|| {
+            io::Error::other(format!("no credentials for sample system {}", s.name()))
+        })?;
+        let state = Arc::new(SystemState {
+            name: s.name(),
+            base_url: base_url.clone(),
+            records: RwLock::new(records(s.name())?),
+            requests: Default::default(),
+            auth,
+            latency_ms: opts.latency_ms,
+        });
+        let app = match s {
+            Sys::Crm => crm::router(state.clone()),
+            Sys::Billing => billing::router(state.clone()),
+            Sys::Support => support::router(state.clone()),
+            Sys::Loyalty => loyalty::router(state.clone()),
+            Sys::Mailing => mailing::router(state.clone()),
+        };
+        let mut rx = stop.subscribe();
+        let name = s.name();
+        tokio::spawn(async move {
+            let shutdown = async move {
+                while !*rx.borrow_and_update() {
+                    if rx.changed().await.is_err() {
+                        break;
+                    }
+                }
+            };
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::warn!(system = name, error = %e, "sample system stopped with an error");
+            }
+        });
+        systems.push(SampleSystem {
+            name: s.name().to_string(),
+            base_url,
+            addr,
+            state,
+        });
+    }
+    Ok(SampleSystems { systems, stop })
+}
+
+impl SampleSystems {
+    /// The running system of that name.
+    pub fn get(&self, name: &str) -> Option<&SampleSystem> {
+        self.systems.iter().find(|s| s.name == name)
+    }
+
+    /// Point the configured systems whose names match at the running servers.
+    pub fn apply_to(&self, systems: &mut IndexMap<String, SystemDef>) {
+        for s in &self.systems {
+            if let Some(def) = systems.get_mut(&s.name) {
+                def.base_url = s.base_url.clone();
+            }
+        }
+    }
+
+    /// Requests a system has received so far (0 for an unknown name).
+    pub fn request_count(&self, system: &str) -> u64 {
+        self.get(system)
+            .map_or(0, |s| s.state.requests.load(Ordering::Relaxed))
+    }
+
+    /// Stop serving (open requests finish first).
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for SampleSystems {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
+
+/// `privdesk sample-systems`: serve until Ctrl-C, printing one line per system.
+pub async fn serve_forever(opts: SampleOptions) -> io::Result<()> {
+    let running = start(opts).await?;
+    for s in &running.systems {
+        println!("{:<8} {}", s.name, s.base_url);
+    }
+    println!("Serving the sample systems; press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await?;
+    running.shutdown();
+    Ok(())
+}

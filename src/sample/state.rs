@@ -1,0 +1,135 @@
+//! Shared state of one sample system and the pieces every handler uses:
+//! JSON errors, parameter parsing, and the middleware that counts requests,
+//! adds demo latency and checks credentials.
+
+use super::auth::Auth;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+/// One sample system's state, shared by its handlers.
+#[derive(Debug)]
+pub struct SystemState {
+    pub name: &'static str,
+    /// `http://127.0.0.1:PORT`
+    pub base_url: String,
+    /// The records, as returned by the fetch endpoint.
+    pub records: RwLock<Vec<Value>>,
+    /// Requests received, authorised or not.
+    pub requests: AtomicU64,
+    pub auth: Auth,
+    /// Random delay range per request, in milliseconds.
+    pub latency_ms: Option<(u64, u64)>,
+}
+
+pub type Shared = Arc<SystemState>;
+
+impl SystemState {
+    /// Read access to the records; a poisoned lock still yields the data
+    /// (a panicking handler cannot leave the records half-written).
+    pub fn read(&self) -> RwLockReadGuard<'_, Vec<Value>> {
+        self.records.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The record whose `key` field equals `id` (compared as text).
+    pub fn find(&self, key: &str, id: &str) -> Option<Value> {
+        self.read()
+            .iter()
+            .find(|r| match &r[key] {
+                Value::String(s) => s == id,
+                Value::Number(n) => n.to_string() == id,
+                _ => false,
+            })
+            .cloned()
+    }
+}
+
+/// A JSON error: `{"error": {"code": "...", "message": "..."}}`.
+pub fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"error": {"code": code, "message": message.into()}})),
+    )
+        .into_response()
+}
+
+pub fn bad_request(message: impl Into<String>) -> Response {
+    error(StatusCode::BAD_REQUEST, "bad_request", message)
+}
+
+pub fn not_found(what: &str, id: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no {what} with id {id}"),
+    )
+}
+
+/// A numeric query parameter within bounds, or the message of a 400 naming it.
+pub fn number_param(
+    params: &HashMap<String, String>,
+    name: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, String> {
+    match params.get(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(format!(
+                "`{name}` must be a whole number from {min} to {max}"
+            )),
+        },
+    }
+}
+
+/// A copy of a record without the fields only the fetch endpoint returns.
+pub fn summary(record: &Value, detail_only: &[&str]) -> Value {
+    let mut r = record.clone();
+    if let Some(o) = r.as_object_mut() {
+        for k in detail_only {
+            o.shift_remove(*k);
+        }
+    }
+    r
+}
+
+/// Middleware: count, delay, then check credentials (401 with a JSON error).
+pub async fn guard(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    if let Some((lo, hi)) = state.latency_ms {
+        let ms = if hi > lo {
+            rand::random_range(lo..=hi)
+        } else {
+            lo
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    let (parts, body) = req.into_parts();
+    if !state.auth.accepts(&parts) {
+        let mut resp = error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            format!("{}: missing or invalid credentials", state.name),
+        );
+        if let Some(c) = state.auth.challenge(state.name) {
+            if let Ok(v) = HeaderValue::from_str(&c) {
+                resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
+        }
+        return resp;
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Fallback for unknown paths.
+pub async fn no_route() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}
