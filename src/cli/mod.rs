@@ -1,0 +1,125 @@
+//! The command line: every core operation as a subcommand, with `--json`
+//! output for scripts. Exit codes: 0 success, 2 usage or configuration
+//! errors, 3 some systems failed (the others' results are still printed),
+//! 1 any other failure.
+
+mod audit;
+mod config_cmd;
+mod output;
+mod sample;
+mod search;
+
+use crate::config::{self, Config};
+use crate::desk::{Desk, DeskError};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILURE: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_PARTIAL: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "privdesk",
+    version,
+    about = "A terminal help desk for privacy inquiries and data-subject requests"
+)]
+pub struct Cli {
+    /// Configuration file (else $PRIVDESK_CONFIG, else $XDG_CONFIG_HOME/privdesk/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Theme name or theme file (overrides ui.theme).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Act as another configured operator (demo configurations only).
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search one customer across every connected system.
+    Search(search::SearchArgs),
+    /// Fetch one full record from a system by its id.
+    Fetch(search::FetchArgs),
+    /// Validate the configuration.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
+    /// Serve the sample systems on 127.0.0.1 until interrupted.
+    SampleSystems(sample::SampleArgs),
+    /// Start the sample systems in-process and run against them.
+    Demo(sample::DemoArgs),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+}
+
+/// Parse the command line and run it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("privdesk: cannot start the runtime: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let code = rt.block_on(run(cli));
+    // Do not wait for stray background tasks (a hung system) on the way out.
+    rt.shutdown_background();
+    ExitCode::from(code)
+}
+
+async fn run(cli: Cli) -> u8 {
+    match &cli.command {
+        Some(Command::Config(c)) => config_cmd::run(&cli, c),
+        Some(Command::SampleSystems(a)) => sample::serve(a).await,
+        Some(Command::Demo(a)) => sample::demo(&cli, a).await,
+        Some(Command::Search(a)) => search::run(&cli, a).await,
+        Some(Command::Fetch(a)) => search::fetch(&cli, a).await,
+        Some(Command::Audit(a)) => audit::run(&cli, a),
+        None => sample::interactive(&cli, None).await,
+    }
+}
+
+/// Load the configuration or print every problem; `Err` holds the exit code.
+pub(crate) fn load_config(cli: &Cli) -> Result<Config, u8> {
+    match config::load(cli.config.as_deref()) {
+        Ok(mut cfg) => {
+            if let Some(t) = &cli.theme {
+                cfg.ui.theme = t.clone();
+            }
+            Ok(cfg)
+        }
+        Err(problems) => {
+            eprintln!("privdesk: the configuration has problems:\n{problems}");
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+/// Open the desk as the current OS user (or `--as` in demo configurations).
+pub(crate) fn open_desk(cli: &Cli, cfg: Config) -> Result<Desk, u8> {
+    let user = match &cli.as_user {
+        Some(u) if cfg.demo => u.clone(),
+        Some(_) => {
+            eprintln!("privdesk: --as is only accepted with a demo configuration (demo = true)");
+            return Err(EXIT_USAGE);
+        }
+        None => config::current_username(),
+    };
+    Desk::open(cfg, &user).map_err(|e| {
+        eprintln!("privdesk: {e}");
+        match e {
+            DeskError::Refused(_) | DeskError::Config(_) => EXIT_USAGE,
+            _ => EXIT_FAILURE,
+        }
+    })
+}

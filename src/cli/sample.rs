@@ -1,0 +1,128 @@
+//! `privdesk sample-systems` and `privdesk demo`.
+
+use super::search::{search_with, SearchArgs};
+use super::{load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::config::{self, Config};
+use crate::paths;
+use crate::sample::{self, SampleOptions};
+use clap::Args;
+
+pub const DEMO_CONFIG: &str = "data/sample-config.toml";
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// First port; the systems listen on consecutive ports from here.
+    #[arg(long, default_value_t = 8701)]
+    pub port_base: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Run one search against the sample systems and print it instead of opening the TUI.
+    #[arg(long, value_name = "QUERY")]
+    pub search: Option<String>,
+    /// Print JSON (with --search).
+    #[arg(long)]
+    pub json: bool,
+    /// Answer at once instead of with a realistic delay of 50-400 ms.
+    #[arg(long)]
+    pub no_latency: bool,
+}
+
+pub async fn serve(a: &SampleArgs) -> u8 {
+    let opts = SampleOptions {
+        port_base: Some(a.port_base),
+        latency_ms: None,
+    };
+    match sample::serve_forever(opts).await {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("privdesk: cannot serve the sample systems: {e}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// The demo configuration: `--config` if given, else the installed sample config.
+fn demo_config(cli: &Cli) -> Result<Config, u8> {
+    if cli.config.is_some() {
+        return load_config(cli);
+    }
+    let Some(path) = paths::find_installed(DEMO_CONFIG) else {
+        eprintln!("privdesk: {DEMO_CONFIG} was not found; run ./install.sh (it installs to ~/.local/share/privdesk)");
+        return Err(EXIT_USAGE);
+    };
+    match config::load(Some(&path)) {
+        Ok(mut cfg) => {
+            if let Some(t) = &cli.theme {
+                cfg.ui.theme = t.clone();
+            }
+            Ok(cfg)
+        }
+        Err(p) => {
+            eprintln!("privdesk: the demo configuration has problems:\n{p}");
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {
+    let mut cfg = match demo_config(cli) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let latency = if a.no_latency || a.search.is_some() {
+        None
+    } else {
+        Some((50, 400))
+    };
+    let systems = match sample::start(SampleOptions {
+        port_base: None,
+        latency_ms: latency,
+    })
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("privdesk: cannot start the sample systems: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    systems.apply_to(&mut cfg.systems);
+    let code = match &a.search {
+        Some(q) => {
+            let desk = match open_desk(cli, cfg) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            let args = SearchArgs {
+                query: q.clone(),
+                json: a.json,
+                timeout: None,
+                reveal: false,
+                purpose: None,
+                no_expand: false,
+            };
+            search_with(&desk, &args).await
+        }
+        None => interactive(cli, Some(cfg)).await,
+    };
+    systems.shutdown();
+    code
+}
+
+/// The interactive screen (`privdesk` with no subcommand, or `demo`).
+pub async fn interactive(cli: &Cli, cfg: Option<Config>) -> u8 {
+    let cfg = match cfg {
+        Some(c) => c,
+        None => match load_config(cli) {
+            Ok(c) => c,
+            Err(code) => return code,
+        },
+    };
+    let desk = match open_desk(cli, cfg) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    crate::tui::run(desk).await
+}

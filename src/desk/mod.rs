@@ -1,0 +1,157 @@
+//! The service layer the TUI and the CLI both call: who the operator is, what
+//! they may do, searches across systems, reveals and fetches, and the audit
+//! entries every one of them writes.
+
+mod audit;
+mod drafts;
+mod error;
+mod search;
+
+pub use crate::domain::{SearchSnapshot, SystemState};
+pub use error::DeskError;
+pub use search::{SearchOptions, SearchRun};
+
+use crate::config::Config;
+use crate::connectors::Connector;
+use crate::domain::{Operator, Person, Record, Role};
+use crate::store::{NewAuditEntry, Store};
+use serde_json::json;
+use std::sync::Arc;
+
+/// One operator's handle on the desk.
+#[derive(Clone)]
+pub struct Desk {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    operator: Operator,
+    store: Arc<Store>,
+    connectors: Vec<Arc<Connector>>,
+}
+
+impl Desk {
+    /// Check the operator against the configuration, open the store and build
+    /// the connectors. An unknown operator is refused before anything else.
+    pub fn open(config: Config, username: &str) -> Result<Desk, DeskError> {
+        let operator = config.operator(username).map_err(DeskError::Refused)?;
+        let store = Store::open(&config.store_path(), config.store.busy_timeout_ms)?;
+        let connectors = Connector::from_config(&config).map_err(DeskError::Config)?;
+        Ok(Desk {
+            inner: Arc::new(Inner {
+                config,
+                operator,
+                store: Arc::new(store),
+                connectors,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn operator(&self) -> &Operator {
+        &self.inner.operator
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.inner.store
+    }
+
+    pub fn connectors(&self) -> &[Arc<Connector>] {
+        &self.inner.connectors
+    }
+
+    pub fn connector(&self, system: &str) -> Option<&Arc<Connector>> {
+        self.inner.connectors.iter().find(|c| c.name() == system)
+    }
+
+    /// Write an audit entry in the operator's name.
+    pub fn audit(
+        &self,
+        kind: &str,
+        subject: &str,
+        details: serde_json::Value,
+    ) -> Result<i64, DeskError> {
+        let entry = self.inner.store.append_audit(&NewAuditEntry {
+            operator: self.inner.operator.username.clone(),
+            kind: kind.to_string(),
+            subject: subject.to_string(),
+            details,
+        })?;
+        Ok(entry.id)
+    }
+
+    /// `audit` from async code: the SQLite write runs on the blocking pool.
+    pub async fn audit_async(
+        &self,
+        kind: &str,
+        subject: &str,
+        details: serde_json::Value,
+    ) -> Result<i64, DeskError> {
+        let desk = self.clone();
+        let (kind, subject) = (kind.to_string(), subject.to_string());
+        tokio::task::spawn_blocking(move || desk.audit(&kind, &subject, details))
+            .await
+            .map_err(|e| DeskError::Invalid(format!("audit write interrupted: {e}")))?
+    }
+
+    /// Refuse an operation, leaving a trace of the attempt in the audit log.
+    fn deny(&self, operation: &str, why: &str) -> DeskError {
+        let _ = self.audit("denied", operation, json!({ "reason": why }));
+        DeskError::Denied(why.to_string())
+    }
+
+    /// Record that masked values of these records are shown, and why.
+    /// Auditors read the trail, not personal data: they are refused.
+    pub fn reveal(&self, records: &[Record], purpose: &str) -> Result<i64, DeskError> {
+        if self.inner.operator.role == Role::Auditor {
+            return Err(self.deny("reveal", "auditors cannot reveal personal data"));
+        }
+        let purpose = purpose.trim();
+        if purpose.is_empty() {
+            return Err(DeskError::Invalid(
+                "a purpose is required to reveal personal data".into(),
+            ));
+        }
+        let ids: Vec<String> = records
+            .iter()
+            .map(|r| format!("{}:{}", r.system, r.id))
+            .collect();
+        self.audit(
+            "reveal",
+            "records",
+            json!({ "purpose": purpose, "records": ids }),
+        )
+    }
+
+    /// Reveal every record of a person.
+    pub fn reveal_person(&self, person: &Person, purpose: &str) -> Result<i64, DeskError> {
+        self.reveal(&person.records, purpose)
+    }
+
+    /// Get one full record from its system (the `fetch` request), audited.
+    pub async fn fetch(&self, system: &str, id: &str) -> Result<Record, DeskError> {
+        let conn = self
+            .connector(system)
+            .ok_or_else(|| DeskError::Invalid(format!("no system named `{system}` is configured")))?
+            .clone();
+        let result = conn.fetch(id).await;
+        let outcome = match &result {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.to_status().code().to_string(),
+        };
+        self.audit_async(
+            "fetch",
+            "record",
+            json!({ "record": format!("{system}:{id}"), "outcome": outcome }),
+        )
+        .await?;
+        result.map_err(|e| DeskError::System {
+            system: system.to_string(),
+            message: e.to_status().message().unwrap_or_default(),
+        })
+    }
+}

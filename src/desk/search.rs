@@ -1,0 +1,297 @@
+//! The fan-out search as the operator sees it: every system asked at once,
+//! results linked into persons and ranked, snapshots streamed as systems
+//! answer, a second round by the emails and phones found, one audit entry.
+
+use super::{Desk, DeskError};
+use crate::connectors::{fan_out, Connector, SystemEvent};
+use crate::domain::{Person, Record, Role, SearchQuery, SearchSnapshot, SystemState, SystemStatus};
+use crate::identity;
+use indexmap::IndexMap;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Per-search overrides of the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct SearchOptions {
+    /// Upper bound of the whole search; default `search.timeout_secs`.
+    pub timeout: Option<Duration>,
+    /// Ask again by the identifiers found; default `search.expand`.
+    pub expand: Option<bool>,
+}
+
+/// A running search: snapshots arrive on `updates`, the last one with `done`.
+pub struct SearchRun {
+    pub query: SearchQuery,
+    pub updates: mpsc::UnboundedReceiver<SearchSnapshot>,
+}
+
+impl SearchRun {
+    /// Wait for the end and return the final snapshot.
+    pub async fn finish(mut self) -> Option<SearchSnapshot> {
+        let mut last = None;
+        while let Some(s) = self.updates.recv().await {
+            let done = s.done;
+            last = Some(s);
+            if done {
+                break;
+            }
+        }
+        last
+    }
+}
+
+#[derive(Default)]
+struct Progress {
+    outstanding: u32,
+    asked: bool,
+    answered: bool,
+    failure: Option<SystemStatus>,
+    not_asked: Option<String>,
+    elapsed_ms: u64,
+    truncated: bool,
+}
+
+struct Collector {
+    query: SearchQuery,
+    started: Instant,
+    order: Vec<Arc<Connector>>,
+    progress: IndexMap<String, Progress>,
+    records: IndexMap<(String, String), Record>,
+}
+
+impl Collector {
+    fn new(query: SearchQuery, connectors: &[Arc<Connector>]) -> Self {
+        let progress = connectors
+            .iter()
+            .map(|c| (c.name().to_string(), Progress::default()))
+            .collect();
+        Collector {
+            query,
+            started: Instant::now(),
+            order: connectors.to_vec(),
+            progress,
+            records: IndexMap::new(),
+        }
+    }
+
+    /// Note that every system is about to be asked once more.
+    fn expect_round(&mut self) {
+        for p in self.progress.values_mut() {
+            p.outstanding += 1;
+        }
+    }
+
+    fn absorb(&mut self, ev: SystemEvent) {
+        let Some(p) = self.progress.get_mut(&ev.system) else {
+            return;
+        };
+        p.outstanding = p.outstanding.saturating_sub(1);
+        p.truncated |= ev.truncated;
+        match ev.status {
+            SystemStatus::NotAsked { reason } => {
+                if p.not_asked.is_none() {
+                    p.not_asked = Some(reason);
+                }
+            }
+            SystemStatus::Ok { elapsed_ms, .. } => {
+                p.asked = true;
+                p.answered = true;
+                p.elapsed_ms = p.elapsed_ms.max(elapsed_ms);
+            }
+            SystemStatus::Pending => {}
+            failure => {
+                p.asked = true;
+                if p.failure.is_none() {
+                    p.failure = Some(failure);
+                }
+            }
+        }
+        for r in ev.records {
+            self.records.entry(r.key()).or_insert(r);
+        }
+    }
+
+    fn status_of(&self, system: &str, p: &Progress) -> SystemStatus {
+        if let Some(f) = &p.failure {
+            return f.clone();
+        }
+        if p.answered {
+            let count = self.records.keys().filter(|(s, _)| s == system).count();
+            return SystemStatus::Ok {
+                count,
+                elapsed_ms: p.elapsed_ms,
+            };
+        }
+        if p.outstanding > 0 {
+            return SystemStatus::Pending;
+        }
+        match &p.not_asked {
+            Some(reason) => SystemStatus::NotAsked {
+                reason: reason.clone(),
+            },
+            None => SystemStatus::Pending,
+        }
+    }
+
+    fn snapshot(&self) -> SearchSnapshot {
+        let systems = self
+            .order
+            .iter()
+            .map(|c| {
+                let p = &self.progress[c.name()];
+                SystemState {
+                    system: c.name().to_string(),
+                    display_name: c.display_name().to_string(),
+                    badge: c.badge(),
+                    status: self.status_of(c.name(), p),
+                    truncated: p.truncated,
+                }
+            })
+            .collect();
+        let persons = identity::resolve(self.records.values().cloned().collect(), &self.query);
+        SearchSnapshot {
+            query: self.query.clone(),
+            systems,
+            persons,
+            done: false,
+            elapsed_ms: self.started.elapsed().as_millis() as u64,
+            audit_id: None,
+            audit_error: None,
+        }
+    }
+
+    /// Emails and phone numbers of the best-ranked persons, not yet searched.
+    fn expansion_ids(&self, persons: &[Person], max: usize) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        let mut seen_norm: Vec<String> = vec![self.query.normalized.clone()];
+        for person in persons {
+            for r in &person.records {
+                let candidates = [
+                    r.email.as_deref().and_then(identity::normalize::email),
+                    r.phone.as_deref().and_then(identity::normalize::phone),
+                ];
+                for norm in candidates.into_iter().flatten() {
+                    if ids.len() >= max {
+                        return ids;
+                    }
+                    if !seen_norm.contains(&norm) {
+                        seen_norm.push(norm.clone());
+                        ids.push(norm);
+                    }
+                }
+            }
+        }
+        ids
+    }
+}
+
+impl Desk {
+    /// Start a search. Bad queries (empty, too long) are refused before any
+    /// system is asked; auditors do not search customers.
+    pub fn start_search(&self, raw: &str, opts: SearchOptions) -> Result<SearchRun, DeskError> {
+        if self.operator().role == Role::Auditor {
+            return Err(self.deny("search", "auditors do not search customer data"));
+        }
+        let cfg = &self.config().search;
+        let query = identity::prepare_query(raw, cfg.max_query_chars)
+            .map_err(|e| DeskError::Invalid(e.to_string()))?;
+        let overall = opts
+            .timeout
+            .unwrap_or_else(|| Duration::from_secs_f64(cfg.timeout_secs.max(0.1)));
+        let expand = opts.expand.unwrap_or(cfg.expand);
+        let max_ids = cfg.expand_max_ids;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let desk = self.clone();
+        let q = query.clone();
+        tokio::spawn(async move {
+            desk.run_search(q, overall, expand, max_ids, tx).await;
+        });
+        Ok(SearchRun { query, updates: rx })
+    }
+
+    async fn run_search(
+        &self,
+        query: SearchQuery,
+        overall: Duration,
+        expand: bool,
+        max_ids: usize,
+        tx: mpsc::UnboundedSender<SearchSnapshot>,
+    ) {
+        let connectors = self.connectors().to_vec();
+        let mut col = Collector::new(query.clone(), &connectors);
+        col.expect_round();
+        let _ = tx.send(col.snapshot());
+        let mut first = fan_out(&connectors, &query, overall);
+        while let Some(ev) = first.recv().await {
+            col.absorb(ev);
+            let _ = tx.send(col.snapshot());
+        }
+
+        let mut expanded = 0usize;
+        let left = overall.saturating_sub(col.started.elapsed());
+        if expand && !left.is_zero() {
+            let persons = col.snapshot().persons;
+            let ids = col.expansion_ids(&persons, max_ids);
+            expanded = ids.len();
+            let (etx, mut erx) = mpsc::unbounded_channel::<SystemEvent>();
+            for id in ids {
+                let Ok(q2) = identity::prepare_query(&id, usize::MAX) else {
+                    continue;
+                };
+                col.expect_round();
+                let mut rx2 = fan_out(&connectors, &q2, left);
+                let etx = etx.clone();
+                tokio::spawn(async move {
+                    while let Some(ev) = rx2.recv().await {
+                        if etx.send(ev).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(etx);
+            while let Some(ev) = erx.recv().await {
+                col.absorb(ev);
+                let _ = tx.send(col.snapshot());
+            }
+        }
+
+        let mut last = col.snapshot();
+        last.done = true;
+        let asked: Vec<&str> = col
+            .progress
+            .iter()
+            .filter(|(_, p)| p.asked)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let failed: Vec<String> = last
+            .failed_systems()
+            .iter()
+            .map(|s| s.system.clone())
+            .collect();
+        let details = json!({
+            "query": query.raw,
+            "kind": query.kind.as_str(),
+            "systems_asked": asked,
+            "systems_failed": failed,
+            "records": col.records.len(),
+            "persons": last.persons.len(),
+            "expanded_by": expanded,
+        });
+        match self.audit_async("search", "query", details).await {
+            Ok(id) => last.audit_id = Some(id),
+            Err(e) => last.audit_error = Some(e.to_string()),
+        }
+        tracing::info!(
+            kind = query.kind.as_str(),
+            systems = col.progress.len(),
+            failed = failed.len(),
+            records = col.records.len(),
+            elapsed_ms = last.elapsed_ms,
+            "search finished"
+        );
+        let _ = tx.send(last);
+    }
+}
