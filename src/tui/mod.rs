@@ -1,0 +1,202 @@
+//! The terminal UI. Elm-shaped: `State` (app.rs), `Action`s, `update`
+//! returning `Effect`s (update.rs), pure `view`s (views/). Effects run as
+//! tokio tasks (effects.rs) and come back as actions. The runtime
+//! (runtime.rs) owns the terminal: raw mode, signals, resize, hang-up.
+
+pub mod app;
+pub mod effects;
+pub mod input;
+pub mod keymap;
+pub mod palette;
+pub mod runtime;
+pub mod theme;
+pub mod update;
+pub mod views;
+
+use crate::desk::Desk;
+use crate::domain::Operator;
+use app::{Action, Effect, State};
+use effects::{Effects, QUERY_DRAFT};
+use input::TextInput;
+use keymap::Keymap;
+use runtime::{EventSource, TermEvent, Tui, TuiOptions};
+use std::time::{Duration, Instant};
+use theme::Theme;
+use tokio::sync::mpsc;
+
+/// Resize events closer together than this are collapsed into the last one.
+const RESIZE_QUIET: Duration = Duration::from_millis(50);
+
+/// Build the initial state from the desk's configuration.
+pub fn initial_state(desk: &Desk) -> State {
+    let cfg = desk.config();
+    let user_themes = crate::paths::config_dir().map(|d| d.join("themes"));
+    let (theme, theme_warning) = Theme::load(
+        &cfg.ui.theme,
+        user_themes.as_deref(),
+        theme::no_color_from_env(),
+    );
+    let (keymap, key_problems) = Keymap::from_config(&cfg.keys);
+    let systems = desk
+        .connectors()
+        .iter()
+        .map(|c| (c.name().to_string(), c.badge()))
+        .collect();
+    let mut state = new_state(
+        desk.operator().clone(),
+        keymap,
+        theme,
+        cfg.reveal.purposes.clone(),
+        systems,
+        Duration::from_secs(cfg.ui.idle_lock_secs),
+    );
+    if let Some(w) = theme_warning {
+        state.warn(w);
+    }
+    if let Some(p) = key_problems.first() {
+        state.warn(format!("{}: {}", p.key_path, p.message));
+    }
+    state
+}
+
+pub fn new_state(
+    operator: Operator,
+    keymap: Keymap,
+    theme: Theme,
+    purposes: Vec<String>,
+    systems: Vec<(String, String)>,
+    idle_lock: Duration,
+) -> State {
+    let mut s = State::new(operator, keymap, theme, purposes, systems, idle_lock);
+    s.clock = clock_now();
+    s
+}
+
+pub fn clock_now() -> String {
+    chrono::Local::now().format("%H:%M").to_string()
+}
+
+fn to_action(ev: TermEvent) -> Option<Action> {
+    match ev {
+        TermEvent::Key(k) => Some(Action::Key(k)),
+        TermEvent::Paste(p) => Some(Action::Paste(p)),
+        TermEvent::Resize(w, h) => Some(Action::Resize(w, h)),
+        TermEvent::HangUp | TermEvent::Terminate => Some(Action::HangUp),
+        TermEvent::Resumed => Some(Action::Resumed),
+        TermEvent::Mouse(_) | TermEvent::FocusGained | TermEvent::FocusLost => None,
+    }
+}
+
+/// Run the TUI until the operator quits or the terminal goes away. Returns
+/// the process exit code.
+pub async fn run(desk: Desk) -> u8 {
+    let mut state = initial_state(&desk);
+    match desk.load_draft(QUERY_DRAFT) {
+        Ok(Some(text)) if !text.trim().is_empty() => {
+            state.query = TextInput::new(&text);
+            state.draft_saved = text;
+            state.info("restored what you were typing when the last session ended");
+        }
+        Ok(_) => {}
+        Err(e) => state.warn(format!("drafts unavailable: {e}")),
+    }
+    runtime::install_panic_hook();
+    let mut tui = match Tui::stdout(TuiOptions {
+        mouse: desk.config().ui.mouse,
+    }) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("privdesk: {e}");
+            return crate::cli::EXIT_USAGE;
+        }
+    };
+    if let Err(e) = tui.enter() {
+        let _ = tui.exit();
+        eprintln!("privdesk: cannot set up the terminal: {e}");
+        return crate::cli::EXIT_FAILURE;
+    }
+    if let Ok(size) = tui.terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    let mut events = EventSource::spawn(RESIZE_QUIET);
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let effects = Effects::new(desk.clone(), tx);
+    let mut pending_saves = Vec::new();
+    let mut hung_up = false;
+    let mut next_tick = Instant::now();
+
+    loop {
+        if state.dirty && !hung_up {
+            if tui.draw(|f| views::view(&state, f)).is_err() {
+                // The terminal is gone: stop drawing, save, leave.
+                hung_up = true;
+                state.quit = true;
+                pending_saves.extend(effects.run(Effect::SaveDraft {
+                    query: state.query.text().to_string(),
+                }));
+            }
+            state.dirty = false;
+        }
+        if state.quit {
+            break;
+        }
+        let period = if state.searching() {
+            Duration::from_millis(100)
+        } else {
+            Duration::from_secs(1)
+        };
+        let mut batch = Vec::new();
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(ev) => batch.extend(to_action(ev)),
+                None => batch.push(Action::HangUp),
+            },
+            Some(a) = rx.recv() => batch.push(a),
+            _ = tokio::time::sleep_until(next_tick.into()) => {
+                next_tick = Instant::now() + period;
+                batch.push(Action::Tick { now: Instant::now(), clock: clock_now() });
+            }
+        }
+        // Take whatever else is already waiting, then draw once.
+        while let Ok(a) = rx.try_recv() {
+            batch.push(a);
+        }
+        for action in batch {
+            if matches!(action, Action::HangUp) {
+                hung_up = true;
+            }
+            for effect in app_update(&mut state, action) {
+                match effect {
+                    Effect::Suspend => {
+                        if let Err(e) = tui.suspend() {
+                            state.error(format!("could not suspend: {e}"));
+                        }
+                        state.dirty = true;
+                    }
+                    Effect::Redraw => {
+                        let _ = tui.clear();
+                    }
+                    Effect::SaveDraft { .. } => pending_saves.extend(effects.run(effect)),
+                    other => {
+                        effects.run(other);
+                    }
+                }
+            }
+        }
+        if next_tick > Instant::now() + period {
+            next_tick = Instant::now() + period;
+        }
+    }
+    let _ = tui.exit();
+    for h in pending_saves {
+        let _ = h.await;
+    }
+    if hung_up {
+        tracing::info!("terminal hung up; session saved and closed");
+    }
+    crate::cli::EXIT_OK
+}
+
+fn app_update(state: &mut State, action: Action) -> Vec<Effect> {
+    update::update(state, action)
+}

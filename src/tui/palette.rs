@@ -1,0 +1,49 @@
+//! The command palette: every command usable on the current screen, filtered
+//! as the operator types with a fuzzy matcher.
+
+use super::app::{Screen, State};
+use super::keymap::{Command, Context};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub command: Command,
+    pub score: i64,
+}
+
+/// Contexts whose commands make sense on the screen now.
+pub fn active_contexts(screen: Screen) -> &'static [Context] {
+    match screen {
+        Screen::Search => &[Context::List, Context::Global],
+        Screen::Person => &[Context::Person, Context::List, Context::Global],
+    }
+}
+
+/// Commands matching `filter`, best first (all of them, in order, when empty).
+pub fn entries(s: &State, filter: &str) -> Vec<Entry> {
+    let ctxs = active_contexts(s.screen);
+    let usable = Command::ALL
+        .iter()
+        .copied()
+        .filter(|c| ctxs.contains(&c.context()));
+    let filter = filter.trim();
+    if filter.is_empty() {
+        return usable.map(|command| Entry { command, score: 0 }).collect();
+    }
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let mut out: Vec<Entry> = usable
+        .filter_map(|command| {
+            let hay = format!(
+                "{} {}",
+                command.description(),
+                command.name().replace('_', " ")
+            );
+            matcher
+                .fuzzy_match(&hay, filter)
+                .map(|score| Entry { command, score })
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out
+}

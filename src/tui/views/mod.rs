@@ -1,0 +1,35 @@
+//! Views: pure functions from the state to a frame. They never change state.
+
+mod chrome;
+mod overlays;
+mod person;
+mod search;
+pub mod widgets;
+
+use super::app::{Screen, State};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::Frame;
+
+/// Draw the whole screen.
+pub fn view(s: &State, f: &mut Frame) {
+    let [header, body, message, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
+    if s.locked {
+        chrome::lock(s, f, body);
+        chrome::status_bar(s, f, status);
+        return;
+    }
+    chrome::header(s, f, header);
+    match s.screen {
+        Screen::Search => search::draw(s, f, body),
+        Screen::Person => person::draw(s, f, body),
+    }
+    chrome::message(s, f, message);
+    chrome::status_bar(s, f, status);
+    overlays::draw(s, f, f.area());
+}
