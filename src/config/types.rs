@@ -19,6 +19,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub search: SearchConfig,
     pub reveal: RevealConfig,
+    pub cases: CasesConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,
@@ -75,6 +76,14 @@ pub struct SearchConfig {
 pub struct RevealConfig {
     /// Purposes offered when revealing masked personal data.
     pub purposes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CasesConfig {
+    /// Channels requests are accepted on (`phone`, `email`, `postal_mail`,
+    /// `web_form` by default; add `in_person` only if the policy allows it).
+    pub channels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,13 +1,22 @@
 //! The service layer the TUI and the CLI both call: who the operator is, what
-//! they may do, searches across systems, reveals and fetches, and the audit
+//! they may do, searches across systems, reveals and fetches, cases (open,
+//! view, list, change; see `cases.rs` and `case_changes.rs`), and the audit
 //! entries every one of them writes.
 
 mod audit;
+mod case_access;
+mod case_changes;
+mod case_time;
+mod cases;
 mod drafts;
 mod error;
 mod search;
 
+#[cfg(test)]
+mod tests;
+
 pub use crate::domain::{SearchSnapshot, SystemState};
+pub use cases::{CaseView, DuplicateQuery};
 pub use error::DeskError;
 pub use search::{SearchOptions, SearchRun};
 

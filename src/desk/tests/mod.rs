@@ -1,0 +1,1 @@
+//! Desk tests against a real SQLite store in a temp folder.
