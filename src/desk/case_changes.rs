@@ -4,6 +4,7 @@
 //! its timeline event and a `case_change` audit entry in one transaction.
 
 use super::case_access::CaseAccess;
+use super::case_time::now_utc;
 use super::{Desk, DeskError};
 use crate::domain::case_rules::{self, ensure_editable};
 use crate::domain::{
@@ -11,7 +12,7 @@ use crate::domain::{
     StatusChange, VerificationInput,
 };
 use crate::store::{CaseWrite, NewAuditEntry, NewNote};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{json, Map, Value};
 
 /// Extra parts written with a change.
@@ -84,7 +85,7 @@ impl Desk {
             keys: &keys,
             expected_version,
             operator: me,
-            at: Utc::now(),
+            at: now_utc(),
             event_kind,
             before: old,
             after: new,
@@ -158,7 +159,7 @@ impl Desk {
             expected_version,
             CaseAccess::Status { to },
             "status",
-            |c, _| Ok(case_rules::apply_status(c, change, &me, Utc::now())?),
+            |c, _| Ok(case_rules::apply_status(c, change, &me, now_utc())?),
         )
     }
 
@@ -201,7 +202,7 @@ impl Desk {
             expected_version,
             CaseAccess::Work,
             "verification",
-            |c, _| Ok(case_rules::verify(c, input, &me, Utc::now())?),
+            |c, _| Ok(case_rules::verify(c, input, &me, now_utc())?),
         )
     }
 
@@ -373,7 +374,7 @@ impl Desk {
             expected_version,
             CaseAccess::Work,
             "received_at",
-            |c, _| Ok(case_rules::set_received_at(c, received, Utc::now())?),
+            |c, _| Ok(case_rules::set_received_at(c, received, now_utc())?),
         )
     }
 

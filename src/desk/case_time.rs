@@ -3,12 +3,19 @@
 
 use super::Desk;
 use crate::domain::Case;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
+
+/// Now, to the millisecond (as stored), so what a write returns equals
+/// what a later read gives.
+pub(crate) fn now_utc() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
+}
 
 impl Desk {
-    /// Now, in the desk's time zone.
+    /// Now, in the desk's time zone, to the second (a receipt time needs no more).
     pub fn local_now(&self) -> DateTime<FixedOffset> {
         Utc::now()
+            .trunc_subsecs(0)
             .with_timezone(&chrono_tz::Asia::Tokyo)
             .fixed_offset()
     }

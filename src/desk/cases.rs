@@ -8,6 +8,7 @@
 //! transaction. Nothing personal goes to the tracing log.
 
 use super::case_access::CaseAccess;
+use super::case_time::now_utc;
 use super::{Desk, DeskError};
 use crate::domain::case_rules;
 use crate::domain::{
@@ -16,7 +17,7 @@ use crate::domain::{
 };
 use crate::identity::normalize;
 use crate::store::{ContactKeys, DuplicateProbe, NewAuditEntry};
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use serde::Serialize;
 use serde_json::json;
 
@@ -137,7 +138,7 @@ impl Desk {
             }
             self.check_assignable(a)?;
         }
-        let now = Utc::now();
+        let now = now_utc();
         let local = self.local_now();
         let received = new.received_at.unwrap_or(local);
         let mut case = case_rules::new_case(

@@ -351,20 +351,33 @@ pub struct CaseEvent {
 
 impl CaseEvent {
     /// One line for a timeline or a conflict message, e.g.
-    /// `status: in_progress -> on_hold`. Contact details are not spelled out.
+    /// `status: in_progress -> on_hold; hold_reason: none -> waiting for ID`.
+    /// Contact details are not spelled out.
     pub fn summary(&self) -> String {
+        let flag = |k: &str| self.after.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
+        match self.kind.as_str() {
+            "created" => return "case opened".into(),
+            "note" => return "internal note added".into(),
+            "reply" if flag("is_response") => return "reply added as the response".into(),
+            "reply" => return "reply added".into(),
+            _ => {}
+        }
         let Some(after) = self.after.as_object() else {
             return self.kind.clone();
         };
         let mut parts = Vec::new();
         for (key, new) in after {
+            if key == "deadlines" {
+                parts.push("due dates recomputed".to_string());
+                continue;
+            }
             let old = self.before.get(key).unwrap_or(&serde_json::Value::Null);
             parts.push(format!("{key}: {} -> {}", short(key, old), short(key, new)));
         }
         if parts.is_empty() {
             self.kind.clone()
         } else {
-            format!("{}: {}", self.kind, parts.join("; "))
+            parts.join("; ")
         }
     }
 }

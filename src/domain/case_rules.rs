@@ -126,7 +126,7 @@ pub fn resolve_law(
 /// `accepted`.
 pub fn check_channel(channel: &str, accepted: &[String]) -> Result<String, CaseRuleError> {
     let c = channel.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-    if accepted.iter().any(|a| *a == c) {
+    if accepted.contains(&c) {
         return Ok(c);
     }
     let hint = if c == "in_person" {
@@ -153,7 +153,7 @@ pub fn check_fee(kind: Option<RequestKind>, amount_jpy: u32) -> Result<(), CaseR
             }
         }
         Some(k) => invalid(format!(
-            "no fee may be charged for a {} request ({}); fees are allowed only for: {}",
+            "no fee may be charged for {} requests ({}); fees are allowed only for: {}",
             k.as_str(),
             k.label(),
             join(
@@ -363,13 +363,11 @@ pub fn apply_status(
             case.hold_reason = Some(r);
         }
         CaseStatus::AwaitingApproval => case.approval_requested_by = Some(operator.to_string()),
-        CaseStatus::Responded => {
-            if case.response.is_none() {
-                return invalid(
-                    "no reply is marked as the response yet; add the reply sent to the requester \
-                     as the response first (a reply with \"is the response\" set)",
-                );
-            }
+        CaseStatus::Responded if case.response.is_none() => {
+            return invalid(
+                "no reply is marked as the response yet; add the reply sent to the requester \
+                 as the response first (a reply with \"is the response\" set)",
+            );
         }
         CaseStatus::InProgress if from == CaseStatus::Responded => {
             // Reopened: the earlier answer no longer closes the request.
@@ -398,11 +396,7 @@ pub fn apply_status(
                 case.resolution = reason.clone();
             }
         }
-        CaseStatus::Withdrawn => {
-            if reason.is_some() {
-                case.resolution = reason.clone();
-            }
-        }
+        CaseStatus::Withdrawn if reason.is_some() => case.resolution = reason.clone(),
         _ => {}
     }
     case.status = to;

@@ -110,7 +110,7 @@ fn fees_only_on_kinds_that_allow_them() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("no fee may be charged for a correction request"),
+        err.starts_with("no fee may be charged for correction requests"),
         "{err}"
     );
     assert!(

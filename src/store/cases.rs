@@ -46,7 +46,7 @@ pub struct CaseWrite<'a> {
     pub audit: NewAuditEntry,
 }
 
-fn bind<'p>(params: &'p [(String, Value)]) -> Vec<(&'p str, &'p dyn ToSql)> {
+fn bind(params: &[(String, Value)]) -> Vec<(&str, &dyn ToSql)> {
     params
         .iter()
         .map(|(k, v)| (k.as_str(), v as &dyn ToSql))
