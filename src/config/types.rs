@@ -2,6 +2,7 @@
 //! `data/default-config.toml`, embedded in the binary and merged under the
 //! user's file.
 
+use super::calendar_config::{CalendarConfig, DeadlineConfig};
 use super::systems::SystemDef;
 use crate::domain::Role;
 use indexmap::IndexMap;
@@ -20,6 +21,10 @@ pub struct Config {
     pub search: SearchConfig,
     pub reveal: RevealConfig,
     pub cases: CasesConfig,
+    /// `[calendar]`: business hours, time zone, holidays and closures.
+    pub calendar: CalendarConfig,
+    /// `[deadlines]`: response targets per law and request kind.
+    pub deadlines: DeadlineConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,

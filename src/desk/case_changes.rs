@@ -67,7 +67,7 @@ impl Desk {
         let mut after = before.clone();
         let mut extras = Extras::default();
         apply(&mut after, &mut extras)?;
-        self.refresh_deadlines(&mut after)?;
+        self.refresh_deadlines(Some(&before), &mut after)?;
         let (old, mut new) = diff(&before, &after);
         if let Value::Object(m) = &mut new {
             m.extend(extras.event_after);
@@ -239,14 +239,15 @@ impl Desk {
         )
     }
 
-    /// Starts a pause of the deadline clock on `from` (running until ended),
-    /// or records a finished one with `to`.
+    /// Starts a pause of the deadline clock at `from` (running until ended),
+    /// or records a finished one with `to`. Only APPI clocks (and those of
+    /// complaints and inquiries) stop; GDPR and CCPA periods run on.
     pub fn add_pause(
         &self,
         id: CaseId,
         expected_version: i64,
-        from: NaiveDate,
-        to: Option<NaiveDate>,
+        from: DateTime<FixedOffset>,
+        to: Option<DateTime<FixedOffset>>,
         reason: &str,
     ) -> Result<Case, DeskError> {
         self.change_case(id, expected_version, CaseAccess::Work, "pause", |c, _| {
@@ -254,12 +255,12 @@ impl Desk {
         })
     }
 
-    /// Ends the running pause; `to` is the last day the clock stood still.
+    /// Ends the running pause at `to`.
     pub fn end_pause(
         &self,
         id: CaseId,
         expected_version: i64,
-        to: NaiveDate,
+        to: DateTime<FixedOffset>,
     ) -> Result<Case, DeskError> {
         self.change_case(
             id,
@@ -271,7 +272,9 @@ impl Desk {
     }
 
     /// Records an extension of the deadline notified to the requester on
-    /// `notice_date` (supervisors only; the law must allow one).
+    /// `notice_date` (supervisors only). GDPR and CCPA allow one, with the
+    /// notice given within the first period; APPI requests, complaints and
+    /// inquiries have no period to extend.
     pub fn extend(
         &self,
         id: CaseId,

@@ -35,7 +35,7 @@ pub struct CaseView {
     /// The statuses the case may go to next (by the table; the operator's
     /// role may still forbid some).
     pub allowed_next: Vec<CaseStatus>,
-    /// Business days left to the queue due date (negative when late).
+    /// Days left to the queue due date (negative when late).
     pub days_left: Option<i64>,
     /// Open and past its due date.
     pub overdue: bool,
@@ -150,7 +150,7 @@ impl Desk {
         )?;
         let keys = self.contact_keys(&case.requester.contact)?;
         let links = self.check_links(&new.links)?;
-        self.refresh_deadlines(&mut case)?;
+        self.refresh_deadlines(None, &mut case)?;
         let created = json!({
             "status": case.status, "category": case.category, "kind": case.kind, "law": case.law,
             "channel": case.channel, "priority": case.priority, "assignee": case.assignee,
@@ -177,7 +177,9 @@ impl Desk {
         self.store().get_case(id)?.ok_or(DeskError::NotFound(id))
     }
 
-    /// Everything about one case; the view is audited (`case_view`).
+    /// Everything about one case; the view is audited (`case_view`). The due
+    /// dates (with their steps) are in `case.deadlines`; while a pause stops
+    /// the clock they are shown as of now.
     pub fn get_case(&self, id: CaseId) -> Result<CaseView, DeskError> {
         let case = self.load_case(id)?;
         let links = self.store().case_links(id)?;
@@ -195,7 +197,9 @@ impl Desk {
         Ok(CaseView {
             allowed_next: case.status.allowed_next().to_vec(),
             days_left: self.days_left(due),
-            overdue: case.status.is_open() && due.is_some_and(|d| d < self.today()),
+            overdue: case.status.is_open()
+                && !case.deadlines.as_ref().is_some_and(|d| d.clock_stopped)
+                && due.is_some_and(|d| d < self.today()),
             case,
             links,
             notes,
@@ -204,8 +208,8 @@ impl Desk {
         })
     }
 
-    /// The queue: cases matching `filter`, soonest due first, with the
-    /// business days left. Audited (`case_list`, with the filter and the
+    /// The queue: cases matching `filter`, soonest due first, with the days
+    /// left. Audited (`case_list`, with the filter and the
     /// number of rows, no names).
     pub fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, DeskError> {
         if let Some(t) = &filter.text {

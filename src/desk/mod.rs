@@ -20,6 +20,7 @@ pub use cases::{CaseView, DuplicateQuery};
 pub use error::DeskError;
 pub use search::{SearchOptions, SearchRun};
 
+use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::connectors::Connector;
 use crate::domain::{Operator, Person, Record, Role};
@@ -35,6 +36,7 @@ pub struct Desk {
 
 struct Inner {
     config: Config,
+    calendar: Calendar,
     operator: Operator,
     store: Arc<Store>,
     connectors: Vec<Arc<Connector>>,
@@ -45,11 +47,13 @@ impl Desk {
     /// the connectors. An unknown operator is refused before anything else.
     pub fn open(config: Config, username: &str) -> Result<Desk, DeskError> {
         let operator = config.operator(username).map_err(DeskError::Refused)?;
+        let calendar = Calendar::from_config(&config.calendar).map_err(DeskError::Config)?;
         let store = Store::open(&config.store_path(), config.store.busy_timeout_ms)?;
         let connectors = Connector::from_config(&config).map_err(DeskError::Config)?;
         Ok(Desk {
             inner: Arc::new(Inner {
                 config,
+                calendar,
                 operator,
                 store: Arc::new(store),
                 connectors,
@@ -59,6 +63,11 @@ impl Desk {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The business calendar deadlines are counted on.
+    pub fn calendar(&self) -> &Calendar {
+        &self.inner.calendar
     }
 
     pub fn operator(&self) -> &Operator {

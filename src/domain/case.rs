@@ -176,11 +176,11 @@ pub struct Fee {
 }
 
 /// A time the deadline clock stood still (waiting for identity documents or a
-/// fee). Dates are in the desk's time zone; `to` is `None` while it lasts.
+/// fee; APPI clocks only). `to` is `None` while it lasts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasePause {
-    pub from: NaiveDate,
-    pub to: Option<NaiveDate>,
+    pub from: DateTime<FixedOffset>,
+    pub to: Option<DateTime<FixedOffset>>,
     pub reason: String,
 }
 
@@ -198,31 +198,37 @@ pub struct ResponseRef {
     pub at: DateTime<Utc>,
 }
 
-/// Due dates as computed from the business calendar and stored with the case.
+/// Due dates as computed from the business calendar and stored with the
+/// case (so the queue and the overdue list are plain SQL).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseDeadlines {
-    /// The legal due date.
+    /// The day the period runs from (the next open day for business-day
+    /// clocks when the request came after hours or on a closed day).
+    pub counts_from: NaiveDate,
+    /// The legal (GDPR, CCPA) or internal (APPI) due date.
     pub due: NaiveDate,
-    /// The desk's own target (at or before `due`).
+    /// `due`, or the next open day when `due` falls on a closed day.
     pub practical_due: NaiveDate,
     /// When receipt must be confirmed (CCPA), if that applies.
     pub receipt_due: Option<NaiveDate>,
-    /// The legal due date after an extension, if there is one.
+    /// The due date after an extension, if there is one.
     pub extended_due: Option<NaiveDate>,
+    /// `extended_due` moved to an open day.
+    pub practical_extended_due: Option<NaiveDate>,
+    /// Business days the pauses added.
     pub paused_days: u32,
+    /// A pause is running and stops the clock: the due date moves on with
+    /// every business day of waiting, so the case is not overdue meanwhile.
+    pub clock_stopped: bool,
     /// How the dates were reached, step by step.
     pub steps: Vec<String>,
 }
 
 impl CaseDeadlines {
-    /// The date the queue sorts by and against which a case is overdue: the
-    /// desk's target, or the extended legal date once an extension was
-    /// notified (never later than the legal date in force).
+    /// The date the desk must answer by, which the queue sorts on: the
+    /// practical due date, or the practical extended one after an extension.
     pub fn queue_due(&self) -> NaiveDate {
-        match self.extended_due {
-            Some(ext) => ext.max(self.practical_due),
-            None => self.practical_due.min(self.due),
-        }
+        self.practical_extended_due.unwrap_or(self.practical_due)
     }
 }
 

@@ -27,7 +27,8 @@ pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     pub include_closed: bool,
     pub assignee: AssigneeFilter,
-    /// Only open cases whose due date has passed (see [`CaseStatus::OPEN`]).
+    /// Only open cases whose due date has passed (see [`CaseStatus::OPEN`];
+    /// a case whose clock a running pause stopped is not overdue).
     pub overdue: bool,
     pub category: Option<Category>,
     pub law: Option<Law>,
@@ -54,10 +55,12 @@ pub struct CaseSummary {
     pub requester_name: Option<String>,
     /// The date the queue sorts by (see `CaseDeadlines::queue_due`).
     pub due: Option<NaiveDate>,
-    /// Business days from today to `due` (negative when late); filled in by
-    /// the desk from the calendar.
+    /// Days from today to `due` (negative when late; a due date on a closed
+    /// day counts to the next open day); filled in by the desk.
     pub days_left: Option<i64>,
-    /// Open and past its due date.
+    /// A running pause stops the clock (the due date moves on meanwhile).
+    pub clock_stopped: bool,
+    /// Open, the clock running, and past its due date.
     pub overdue: bool,
 }
 

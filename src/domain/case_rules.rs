@@ -546,7 +546,7 @@ pub fn set_received_at(
 ) -> Result<(), CaseRuleError> {
     ensure_editable(case)?;
     check_received(received, now)?;
-    if case.pauses.iter().any(|p| p.from < received.date_naive()) {
+    if case.pauses.iter().any(|p| p.from < received) {
         return invalid("a pause starts before that receipt date; change the pauses first");
     }
     case.received_at = received;
@@ -557,41 +557,44 @@ pub fn set_received_at(
 /// records a finished one.
 pub fn add_pause(
     case: &mut Case,
-    from: NaiveDate,
-    to: Option<NaiveDate>,
+    from: DateTime<FixedOffset>,
+    to: Option<DateTime<FixedOffset>>,
     reason: &str,
 ) -> Result<(), CaseRuleError> {
     ensure_editable(case)?;
     let reason = required_text("the reason for the pause", reason, MAX_FIELD_CHARS)?;
-    if from < case.received_at.date_naive() {
+    if from < case.received_at {
         return invalid(format!(
-            "a pause cannot start ({from}) before the request was received ({})",
-            case.received_at.date_naive()
+            "a pause cannot start ({}) before the request was received ({})",
+            from.to_rfc3339(),
+            case.received_at.to_rfc3339()
         ));
     }
     if let Some(to) = to {
         if to < from {
             return invalid(format!(
-                "a pause cannot end ({to}) before it starts ({from})"
+                "a pause cannot end ({}) before it starts ({})",
+                to.to_rfc3339(),
+                from.to_rfc3339()
             ));
         }
     }
     if let Some(open) = case.open_pause() {
         return invalid(format!(
             "a pause since {} is still running; end it first",
-            open.from
+            open.from.to_rfc3339()
         ));
     }
-    let end = to.unwrap_or(NaiveDate::MAX);
-    if let Some(p) = case
-        .pauses
-        .iter()
-        .find(|p| from <= p.to.unwrap_or(NaiveDate::MAX) && p.from <= end)
-    {
+    let overlaps = |p: &CasePause| {
+        let starts_before_p_ends = p.to.is_none_or(|pt| from <= pt);
+        let p_starts_before_end = to.is_none_or(|t| p.from <= t);
+        starts_before_p_ends && p_starts_before_end
+    };
+    if let Some(p) = case.pauses.iter().find(|p| overlaps(p)) {
         return invalid(format!(
             "the pause overlaps the pause from {} to {}",
-            p.from,
-            p.to.map_or("now".to_string(), |d| d.to_string())
+            p.from.to_rfc3339(),
+            p.to.map_or("now".to_string(), |d| d.to_rfc3339())
         ));
     }
     case.pauses.push(CasePause { from, to, reason });
@@ -599,16 +602,17 @@ pub fn add_pause(
     Ok(())
 }
 
-/// Ends the running pause on `to` (the last day the clock stood still).
-pub fn end_pause(case: &mut Case, to: NaiveDate) -> Result<(), CaseRuleError> {
+/// Ends the running pause at `to`.
+pub fn end_pause(case: &mut Case, to: DateTime<FixedOffset>) -> Result<(), CaseRuleError> {
     ensure_editable(case)?;
     let Some(p) = case.pauses.iter_mut().find(|p| p.to.is_none()) else {
         return invalid("no pause is running on this case");
     };
     if to < p.from {
         return invalid(format!(
-            "a pause cannot end ({to}) before it starts ({})",
-            p.from
+            "a pause cannot end ({}) before it starts ({})",
+            to.to_rfc3339(),
+            p.from.to_rfc3339()
         ));
     }
     p.to = Some(to);

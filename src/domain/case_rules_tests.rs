@@ -298,12 +298,7 @@ fn refusing_needs_a_ground_and_closing_an_outcome() {
         Err(CaseRuleError::Closed(_))
     ));
     assert!(matches!(
-        add_pause(
-            &mut c,
-            NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
-            None,
-            "x"
-        ),
+        add_pause(&mut c, jst(2026, 3, 3, 10), None, "x"),
         Err(CaseRuleError::Closed(_))
     ));
 }
@@ -431,9 +426,9 @@ fn withdrawal_closes_as_withdrawn() {
 
 #[test]
 fn pauses_do_not_overlap_and_one_runs_at_a_time() {
-    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let d = |m, day| jst(2026, m, day, 10);
     let mut c = case_of(RequestKind::Disclosure);
-    assert!(msg(add_pause(&mut c, d(3, 1), None, "id docs"))
+    assert!(msg(add_pause(&mut c, jst(2026, 3, 2, 9), None, "id docs"))
         .contains("before the request was received"));
     assert!(msg(add_pause(&mut c, d(3, 5), Some(d(3, 4)), "id docs")).contains("cannot end"));
     assert!(msg(add_pause(&mut c, d(3, 5), None, " ")).contains("reason for the pause is required"));
@@ -443,12 +438,16 @@ fn pauses_do_not_overlap_and_one_runs_at_a_time() {
     end_pause(&mut c, d(3, 9)).unwrap();
     assert!(msg(end_pause(&mut c, d(3, 10))).contains("no pause is running"));
     assert!(msg(add_pause(&mut c, d(3, 9), Some(d(3, 12)), "fee")).contains("overlaps"));
+    assert!(msg(add_pause(&mut c, d(3, 3), None, "fee")).contains("overlaps"));
     add_pause(&mut c, d(3, 2), Some(d(3, 3)), "fee").unwrap();
     assert_eq!(
         c.pauses.iter().map(|p| p.from).collect::<Vec<_>>(),
         vec![d(3, 2), d(3, 5)]
     );
     assert_eq!(c.open_pause(), None);
+    assert!(
+        msg(set_received_at(&mut c, jst(2026, 3, 2, 11), now())).contains("a pause starts before")
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// Columns of a queue row.
 const SUMMARY_COLUMNS: &str = "id, version, status, category, kind, law, priority, assignee, \
-     channel, received_at, requester_name, queue_due, is_open";
+     channel, received_at, requester_name, queue_due, is_open, clock_stopped";
 
 /// Where to look for possible duplicates of a contact.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,6 +30,7 @@ pub struct DuplicateProbe {
 fn summary_from_row(row: &Row, today: NaiveDate) -> rusqlite::Result<CaseSummary> {
     let due = case_rows::opt_date(row, "queue_due")?;
     let open: i64 = row.get("is_open")?;
+    let stopped = row.get::<_, i64>("clock_stopped")? != 0;
     Ok(CaseSummary {
         id: case_rows::case_id(row, "id")?,
         version: row.get("version")?,
@@ -44,7 +45,8 @@ fn summary_from_row(row: &Row, today: NaiveDate) -> rusqlite::Result<CaseSummary
         requester_name: row.get("requester_name")?,
         due,
         days_left: None,
-        overdue: open != 0 && due.is_some_and(|d| d < today),
+        clock_stopped: stopped,
+        overdue: open != 0 && !stopped && due.is_some_and(|d| d < today),
     })
 }
 
@@ -223,7 +225,9 @@ impl Store {
         }
         if filter.overdue {
             let p = arg(&mut args, today.format("%Y-%m-%d").to_string());
-            clauses.push(format!("is_open = 1 AND queue_due < {p}"));
+            clauses.push(format!(
+                "is_open = 1 AND clock_stopped = 0 AND queue_due < {p}"
+            ));
         }
         if let Some(c) = filter.category {
             let p = arg(&mut args, c.as_str().into());

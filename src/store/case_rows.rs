@@ -59,12 +59,15 @@ pub(crate) const CASE_COLUMNS: &[&str] = &[
     "extension",
     "response_note_id",
     "responded_at",
+    "counts_from",
     "due",
     "practical_due",
     "receipt_due",
     "extended_due",
+    "practical_extended_due",
     "queue_due",
     "paused_days",
+    "clock_stopped",
     "deadline_steps",
     "closed_at",
 ];
@@ -188,14 +191,23 @@ pub(crate) fn case_params(case: &Case, keys: &ContactKeys) -> Vec<(String, Value
             case.response
                 .map_or(Value::Null, |r| Value::Text(ts(&r.at))),
         ),
+        ("counts_from", date(d.map(|d| d.counts_from))),
         ("due", date(d.map(|d| d.due))),
         ("practical_due", date(d.map(|d| d.practical_due))),
         ("receipt_due", date(d.and_then(|d| d.receipt_due))),
         ("extended_due", date(d.and_then(|d| d.extended_due))),
+        (
+            "practical_extended_due",
+            date(d.and_then(|d| d.practical_extended_due)),
+        ),
         ("queue_due", date(d.map(CaseDeadlines::queue_due))),
         (
             "paused_days",
             d.map_or(Value::Null, |d| Value::Integer(d.paused_days.into())),
+        ),
+        (
+            "clock_stopped",
+            Value::Integer(d.is_some_and(|d| d.clock_stopped).into()),
         ),
         ("deadline_steps", opt_json(d.map(|d| &d.steps))),
         (
@@ -301,12 +313,19 @@ pub(crate) fn priority(row: &Row) -> rusqlite::Result<Priority> {
 
 /// A whole case from a row selected with [`select_list`].
 pub(crate) fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
-    let deadlines = match (opt_date(row, "due")?, opt_date(row, "practical_due")?) {
-        (Some(due), Some(practical_due)) => Some(CaseDeadlines {
+    let deadlines = match (
+        opt_date(row, "counts_from")?,
+        opt_date(row, "due")?,
+        opt_date(row, "practical_due")?,
+    ) {
+        (Some(counts_from), Some(due), Some(practical_due)) => Some(CaseDeadlines {
+            counts_from,
             due,
             practical_due,
             receipt_due: opt_date(row, "receipt_due")?,
             extended_due: opt_date(row, "extended_due")?,
+            practical_extended_due: opt_date(row, "practical_extended_due")?,
+            clock_stopped: row.get::<_, i64>("clock_stopped")? != 0,
             paused_days: row
                 .get::<_, Option<i64>>("paused_days")?
                 .and_then(|d| u32::try_from(d).ok())

@@ -8,6 +8,14 @@ use chrono::{DateTime, Datelike};
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 
+fn at(s: &str) -> DateTime<chrono::FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
 fn ids(rows: &[crate::domain::CaseSummary]) -> Vec<CaseId> {
     rows.iter().map(|r| r.id).collect()
 }
@@ -114,8 +122,14 @@ fn list_filters_and_sorts() {
     let fx = Fixture::new();
     let alice = fx.desk("alice");
     let sue = fx.desk("sue");
-    let a = alice.create_case(&access_request()).unwrap();
-    let b = alice.create_case(&inquiry("where is my invoice")).unwrap();
+    // Received the same morning: the inquiry is due in 10 business days
+    // (2025-06-16), the GDPR request in a month (2025-07-02).
+    let mut access = access_request();
+    access.received_at = Some(at("2025-06-02T10:00:00+09:00"));
+    let a = alice.create_case(&access).unwrap();
+    let mut question = inquiry("where is my invoice");
+    question.received_at = Some(at("2025-06-02T10:00:00+09:00"));
+    let b = alice.create_case(&question).unwrap();
     let mut complaint = NewCase::new(Category::Complaint, "postal_mail");
     complaint.description = "unsolicited mail 100%_sure".into();
     complaint.requester.name = Some("Hanako Sato".into());
@@ -128,78 +142,79 @@ fn list_filters_and_sorts() {
         .unwrap();
 
     let list = |f: CaseFilter| ids(&alice.list_cases(&f).unwrap());
+    let all = CaseFilter::default();
     assert_eq!(
-        list(CaseFilter::default()),
-        vec![a.id, b.id],
-        "closed cases left out"
+        list(all.clone()),
+        vec![b.id, a.id],
+        "soonest due first, closed cases left out"
     );
     assert_eq!(
         list(CaseFilter {
             include_closed: true,
-            ..Default::default()
+            ..all.clone()
         }),
-        vec![a.id, b.id, c.id]
+        vec![b.id, a.id, c.id]
     );
     assert_eq!(
         list(CaseFilter {
             status: Some(CaseStatus::Closed),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![c.id]
     );
     assert_eq!(
         list(CaseFilter {
             assignee: AssigneeFilter::User("bob".into()),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![b.id]
     );
     assert_eq!(
         list(CaseFilter {
             assignee: AssigneeFilter::Unassigned,
-            ..Default::default()
+            ..all.clone()
         }),
         vec![a.id]
     );
     assert_eq!(
         list(CaseFilter {
             category: Some(Category::Inquiry),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![b.id]
     );
     assert_eq!(
         list(CaseFilter {
             law: Some(Law::Gdpr),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![a.id]
     );
     assert_eq!(
         list(CaseFilter {
             law: Some(Law::Ccpa),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![]
     );
     assert_eq!(
         list(CaseFilter {
             text: Some("yamada".into()),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![a.id]
     );
     assert_eq!(
         list(CaseFilter {
             text: Some("invoice".into()),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![b.id]
     );
     assert_eq!(
         list(CaseFilter {
             text: Some(b.id.to_string()),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![b.id]
     );
@@ -208,28 +223,43 @@ fn list_filters_and_sorts() {
         list(CaseFilter {
             text: Some("%_s".into()),
             include_closed: true,
-            ..Default::default()
+            ..all.clone()
         }),
         vec![c.id]
     );
     assert_eq!(
         list(CaseFilter {
             text: Some("_".into()),
-            ..Default::default()
+            ..all.clone()
         }),
         vec![]
     );
     assert_eq!(
         list(CaseFilter {
             limit: Some(1),
-            ..Default::default()
+            ..all.clone()
         }),
-        vec![a.id]
+        vec![b.id]
+    );
+    // Both June cases are long overdue; the closed complaint is not listed.
+    assert_eq!(
+        list(CaseFilter {
+            overdue: true,
+            ..all.clone()
+        }),
+        vec![b.id, a.id]
     );
 
-    let rows = alice.list_cases(&CaseFilter::default()).unwrap();
-    assert_eq!(rows[1].assignee.as_deref(), Some("bob"));
-    assert_eq!(rows[0].requester_name.as_deref(), Some("Taro Yamada"));
+    let rows = alice.list_cases(&all).unwrap();
+    assert_eq!(rows[0].assignee.as_deref(), Some("bob"));
+    assert_eq!(rows[1].requester_name.as_deref(), Some("Taro Yamada"));
+    assert_eq!(rows[0].due, Some(day("2025-06-16")));
+    assert_eq!(rows[1].due, Some(day("2025-07-02")));
+    assert_eq!(
+        rows[1].days_left,
+        Some((day("2025-07-02") - alice.today()).num_days())
+    );
+    assert!(rows.iter().all(|r| r.overdue && !r.clock_stopped));
     assert!(fx.audits("case_list", "cases") >= 12);
 }
 

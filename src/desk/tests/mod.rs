@@ -1,6 +1,7 @@
 //! Desk tests against a real SQLite store in a temp folder, with one desk
 //! per operator on the same file (as separate sessions would have).
 
+mod case_deadlines;
 mod case_faults;
 mod case_roles;
 mod cases;

@@ -47,12 +47,15 @@ CREATE TABLE cases (
     extension             TEXT,                      -- JSON or NULL
     response_note_id      INTEGER,
     responded_at          TEXT,
-    due                   TEXT,                      -- YYYY-MM-DD
+    counts_from           TEXT,                      -- YYYY-MM-DD; deadlines from here on
+    due                   TEXT,
     practical_due         TEXT,
     receipt_due           TEXT,
     extended_due          TEXT,
+    practical_extended_due TEXT,
     queue_due             TEXT,                      -- what the queue sorts by
     paused_days           INTEGER,
+    clock_stopped         INTEGER NOT NULL DEFAULT 0, -- a running pause stops the clock
     deadline_steps        TEXT,                      -- JSON array
     closed_at             TEXT,
     UNIQUE (year, seq)
@@ -60,7 +63,7 @@ CREATE TABLE cases (
 -- The queue is sorted by (queue_due, year, seq); these serve its filters.
 CREATE INDEX cases_active_due ON cases (queue_due, year, seq) WHERE status != 'closed';
 CREATE INDEX cases_queue_due ON cases (queue_due, year, seq);
-CREATE INDEX cases_open_due ON cases (is_open, queue_due, year, seq);
+CREATE INDEX cases_open_due ON cases (is_open, clock_stopped, queue_due, year, seq);
 CREATE INDEX cases_status_due ON cases (status, queue_due, year, seq);
 CREATE INDEX cases_assignee_due ON cases (assignee, queue_due, year, seq);
 CREATE INDEX cases_email_key ON cases (email_key) WHERE email_key IS NOT NULL;
