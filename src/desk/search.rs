@@ -150,7 +150,16 @@ impl Collector {
                 }
             })
             .collect();
-        let persons = identity::resolve(self.records.values().cloned().collect(), &self.query);
+        // Records in the configured order of systems, so every person reads the same way.
+        let mut records: Vec<Record> = self.records.values().cloned().collect();
+        let rank_of = |sys: &str| {
+            self.order
+                .iter()
+                .position(|c| c.name() == sys)
+                .unwrap_or(usize::MAX)
+        };
+        records.sort_by_key(|r| rank_of(&r.system));
+        let persons = identity::resolve(records, &self.query);
         SearchSnapshot {
             query: self.query.clone(),
             systems,

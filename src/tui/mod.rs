@@ -183,6 +183,7 @@ pub async fn run(desk: Desk) -> u8 {
                 }
             }
         }
+        pending_saves.retain(|h| !h.is_finished());
         if next_tick > Instant::now() + period {
             next_tick = Instant::now() + period;
         }
