@@ -72,6 +72,13 @@ pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
+    // A reveal that would be refused is refused before any system is asked.
+    if a.reveal {
+        if let Err(e) = desk.check_reveal(a.purpose.as_deref().unwrap_or_default()) {
+            eprintln!("privdesk: {e}");
+            return exit_for(&e);
+        }
+    }
     let opts = SearchOptions {
         timeout: a.timeout.map(Duration::from_secs_f64),
         expand: if a.no_expand { Some(false) } else { None },
@@ -134,6 +141,12 @@ pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
+    if a.reveal {
+        if let Err(e) = desk.check_reveal(a.purpose.as_deref().unwrap_or_default()) {
+            eprintln!("privdesk: {e}");
+            return exit_for(&e);
+        }
+    }
     let record = match desk.fetch(&a.system, &a.id).await {
         Ok(r) => r,
         Err(e) => {
