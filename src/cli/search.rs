@@ -1,7 +1,7 @@
 //! `privdesk search` and `privdesk fetch`.
 
 use super::output::{record_json, record_text, search_json, search_text};
-use super::{load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE};
+use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE};
 use crate::desk::{Desk, DeskError, SearchOptions};
 use clap::Args;
 use std::time::Duration;
@@ -113,13 +113,15 @@ pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
             }
         }
     }
-    if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&search_json(&snap, reveal)).unwrap_or_default()
-        );
+    let text = if a.json {
+        let mut s = serde_json::to_string_pretty(&search_json(&snap, reveal)).unwrap_or_default();
+        s.push('\n');
+        s
     } else {
-        print!("{}", search_text(&snap, reveal));
+        search_text(&snap, reveal)
+    };
+    if let Err(code) = emit(&text) {
+        return code;
     }
     let failed = snap.failed_systems();
     for f in &failed {
@@ -168,13 +170,15 @@ pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
         }
         reveal = true;
     }
-    if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&record_json(&record, reveal)).unwrap_or_default()
-        );
+    let text = if a.json {
+        let mut s = serde_json::to_string_pretty(&record_json(&record, reveal)).unwrap_or_default();
+        s.push('\n');
+        s
     } else {
-        print!("{}", record_text(&record, reveal));
+        record_text(&record, reveal)
+    };
+    match emit(&text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
-    EXIT_OK
 }
