@@ -96,7 +96,7 @@ fn empty_queries_are_refused() {
     assert_eq!(prepare_query("\u{1b}\u{7}", 200), Err(QueryError::Empty));
     assert_eq!(
         QueryError::Empty.to_string(),
-        "type a name, an email or a phone number"
+        "the query is empty; type a name, an email or a phone number"
     );
 }
 
