@@ -292,3 +292,19 @@ fn text_output_shows_the_failure_next_to_the_answers() {
     );
     assert!(out.contains("crm C-1001  山田 太郎"), "{out}");
 }
+
+#[test]
+fn a_hung_system_does_not_stop_the_second_round_by_email_and_phone() {
+    let hang = Fake::hang();
+    // Its own timeout outlasts the whole search: the first round cannot end early.
+    let env = env_with("archive", &hang.url, 5.0);
+    let o = env.run(&["search", "yamada", "--json", "--timeout", "1.5"]);
+    assert_exit(&o, 3);
+    let v = json(&o);
+    assert_eq!(system(&v, "archive")["status"], "timeout", "{}", show(&o));
+    // mailing searches by email only: its record can only come from the second round.
+    let taro = person_with(&v, "crm", "C-1001");
+    let keys = record_keys(taro);
+    assert!(keys.contains(&"mailing:S-5".to_string()), "{keys:?}");
+    assert!(keys.contains(&"loyalty:L-00042".to_string()), "{keys:?}");
+}
