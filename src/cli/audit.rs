@@ -1,6 +1,6 @@
 //! `privdesk audit verify` and `privdesk audit log`.
 
-use super::{load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::desk::DeskError;
 use crate::domain::text::escape_controls;
 use crate::store::AuditFilter;
@@ -48,19 +48,20 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
     match cmd {
         AuditCommand::Verify { json } => match desk.audit_verify() {
             Ok(v) => {
-                if *json {
+                let text = if *json {
                     let broken = v
                         .first_broken
                         .as_ref()
                         .map(|b| json!({"id": b.id, "reason": b.reason}));
-                    println!(
-                        "{}",
-                        json!({"entries": v.entries, "ok": broken.is_none(), "first_broken": broken})
-                    );
+                    json!({"entries": v.entries, "ok": broken.is_none(), "first_broken": broken})
+                        .to_string()
                 } else if let Some(b) = &v.first_broken {
-                    println!("audit chain BROKEN at entry {}: {}", b.id, b.reason);
+                    format!("audit chain BROKEN at entry {}: {}", b.id, b.reason)
                 } else {
-                    println!("audit chain intact: {} entries", v.entries);
+                    format!("audit chain intact: {} entries", v.entries)
+                };
+                if let Err(code) = emit(&format!("{text}\n")) {
+                    return code;
                 }
                 if v.first_broken.is_some() {
                     EXIT_FAILURE
@@ -87,25 +88,27 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
             };
             match desk.audit_log(&filter) {
                 Ok(entries) => {
+                    let mut text = String::new();
                     if *json {
-                        println!(
-                            "{}",
-                            serde_json::to_string_pretty(&entries).unwrap_or_default()
-                        );
+                        text.push_str(&serde_json::to_string_pretty(&entries).unwrap_or_default());
+                        text.push('\n');
                     } else {
                         for e in &entries {
-                            println!(
-                                "{:>6}  {}  {:12} {:10} {:8} {}",
+                            text.push_str(&format!(
+                                "{:>6}  {}  {:12} {:10} {:8} {}\n",
                                 e.id,
                                 e.at,
                                 escape_controls(&e.operator),
                                 escape_controls(&e.kind),
                                 escape_controls(&e.subject),
                                 escape_controls(&e.details.to_string())
-                            );
+                            ));
                         }
                     }
-                    EXIT_OK
+                    match emit(&text) {
+                        Ok(()) => EXIT_OK,
+                        Err(code) => code,
+                    }
                 }
                 Err(e) => fail(e),
             }

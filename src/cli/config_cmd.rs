@@ -1,6 +1,6 @@
 //! `privdesk config check`.
 
-use super::{Cli, EXIT_OK, EXIT_USAGE};
+use super::{emit, Cli, EXIT_OK, EXIT_USAGE};
 use crate::config;
 use clap::Subcommand;
 
@@ -19,8 +19,10 @@ pub fn run(cli: &Cli, cmd: &ConfigCommand) -> u8 {
                 .map(|f| f.display().to_string())
                 .unwrap_or_else(|| "built-in defaults (no configuration file found)".into());
             if problems.is_empty() {
-                println!("{name}: ok");
-                EXIT_OK
+                match emit(&format!("{name}: ok\n")) {
+                    Ok(()) => EXIT_OK,
+                    Err(code) => code,
+                }
             } else {
                 for p in &problems {
                     eprintln!("{p}");

@@ -89,6 +89,22 @@ async fn run(cli: Cli) -> u8 {
     }
 }
 
+/// Write command output to stdout. A reader that stopped reading
+/// (`privdesk audit log | head`) ends the output quietly; any other write
+/// error is reported and `Err` holds the exit code.
+pub(crate) fn emit(text: &str) -> Result<(), u8> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("privdesk: cannot write the output: {e}");
+            Err(EXIT_FAILURE)
+        }
+    }
+}
+
 /// Load the configuration or print every problem; `Err` holds the exit code.
 pub(crate) fn load_config(cli: &Cli) -> Result<Config, u8> {
     match config::load(cli.config.as_deref()) {

@@ -8,6 +8,7 @@ use crate::domain::status::fmt_ms;
 use crate::domain::text::escape_controls;
 use crate::domain::{Person, Record, SystemStatus};
 use serde_json::{json, Map, Value};
+use unicode_width::UnicodeWidthStr;
 
 /// A canonical field's value as it may be shown: masked unless revealed.
 pub fn shown(field: &str, value: &str, reveal: bool) -> String {
@@ -155,24 +156,23 @@ pub fn search_text(s: &SearchSnapshot, reveal: bool) -> String {
     out
 }
 
-/// A plain-text listing of one record.
+/// A plain-text listing of one record: one field a line, every value in the
+/// same column whatever the length of the labels.
 pub fn record_text(r: &Record, reveal: bool) -> String {
-    let mut out = format!("{} {}\n", r.system, escape_controls(&r.id));
+    let mut rows: Vec<(String, String)> = Vec::new();
     for f in CANONICAL_FIELDS.iter().skip(1) {
         if let Some(v) = r.canonical(f) {
-            out.push_str(&format!(
-                "  {:12} {}\n",
-                f,
-                escape_controls(&shown(f, v, reveal))
-            ));
+            rows.push(((*f).to_string(), escape_controls(&shown(f, v, reveal))));
         }
     }
     for x in &r.extra {
-        out.push_str(&format!(
-            "  {:12} {}\n",
-            escape_controls(&x.label),
-            escape_controls(&x.value)
-        ));
+        rows.push((escape_controls(&x.label), escape_controls(&x.value)));
+    }
+    let width = rows.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
+    let mut out = format!("{} {}\n", r.system, escape_controls(&r.id));
+    for (label, value) in rows {
+        let pad = " ".repeat(width - label.width());
+        out.push_str(&format!("  {label}{pad}  {value}\n"));
     }
     out
 }

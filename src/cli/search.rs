@@ -1,7 +1,7 @@
 //! `privdesk search` and `privdesk fetch`.
 
 use super::output::{record_json, record_text, search_json, search_text};
-use super::{load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE};
+use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE};
 use crate::desk::{Desk, DeskError, SearchOptions};
 use clap::Args;
 use std::time::Duration;
@@ -72,6 +72,13 @@ pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
+    // A reveal that would be refused is refused before any system is asked.
+    if a.reveal {
+        if let Err(e) = desk.check_reveal(a.purpose.as_deref().unwrap_or_default()) {
+            eprintln!("privdesk: {e}");
+            return exit_for(&e);
+        }
+    }
     let opts = SearchOptions {
         timeout: a.timeout.map(Duration::from_secs_f64),
         expand: if a.no_expand { Some(false) } else { None },
@@ -106,13 +113,15 @@ pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
             }
         }
     }
-    if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&search_json(&snap, reveal)).unwrap_or_default()
-        );
+    let text = if a.json {
+        let mut s = serde_json::to_string_pretty(&search_json(&snap, reveal)).unwrap_or_default();
+        s.push('\n');
+        s
     } else {
-        print!("{}", search_text(&snap, reveal));
+        search_text(&snap, reveal)
+    };
+    if let Err(code) = emit(&text) {
+        return code;
     }
     let failed = snap.failed_systems();
     for f in &failed {
@@ -134,6 +143,12 @@ pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
+    if a.reveal {
+        if let Err(e) = desk.check_reveal(a.purpose.as_deref().unwrap_or_default()) {
+            eprintln!("privdesk: {e}");
+            return exit_for(&e);
+        }
+    }
     let record = match desk.fetch(&a.system, &a.id).await {
         Ok(r) => r,
         Err(e) => {
@@ -155,13 +170,15 @@ pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
         }
         reveal = true;
     }
-    if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&record_json(&record, reveal)).unwrap_or_default()
-        );
+    let text = if a.json {
+        let mut s = serde_json::to_string_pretty(&record_json(&record, reveal)).unwrap_or_default();
+        s.push('\n');
+        s
     } else {
-        print!("{}", record_text(&record, reveal));
+        record_text(&record, reveal)
+    };
+    match emit(&text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
-    EXIT_OK
 }

@@ -2,7 +2,7 @@
 
 use super::{Desk, DeskError};
 use crate::domain::Role;
-use crate::store::{AuditEntry, AuditFilter, AuditVerification};
+use crate::store::{AuditEntry, AuditFilter, AuditVerification, StoreError};
 use serde_json::json;
 
 impl Desk {
@@ -19,7 +19,13 @@ impl Desk {
     /// Entries matching the filter; the reading itself is audited.
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, DeskError> {
         self.require_audit_reader("audit log")?;
-        let entries = self.store().audit_entries(filter)?;
+        let entries = self.store().audit_entries(filter).map_err(|e| match e {
+            // The operator typed the filter: a usage error, not a store failure.
+            StoreError::InvalidFilter(why) => {
+                DeskError::Invalid(format!("invalid audit filter: {why}"))
+            }
+            other => DeskError::Store(other),
+        })?;
         self.audit(
             "audit_read",
             "audit",

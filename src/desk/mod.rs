@@ -122,9 +122,11 @@ impl Desk {
         DeskError::Denied(why.to_string())
     }
 
-    /// Record that masked values of these records are shown, and why.
-    /// Auditors read the trail, not personal data: they are refused.
-    pub fn reveal(&self, records: &[Record], purpose: &str) -> Result<i64, DeskError> {
+    /// Whether this operator may reveal with this purpose; the trimmed
+    /// purpose if so. Callers check before asking any system, so a refused
+    /// reveal costs no search. Auditors read the trail, not personal data:
+    /// their attempt is refused and audited.
+    pub fn check_reveal(&self, purpose: &str) -> Result<String, DeskError> {
         if self.inner.operator.role == Role::Auditor {
             return Err(self.deny("reveal", "auditors cannot reveal personal data"));
         }
@@ -134,6 +136,13 @@ impl Desk {
                 "a purpose is required to reveal personal data".into(),
             ));
         }
+        Ok(purpose.to_string())
+    }
+
+    /// Record that masked values of these records are shown, and why
+    /// (refused as [`Desk::check_reveal`] refuses).
+    pub fn reveal(&self, records: &[Record], purpose: &str) -> Result<i64, DeskError> {
+        let purpose = self.check_reveal(purpose)?;
         let ids: Vec<String> = records
             .iter()
             .map(|r| format!("{}:{}", r.system, r.id))
@@ -151,7 +160,11 @@ impl Desk {
     }
 
     /// Get one full record from its system (the `fetch` request), audited.
+    /// Auditors do not read customer records, as they do not search them.
     pub async fn fetch(&self, system: &str, id: &str) -> Result<Record, DeskError> {
+        if self.inner.operator.role == Role::Auditor {
+            return Err(self.deny("fetch", "auditors do not read customer records"));
+        }
         let conn = self
             .connector(system)
             .ok_or_else(|| DeskError::Invalid(format!("no system named `{system}` is configured")))?

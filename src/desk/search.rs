@@ -150,7 +150,16 @@ impl Collector {
                 }
             })
             .collect();
-        let persons = identity::resolve(self.records.values().cloned().collect(), &self.query);
+        // Records in the configured order of systems, so every person reads the same way.
+        let mut records: Vec<Record> = self.records.values().cloned().collect();
+        let rank_of = |sys: &str| {
+            self.order
+                .iter()
+                .position(|c| c.name() == sys)
+                .unwrap_or(usize::MAX)
+        };
+        records.sort_by_key(|r| rank_of(&r.system));
+        let persons = identity::resolve(records, &self.query);
         SearchSnapshot {
             query: self.query.clone(),
             systems,
@@ -185,6 +194,21 @@ impl Collector {
         }
         ids
     }
+}
+
+/// Pass a round's events on, then `None` when the round is over.
+fn forward(
+    mut rx: mpsc::UnboundedReceiver<SystemEvent>,
+    to: mpsc::UnboundedSender<Option<SystemEvent>>,
+) {
+    tokio::spawn(async move {
+        while let Some(ev) = rx.recv().await {
+            if to.send(Some(ev)).is_err() {
+                return;
+            }
+        }
+        let _ = to.send(None);
+    });
 }
 
 impl Desk {
@@ -223,40 +247,54 @@ impl Desk {
         let mut col = Collector::new(query.clone(), &connectors);
         col.expect_round();
         let _ = tx.send(col.snapshot());
-        let mut first = fan_out(&connectors, &query, overall);
-        while let Some(ev) = first.recv().await {
-            col.absorb(ev);
-            let _ = tx.send(col.snapshot());
-        }
-
-        let mut expanded = 0usize;
-        let left = overall.saturating_sub(col.started.elapsed());
-        if expand && !left.is_zero() {
-            let persons = col.snapshot().persons;
-            let ids = col.expansion_ids(&persons, max_ids);
-            expanded = ids.len();
-            let (etx, mut erx) = mpsc::unbounded_channel::<SystemEvent>();
-            for id in ids {
-                let Ok(q2) = identity::prepare_query(&id, usize::MAX) else {
-                    continue;
-                };
-                col.expect_round();
-                let mut rx2 = fan_out(&connectors, &q2, left);
-                let etx = etx.clone();
-                tokio::spawn(async move {
-                    while let Some(ev) = rx2.recv().await {
-                        if etx.send(ev).is_err() {
-                            break;
-                        }
+        // Every answer of every round arrives here; `None` marks a round's end.
+        let (etx, mut erx) = mpsc::unbounded_channel::<Option<SystemEvent>>();
+        forward(fan_out(&connectors, &query, overall), etx.clone());
+        let mut open_rounds = 1usize;
+        let mut expanded: Option<usize> = None;
+        // The second round starts when the first is over, or halfway through
+        // the budget if a slow system is still holding the first one up.
+        let grace = tokio::time::sleep(overall / 2);
+        tokio::pin!(grace);
+        loop {
+            let expand_now = tokio::select! {
+                msg = erx.recv() => match msg {
+                    Some(Some(ev)) => {
+                        col.absorb(ev);
+                        let _ = tx.send(col.snapshot());
+                        false
                     }
-                });
+                    Some(None) => {
+                        open_rounds -= 1;
+                        expanded.is_none()
+                    }
+                    None => break,
+                },
+                _ = &mut grace, if expanded.is_none() => true,
+            };
+            if expand_now {
+                let left = overall.saturating_sub(col.started.elapsed());
+                let ids = if expand && !left.is_zero() {
+                    let persons = col.snapshot().persons;
+                    col.expansion_ids(&persons, max_ids)
+                } else {
+                    Vec::new()
+                };
+                expanded = Some(ids.len());
+                for id in ids {
+                    let Ok(q2) = identity::prepare_query(&id, usize::MAX) else {
+                        continue;
+                    };
+                    col.expect_round();
+                    open_rounds += 1;
+                    forward(fan_out(&connectors, &q2, left), etx.clone());
+                }
             }
-            drop(etx);
-            while let Some(ev) = erx.recv().await {
-                col.absorb(ev);
-                let _ = tx.send(col.snapshot());
+            if open_rounds == 0 && expanded.is_some() {
+                break;
             }
         }
+        let expanded = expanded.unwrap_or(0);
 
         let mut last = col.snapshot();
         last.done = true;

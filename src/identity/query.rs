@@ -9,7 +9,7 @@ use crate::domain::{QueryKind, SearchQuery};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
     /// Nothing left after trimming and removing control characters.
-    #[error("type a name, an email or a phone number")]
+    #[error("the query is empty; type a name, an email or a phone number")]
     Empty,
     /// More characters than the configured limit.
     #[error("the query is {chars} characters long; the limit is {max}")]

@@ -9,7 +9,7 @@
 //! |------------|-----------------------------------------------|-------------------------------------------------------|
 //! | email      | normalised address                            | normalised e-mail                                     |
 //! | phone      | E.164 digits, national digits                 | phone digits (E.164 and national when it parses)      |
-//! | name       | folded name, reading (kana), name keys        | name, folded name, name keys, readings, e-mail        |
+//! | name       | folded name, reading (kana), name keys        | name, folded name, name keys, readings, extra fields named like a name (romaji), e-mail |
 //!
 //! A form equal to a candidate scores **100** (for e-mail and phone queries
 //! this is an exact match of the normalised value). Otherwise the pair scores
@@ -47,6 +47,11 @@ struct Scorer {
     matcher: SkimMatcherV2,
     kind: QueryKind,
     forms: Vec<Form>,
+}
+
+/// An extra field holding a name: its key or label says so.
+fn is_name_field(key: &str, label: &str) -> bool {
+    key.to_lowercase().contains("name") || label.to_lowercase().contains("name")
 }
 
 /// Push `s` unless it is empty or already present.
@@ -146,6 +151,14 @@ impl Scorer {
                 }
                 if let Some(reading) = r.name_kana.as_deref() {
                     push_unique(&mut out, normalize::kana(reading));
+                }
+                // Other spellings a system keeps as extra fields (a romaji
+                // name, a former name) count as names too.
+                for x in r.extra.iter().filter(|x| is_name_field(&x.key, &x.label)) {
+                    push_unique(&mut out, normalize::fold(&x.value));
+                    for k in normalize::name_keys(&x.value) {
+                        push_unique(&mut out, k);
+                    }
                 }
                 if let Some(e) = email {
                     push_unique(&mut out, e);

@@ -12,11 +12,41 @@ pub const QUERY_DRAFT: &str = "search.query";
 pub struct Effects {
     desk: Desk,
     tx: UnboundedSender<Action>,
+    /// Drafts are written one after the other, in the order typed, by one task.
+    drafts: UnboundedSender<String>,
+    draft_writer: JoinHandle<()>,
 }
 
 impl Effects {
     pub fn new(desk: Desk, tx: UnboundedSender<Action>) -> Self {
-        Effects { desk, tx }
+        let (drafts, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let writer_desk = desk.clone();
+        let draft_writer = tokio::spawn(async move {
+            while let Some(mut text) = rx.recv().await {
+                // Only the newest text matters when several are waiting.
+                while let Ok(newer) = rx.try_recv() {
+                    text = newer;
+                }
+                let desk = writer_desk.clone();
+                let saved =
+                    tokio::task::spawn_blocking(move || desk.save_draft(QUERY_DRAFT, &text)).await;
+                if let Ok(Err(e)) = saved {
+                    tracing::warn!(error = %e, "draft not saved");
+                }
+            }
+        });
+        Effects {
+            desk,
+            tx,
+            drafts,
+            draft_writer,
+        }
+    }
+
+    /// Wait until every draft handed over so far is written.
+    pub async fn finish(self) {
+        drop(self.drafts);
+        let _ = self.draft_writer.await;
     }
 
     /// Start an effect. Terminal effects (suspend, redraw) are the loop's and
@@ -66,11 +96,10 @@ impl Effects {
                     .map_err(|e| e.to_string());
                 let _ = tx.send(Action::FetchDone { key, result });
             })),
-            Effect::SaveDraft { query } => Some(tokio::task::spawn_blocking(move || {
-                if let Err(e) = desk.save_draft(QUERY_DRAFT, &query) {
-                    tracing::warn!(error = %e, "draft not saved");
-                }
-            })),
+            Effect::SaveDraft { query } => {
+                let _ = self.drafts.send(query);
+                None
+            }
             Effect::Suspend | Effect::Redraw => None,
         }
     }

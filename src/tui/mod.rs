@@ -121,7 +121,6 @@ pub async fn run(desk: Desk) -> u8 {
     let mut events = EventSource::spawn(RESIZE_QUIET);
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let effects = Effects::new(desk.clone(), tx);
-    let mut pending_saves = Vec::new();
     let mut hung_up = false;
     let mut next_tick = Instant::now();
 
@@ -131,9 +130,9 @@ pub async fn run(desk: Desk) -> u8 {
                 // The terminal is gone: stop drawing, save, leave.
                 hung_up = true;
                 state.quit = true;
-                pending_saves.extend(effects.run(Effect::SaveDraft {
+                effects.run(Effect::SaveDraft {
                     query: state.query.text().to_string(),
-                }));
+                });
             }
             state.dirty = false;
         }
@@ -176,7 +175,6 @@ pub async fn run(desk: Desk) -> u8 {
                     Effect::Redraw => {
                         let _ = tui.clear();
                     }
-                    Effect::SaveDraft { .. } => pending_saves.extend(effects.run(effect)),
                     other => {
                         effects.run(other);
                     }
@@ -188,9 +186,7 @@ pub async fn run(desk: Desk) -> u8 {
         }
     }
     let _ = tui.exit();
-    for h in pending_saves {
-        let _ = h.await;
-    }
+    effects.finish().await;
     if hung_up {
         tracing::info!("terminal hung up; session saved and closed");
     }

@@ -280,6 +280,7 @@ fn submit_search(s: &mut State) -> Vec<Effect> {
     s.search = None;
     s.selected = 0;
     s.message = None;
+    // The text is sent now: it is no longer a draft.
     s.draft_saved = s.query.text().to_string();
     vec![
         Effect::StartSearch {
@@ -287,7 +288,7 @@ fn submit_search(s: &mut State) -> Vec<Effect> {
             query: q,
         },
         Effect::SaveDraft {
-            query: s.draft_saved.clone(),
+            query: String::new(),
         },
     ]
 }

@@ -3,7 +3,11 @@
 
 #![allow(dead_code)]
 
+pub mod fake;
+
 use privdesk::sample::{self, SampleOptions, SampleSystems};
+use privdesk::store::{AuditEntry, AuditFilter, Store};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
@@ -30,30 +34,77 @@ impl Env {
 
     /// As `start`, with a chance to edit the config document first.
     pub fn start_with(edit: impl FnOnce(&mut toml_edit::DocumentMut)) -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         let samples = rt
-            .block_on(sample::start(SampleOptions { port_base: None, latency_ms: None }))
+            .block_on(sample::start(SampleOptions {
+                port_base: None,
+                latency_ms: None,
+            }))
             .expect("sample systems start");
+        let urls: Vec<(String, String)> = samples
+            .systems
+            .iter()
+            .map(|s| (s.name.clone(), s.base_url.clone()))
+            .collect();
+        let mut env = Env::against(rt, &urls, edit);
+        env.samples = Some(samples);
+        env
+    }
+
+    /// The sample config pointed at systems served elsewhere (`name`, `base_url`).
+    pub fn against(
+        rt: tokio::runtime::Runtime,
+        urls: &[(String, String)],
+        edit: impl FnOnce(&mut toml_edit::DocumentMut),
+    ) -> Env {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("data/sample-secrets"), &dir.path().join("sample-secrets"));
+        copy_dir(
+            &repo().join("data/sample-secrets"),
+            &dir.path().join("sample-secrets"),
+        );
         let text = std::fs::read_to_string(repo().join("data/sample-config.toml")).unwrap();
         let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
-        for s in &samples.systems {
-            doc["systems"][s.name.as_str()]["base_url"] = toml_edit::value(s.base_url.clone());
+        for (name, url) in urls {
+            doc["systems"][name.as_str()]["base_url"] = toml_edit::value(url.clone());
         }
         doc["store"]["path"] = toml_edit::value(dir.path().join("store.db").display().to_string());
         edit(&mut doc);
         let config = dir.path().join("config.toml");
         std::fs::write(&config, doc.to_string()).unwrap();
-        Env { dir, config, samples: Some(samples), rt }
+        Env {
+            dir,
+            config,
+            samples: None,
+            rt,
+        }
     }
 
     pub fn store_path(&self) -> PathBuf {
         self.dir.path().join("store.db")
+    }
+
+    /// The store the binary wrote to.
+    pub fn store(&self) -> Store {
+        Store::open(&self.store_path(), 5000).expect("open the store")
+    }
+
+    /// Audit entries of one kind, oldest first (none when no store was written).
+    pub fn audit(&self, kind: &str) -> Vec<AuditEntry> {
+        if !self.store_path().exists() {
+            return Vec::new();
+        }
+        self.store()
+            .audit_entries(&AuditFilter {
+                kind: Some(kind.to_string()),
+                ..AuditFilter::default()
+            })
+            .expect("read the audit log")
+    }
+
+    /// Requests the in-process sample systems have received, all together.
+    pub fn sample_requests(&self) -> u64 {
+        let s = self.samples.as_ref().expect("in-process sample systems");
+        s.systems.iter().map(|x| s.request_count(&x.name)).sum()
     }
 
     /// Run the real binary with this config, HOME and XDG dirs inside the temp dir.
@@ -62,11 +113,43 @@ impl Env {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
+        self.command_with(&self.config, args)
+    }
+
+    /// Run the real binary with another config file, in this temp home.
+    pub fn run_with(&self, config: &Path, args: &[&str]) -> Output {
+        self.command_with(config, args)
+            .output()
+            .expect("run privdesk")
+    }
+
+    pub fn command_with(&self, config: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(BIN);
-        c.arg("--config").arg(&self.config).args(args);
+        c.arg("--config").arg(config).args(args);
         isolate(&mut c, self.dir.path());
         c
     }
+
+    /// The text of this environment's config file.
+    pub fn config_text(&self) -> String {
+        std::fs::read_to_string(&self.config).unwrap()
+    }
+
+    /// Write another config file into the temp dir and return its path.
+    pub fn write_config(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+/// A small runtime for servers run by the test itself.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Keep a child away from the real home: logs, data and config in `home`.
@@ -76,6 +159,7 @@ pub fn isolate(c: &mut Command, home: &Path) {
         .env("XDG_DATA_HOME", home.join("share"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("PRIVDESK_CONFIG")
+        .env_remove("PRIVDESK_HOME")
         .env_remove("NO_COLOR");
 }
 
@@ -95,6 +179,130 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-pub fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", stdout(o), stderr(o)))
+/// Both streams, for failure messages.
+pub fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    )
 }
+
+/// Assert the exit code, showing both streams when it differs.
+pub fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "{}", show(o));
+}
+
+pub fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(o),
+            stderr(o)
+        )
+    })
+}
+
+/// The status entry of one system in a search result.
+pub fn system<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["systems"]
+        .as_array()
+        .expect("systems is an array")
+        .iter()
+        .find(|s| s["system"] == name)
+        .unwrap_or_else(|| panic!("no status for system {name} in {}", v["systems"]))
+}
+
+/// The persons of a search result holding the record `system`:`id`.
+pub fn persons_with<'a>(v: &'a Value, sys: &str, id: &str) -> Vec<&'a Value> {
+    v["persons"]
+        .as_array()
+        .expect("persons is an array")
+        .iter()
+        .filter(|p| {
+            p["records"]
+                .as_array()
+                .is_some_and(|rs| rs.iter().any(|r| r["system"] == sys && r["id"] == id))
+        })
+        .collect()
+}
+
+/// The one person holding `system`:`id`; fails when none or several do.
+pub fn person_with<'a>(v: &'a Value, sys: &str, id: &str) -> &'a Value {
+    let found = persons_with(v, sys, id);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one person holding {sys}:{id}, found {}:\n{}",
+        found.len(),
+        serde_json::to_string_pretty(&v["persons"]).unwrap()
+    );
+    found[0]
+}
+
+/// `system:id` of every record of a person, sorted.
+pub fn record_keys(person: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = person["records"]
+        .as_array()
+        .expect("records is an array")
+        .iter()
+        .map(|r| format!("{}:{}", str_of(&r["system"]), str_of(&r["id"])))
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// The strings of a JSON array.
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("expected an array, got {v}"))
+        .iter()
+        .map(|x| str_of(x).to_string())
+        .collect()
+}
+
+pub fn str_of(v: &Value) -> &str {
+    v.as_str()
+        .unwrap_or_else(|| panic!("expected a string, got {v}"))
+}
+
+/// The record of a person from one system.
+pub fn record<'a>(person: &'a Value, sys: &str) -> &'a Value {
+    person["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["system"] == sys)
+        .unwrap_or_else(|| panic!("no {sys} record in {person}"))
+}
+
+/// `t***@example.jp`: one character, three stars, the domain.
+pub fn is_masked_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    local.chars().count() == 4
+        && local.ends_with("***")
+        && !local.starts_with('*')
+        && !domain.is_empty()
+        && !domain.contains('*')
+}
+
+/// `***-****-5678`: stars and the last four digits.
+pub fn is_masked_phone(s: &str) -> bool {
+    s.strip_prefix("***-****-")
+        .is_some_and(|tail| tail.len() == 4 && tail.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The five sample systems, in configuration order.
+pub const SAMPLE_SYSTEMS: [&str; 5] = ["crm", "billing", "support", "loyalty", "mailing"];
+
+/// Story customer 1 (Taro Yamada) in every sample system.
+pub const TARO: [&str; 5] = [
+    "billing:B-77",
+    "crm:C-1001",
+    "loyalty:L-00042",
+    "mailing:S-5",
+    "support:9001",
+];

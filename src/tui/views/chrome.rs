@@ -54,17 +54,17 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
         _ if s.locked => vec![("any key".into(), "unlock")],
         (Screen::Search, Focus::Query) => vec![
             ("enter".into(), "search"),
-            ("↓".into(), "results"),
+            ("↓".into(), "list"),
             (k(Command::Help), "help"),
-            (k(Command::Palette), "commands"),
             (k(Command::Quit), "quit"),
+            (k(Command::Palette), "cmds"),
         ],
         (Screen::Search, Focus::Results) => vec![
             (k(Command::Open), "open"),
-            (s.keymap.hint(Command::MoveDown), "down"),
             (k(Command::FocusQuery), "search"),
             (k(Command::Help), "help"),
             (k(Command::Quit), "quit"),
+            (k(Command::Palette), "cmds"),
         ],
         (Screen::Person, _) => vec![
             (k(Command::Reveal), "reveal"),
@@ -76,43 +76,39 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
     }
 }
 
+/// Who is working, the time, how the systems answered, and the keys that matter now.
 pub fn status_bar(s: &State, f: &mut Frame, area: Rect) {
     let bar = s.theme.style(Ui::StatusBar);
-    let mut left = format!(
-        " {} ({}) │ {} ",
-        safe(&s.operator.display_name),
-        s.operator.role,
-        s.clock
-    );
-    if let Some(snap) = &s.search {
-        let ok = snap
-            .systems
-            .iter()
-            .filter(|x| matches!(x.status, crate::domain::SystemStatus::Ok { .. }))
-            .count();
-        let failing = snap.failed_systems().len();
-        left.push_str(&format!("│ {ok} ok"));
-        if failing > 0 {
-            left.push_str(&format!(" {failing} failing"));
+    let who = fit(&safe(&s.operator.display_name), 18);
+    let mut left = format!(" {who} [{}] {} │", s.operator.role, s.clock);
+    match &s.search {
+        Some(snap) => {
+            let ok = snap
+                .systems
+                .iter()
+                .filter(|x| matches!(x.status, crate::domain::SystemStatus::Ok { .. }))
+                .count();
+            let failing = snap.failed_systems().len();
+            left.push_str(&format!(" {ok} ok"));
+            if failing > 0 {
+                left.push_str(&format!(" {failing} failing"));
+            }
+            left.push_str(" │");
         }
-        left.push(' ');
-    } else {
-        left.push_str(&format!("│ {} systems ", s.systems.len()));
+        None => left.push_str(&format!(" {} systems │", s.systems.len())),
     }
     let total = area.width as usize;
     let left = fit(&left, total);
     let mut spans = vec![Span::styled(left.clone(), bar)];
     let mut used = width(&left);
     for (key, label) in hints(s) {
-        let piece_w = width(&key) + width(label) + 3;
+        let key = key.replace("ctrl-", "^");
+        let piece_w = width(&key) + width(label) + 2;
         if used + piece_w > total {
             break;
         }
-        spans.push(Span::styled(
-            format!(" {key}", key = key),
-            s.theme.style(Ui::KeyHint),
-        ));
-        spans.push(Span::styled(format!(" {label} "), bar));
+        spans.push(Span::styled(format!(" {key}"), s.theme.style(Ui::KeyHint)));
+        spans.push(Span::styled(format!(" {label}"), bar));
         used += piece_w;
     }
     if used < total {

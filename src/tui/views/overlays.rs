@@ -28,7 +28,7 @@ fn framed<'a>(s: &State, title: &'a str) -> Block<'a> {
 }
 
 fn help(s: &State, f: &mut Frame, area: Rect) {
-    let boxed = centered(area, 64, area.height.saturating_sub(2));
+    let boxed = centered(area, 74, area.height.saturating_sub(2));
     let inner_w = boxed.width.saturating_sub(2) as usize;
     let key_w = 16.min(inner_w / 3);
     let mut lines = Vec::new();

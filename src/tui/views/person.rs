@@ -85,8 +85,8 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     ];
     f.render_widget(Paragraph::new(head), top);
 
-    let label_w = 13;
-    let value_w = w.saturating_sub(label_w + 4);
+    let label_w = 14;
+    let value_w = w.saturating_sub(label_w + 5);
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     for (i, r) in p.records.iter().enumerate() {
@@ -131,7 +131,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
             };
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("   {}", cell(label(field), label_w)),
+                    format!("   {} ", cell(label(field), label_w)),
                     s.theme.style(Ui::Muted),
                 ),
                 Span::styled(
@@ -143,7 +143,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         for x in &r.extra {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("   {}", cell(&safe(&x.label), label_w)),
+                    format!("   {} ", cell(&safe(&x.label), label_w)),
                     s.theme.style(Ui::Muted),
                 ),
                 Span::raw(fit(&safe(&x.value), value_w)),

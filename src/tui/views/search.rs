@@ -180,13 +180,13 @@ fn persons(s: &State, f: &mut Frame, area: Rect) {
         );
         return;
     }
-    let badges_w = s.systems.len() * 4;
+    let full_badges: usize = s.systems.iter().map(|(_, b)| b.chars().count() + 1).sum();
     let cols = [
         Col {
             title: "Name",
             priority: 0,
             min: 10,
-            ideal: 18,
+            ideal: 16,
         },
         Col {
             title: "Reading",
@@ -198,27 +198,49 @@ fn persons(s: &State, f: &mut Frame, area: Rect) {
             title: "Email",
             priority: 2,
             min: 12,
-            ideal: 20,
+            ideal: 17,
         },
         Col {
             title: "Phone",
             priority: 4,
-            min: 13,
-            ideal: 13,
+            min: 5,
+            ideal: 5,
         },
         Col {
             title: "Systems",
             priority: 1,
-            min: 7,
-            ideal: badges_w.max(7),
+            min: s.systems.len() * 2,
+            ideal: full_badges.saturating_sub(1),
         },
         Col {
             title: "Linked by",
             priority: 5,
-            min: 9,
-            ideal: 18,
+            min: 5,
+            ideal: 21,
         },
     ];
+    // A column needs no more than its widest value on screen (or its title).
+    let rows = area.height.saturating_sub(1) as usize;
+    let first = if s.selected >= rows {
+        s.selected + 1 - rows
+    } else {
+        0
+    };
+    let visible: Vec<[String; 6]> = list.iter().skip(first).take(rows).map(row_values).collect();
+    let mut cols = cols;
+    for (i, c) in cols.iter_mut().enumerate() {
+        if i == 4 {
+            continue;
+        }
+        let widest = visible
+            .iter()
+            .map(|v| width(&v[i]))
+            .max()
+            .unwrap_or(0)
+            .max(width(c.title));
+        c.ideal = c.ideal.min(widest);
+        c.min = c.min.min(c.ideal);
+    }
     let marker_w = 2;
     let widths = layout(&cols, (area.width as usize).saturating_sub(marker_w));
     let mut header = vec![Span::raw("  ")];
@@ -260,22 +282,7 @@ fn person_row(s: &State, p: &Person, widths: &[Option<usize>], selected: bool) -
     } else {
         "  ".to_string()
     };
-    let values = [
-        safe(p.first("name").unwrap_or("(no name)")),
-        safe(p.first("name_kana").unwrap_or("")),
-        p.first("email")
-            .map(|v| shown("email", v, false))
-            .unwrap_or_default(),
-        p.first("phone")
-            .map(|v| shown("phone", v, false))
-            .unwrap_or_default(),
-        String::new(),
-        p.linked_by
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    ];
+    let values = row_values(p);
     let mut spans = vec![Span::styled(marker, base.patch(s.theme.style(Ui::Accent)))];
     for (i, (v, w)) in values.iter().zip(widths).enumerate() {
         let Some(w) = w else { continue };
@@ -286,6 +293,20 @@ fn person_row(s: &State, p: &Person, widths: &[Option<usize>], selected: bool) -
                 if held.contains(&name.as_str()) {
                     text.push_str(&format!("{} ", safe(badge)));
                 }
+            }
+            if width(text.trim_end()) > *w {
+                // Not enough room for the badges: their first letters, in system order.
+                text = s
+                    .systems
+                    .iter()
+                    .map(|(name, badge)| {
+                        if held.contains(&name.as_str()) {
+                            format!("{} ", safe(badge).chars().next().unwrap_or('?'))
+                        } else {
+                            "· ".to_string()
+                        }
+                    })
+                    .collect();
             }
             spans.push(Span::styled(
                 cell(text.trim_end(), *w) + " ",
@@ -305,4 +326,42 @@ fn person_row(s: &State, p: &Person, widths: &[Option<usize>], selected: bool) -
         spans.push(Span::styled(cell(v, *w) + " ", style));
     }
     Line::from(spans)
+}
+
+/// The last four digits of a phone number, enough to confirm it on a call.
+fn last_digits(phone: &str) -> String {
+    let masked = shown("phone", phone, false);
+    match masked.rsplit_once('-') {
+        Some((_, tail)) => format!("…{tail}"),
+        None => masked,
+    }
+}
+
+/// Why a person's records were linked, in one word each.
+fn short_link(k: crate::domain::LinkKey) -> &'static str {
+    use crate::domain::LinkKey::*;
+    match k {
+        Email => "email",
+        Phone => "phone",
+        NameBirthDate => "name",
+        KanaBirthDate => "kana",
+    }
+}
+
+/// The text of a person's row, column by column (systems are drawn apart).
+fn row_values(p: &Person) -> [String; 6] {
+    [
+        safe(p.first("name").unwrap_or("(no name)")),
+        safe(p.first("name_kana").unwrap_or("")),
+        p.first("email")
+            .map(|v| shown("email", v, false))
+            .unwrap_or_default(),
+        p.first("phone").map(last_digits).unwrap_or_default(),
+        String::new(),
+        p.linked_by
+            .iter()
+            .map(|k| short_link(*k))
+            .collect::<Vec<_>>()
+            .join(" "),
+    ]
 }

@@ -1,0 +1,132 @@
+//! `privdesk sample-systems` as its own process, and `privdesk demo --search`.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+
+/// A `privdesk sample-systems` child, killed when dropped.
+struct Serving {
+    child: Child,
+    urls: Vec<(String, String)>,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `sample-systems --port-base BASE`; None when a port was busy (the
+/// child then exits at once, saying so).
+fn serve(home: &std::path::Path, base: u16) -> Option<Serving> {
+    let mut c = Command::new(BIN);
+    c.args(["sample-systems", "--port-base", &base.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    isolate(&mut c, home);
+    let mut child = c.spawn().expect("start sample-systems");
+    let stdout = child.stdout.take().unwrap();
+    let mut serving = Serving {
+        child,
+        urls: Vec::new(),
+    };
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if line.starts_with("Serving the sample systems") {
+            return Some(serving);
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(name), Some(url), None) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("unexpected line from sample-systems: {line:?}");
+        };
+        serving.urls.push((name.to_string(), url.to_string()));
+    }
+    // Ended before serving: a port in the range was taken.
+    let status = serving.child.wait().unwrap();
+    let mut err = String::new();
+    serving
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot listen on 127.0.0.1:"), "{err}");
+    None
+}
+
+#[test]
+fn sample_systems_serve_a_real_search() {
+    let home = tempfile::tempdir().unwrap();
+    let mut base = 20_000 + (std::process::id() % 10_000) as u16;
+    let mut serving = None;
+    for _ in 0..20 {
+        serving = serve(home.path(), base);
+        if serving.is_some() {
+            break;
+        }
+        base = 20_000 + (base - 20_000 + 97) % 10_000;
+    }
+    let serving = serving.expect("a free range of five ports");
+
+    let names: Vec<&str> = serving.urls.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, SAMPLE_SYSTEMS);
+    for (i, (_, url)) in serving.urls.iter().enumerate() {
+        assert_eq!(url, &format!("http://127.0.0.1:{}", base + i as u16));
+    }
+
+    let env = Env::against(runtime(), &serving.urls, |_| {});
+    let o = env.run(&["search", "taro.yamada@example.jp", "--json"]);
+    assert_exit(&o, 0);
+    let v = json(&o);
+    for s in SAMPLE_SYSTEMS {
+        assert_eq!(system(&v, s)["status"], "ok");
+    }
+    assert_eq!(record_keys(person_with(&v, "crm", "C-1001")), TARO);
+    drop(serving);
+
+    // Once stopped, the same search reports every system asked unreachable
+    // (loyalty does not search by email, and no second round is possible).
+    let o = env.run(&["search", "taro.yamada@example.jp", "--json"]);
+    assert_exit(&o, 3);
+    let v = json(&o);
+    for s in SAMPLE_SYSTEMS {
+        let want = if s == "loyalty" {
+            "not_asked"
+        } else {
+            "unreachable"
+        };
+        assert_eq!(system(&v, s)["status"], want, "{s}");
+    }
+    assert_eq!(v["persons"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn demo_search_runs_against_in_process_systems() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = Command::new(BIN);
+    c.args(["demo", "--search", "yamada", "--json"]);
+    isolate(&mut c, home.path());
+    let o = c.output().unwrap();
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v["kind"], "name");
+    assert_eq!(record_keys(person_with(&v, "crm", "C-1001")), TARO);
+    assert_ne!(
+        person_with(&v, "crm", "C-1001"),
+        person_with(&v, "crm", "C-1002")
+    );
+
+    // The demo store is in the home folder, with the search audited.
+    let db = home.path().join(".local/share/privdesk/demo.db");
+    assert!(db.exists(), "no demo store at {}", db.display());
+    let store = privdesk::store::Store::open(&db, 5000).unwrap();
+    let entries = store.audit_entries(&Default::default()).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].kind, "search");
+    assert_eq!(entries[0].details["query"], "yamada");
+}
