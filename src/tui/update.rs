@@ -195,7 +195,10 @@ fn paste(s: &mut State, text: &str) {
         }
         Some(Overlay::Help) => {}
         None => {
-            s.screen = Screen::Search;
+            // Pasted text is a new search: leaving a person masks it again.
+            if s.screen == Screen::Person {
+                leave_person(s);
+            }
             s.focus = Focus::Query;
             s.query.insert_str(text);
             edited(s);
