@@ -401,3 +401,30 @@ fn an_idle_tick_changes_nothing_on_screen() {
     );
     assert!(s.dirty, "a new minute does");
 }
+
+#[test]
+fn the_end_of_a_search_keeps_a_later_message() {
+    let d = data();
+    let mut s = state("default");
+    let gen = gen_of(&search(&mut s, "yamada", &[d.yamada_midway.clone()]));
+    assert!(s.searching());
+    assert!(
+        screen(&s, 80, 24).contains("3 ok ⠋ │"),
+        "a spinner while searching"
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Esc);
+    act(
+        &mut s,
+        Action::SearchUpdate {
+            gen,
+            snapshot: Box::new(d.yamada_final().clone()),
+        },
+    );
+    assert!(!s.searching());
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("nothing revealed"), "{text}");
+    assert!(text.contains("5 ok │"), "no spinner once done:\n{text}");
+}
