@@ -170,11 +170,14 @@ fn persons(s: &State, f: &mut Frame, area: Rect) {
             fit(&format!(" {text}"), area.width as usize),
             s.theme.style(Ui::Muted),
         ));
+        // One blank line above the text when there is room for it; never
+        // below the area (on a tiny terminal that is outside the screen).
+        let y = if area.height >= 2 { area.y + 1 } else { area.y };
         f.render_widget(
             p,
             Rect {
-                y: area.y + 1,
-                height: 1.min(area.height),
+                y,
+                height: area.height.min(1),
                 ..area
             },
         );
