@@ -196,7 +196,7 @@ pub fn compute_at(
             refuse_extension(
                 extension,
                 "An APPI request",
-                "APPI sets no period to extend: the answer is due without delay",
+                "APPI sets no period to extend (the answer is due without delay)",
             )?;
             business_clock(cal, local, n, pauses, now, &mut out)?;
         }
@@ -474,7 +474,7 @@ fn business_clock(
     let d0 = local.date_naive();
     if r == d0 {
         out.steps.push(format!(
-            "Counts as received on {} (an open day, before closing time)",
+            "Counts as received that day, {}: an open day, before closing time",
             day(r)
         ));
     } else {
