@@ -1,9 +1,10 @@
 //! privdesk: a terminal help desk for privacy inquiries and data-subject requests.
 //!
 //! Dependencies point inward: `tui` and `cli` call `desk`, which calls
-//! `connectors`, `store`, `identity`; all of them share the plain types of
+//! `connectors`, `store`, `identity`, `calendar`; all of them share the plain types of
 //! `domain`.
 
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod connectors;

@@ -1,6 +1,7 @@
 //! Semantic checks of the whole configuration (after it deserialized). Each
 //! problem is a key path plus a message; the loader locates them.
 
+use super::calendar_checks::{check_calendar, check_deadlines};
 use super::connector_checks::check_system;
 use super::document::Issue;
 use super::types::{Config, KeyBinding};
@@ -47,6 +48,8 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
         }
     }
     check_purposes(&config.reveal.purposes, &mut out);
+    check_calendar(&config.calendar, &mut out);
+    check_deadlines(&config.deadlines, &mut out);
     for (name, def) in &config.operators {
         if !valid_username(name) {
             out.push(Issue::new(

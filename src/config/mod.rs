@@ -6,6 +6,8 @@
 //! [`LoadOptions`] to control the environment and the user name.
 
 mod auth_checks;
+mod calendar_checks;
+pub mod calendar_config;
 mod checks;
 mod connector_checks;
 mod document;
@@ -22,6 +24,11 @@ mod secrets;
 pub mod systems;
 pub mod types;
 
+pub use calendar_checks::{MAX_CLOSURE_DAYS, MAX_YEARLY_CLOSURE_DAYS};
+pub use calendar_config::{
+    parse_date, parse_month_day, parse_time, parse_time_zone, parse_weekday, AppiDeadlines,
+    CalendarConfig, CcpaDeadlines, ClosureDef, DeadlineConfig, GdprDeadlines,
+};
 pub use connector_checks::{FETCH_VARS, REQUEST_VARS};
 pub use load::{
     check, check_with, load, load_file, load_file_with, load_str, load_with, DEFAULT_CONFIG,

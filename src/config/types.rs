@@ -2,6 +2,7 @@
 //! `data/default-config.toml`, embedded in the binary and merged under the
 //! user's file.
 
+use super::calendar_config::{CalendarConfig, DeadlineConfig};
 use super::systems::SystemDef;
 use crate::domain::Role;
 use indexmap::IndexMap;
@@ -19,6 +20,10 @@ pub struct Config {
     pub store: StoreConfig,
     pub search: SearchConfig,
     pub reveal: RevealConfig,
+    /// `[calendar]`: business hours, time zone, holidays and closures.
+    pub calendar: CalendarConfig,
+    /// `[deadlines]`: response targets per law and request kind.
+    pub deadlines: DeadlineConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,

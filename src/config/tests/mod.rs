@@ -1,6 +1,7 @@
 //! Tests of configuration loading. Helpers build small config texts; every
 //! test runs with its own environment map and user name.
 
+mod calendar;
 mod connectors;
 mod loading;
 mod lookup;
