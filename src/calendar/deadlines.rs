@@ -11,16 +11,14 @@
 //! GDPR and CCPA clocks do not stop for pauses. A due date on a closed day
 //! also gives the next open day as the practical due date.
 
-use super::{next_day, weekday_name, Calendar};
+use super::business_clock::business_clock;
+use super::{weekday_name, Calendar};
 use crate::domain::{Law, RequestKind};
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use crate::config::DeadlineConfig;
-
-/// Most days walked while counting business days (about 55 years).
-const MAX_WALK_DAYS: u32 = 20_000;
 
 /// A time the clock stood still (APPI only): waiting for identity documents
 /// or a fee. `to` is `None` while still waiting.
@@ -196,7 +194,7 @@ pub fn compute_at(
             refuse_extension(
                 extension,
                 "An APPI request",
-                "APPI sets no period to extend: the answer is due without delay",
+                "APPI sets no period to extend (the answer is due without delay)",
             )?;
             business_clock(cal, local, n, pauses, now, &mut out)?;
         }
@@ -244,7 +242,7 @@ fn mismatch(k: RequestKind, law: Law) -> DeadlineError {
     }
 }
 
-fn stamp(t: &DateTime<FixedOffset>) -> String {
+pub(super) fn stamp(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
@@ -314,12 +312,17 @@ fn check_extension(
     Ok(())
 }
 
-fn day(d: NaiveDate) -> String {
+pub(super) fn day(d: NaiveDate) -> String {
     format!("{d} ({})", weekday_name(d.weekday()))
 }
 
 /// Set `practical_due` from `due`, with a step when they differ.
-fn practical(cal: &Calendar, due: NaiveDate, label: &str, steps: &mut Vec<String>) -> NaiveDate {
+pub(super) fn practical(
+    cal: &Calendar,
+    due: NaiveDate,
+    label: &str,
+    steps: &mut Vec<String>,
+) -> NaiveDate {
     let p = cal.next_open_day(due);
     if p != due {
         let why = cal.closed_reason(due).unwrap_or_default();
@@ -457,178 +460,4 @@ fn add_months(d: NaiveDate, n: u32) -> Result<NaiveDate, DeadlineError> {
 fn add_days(d: NaiveDate, n: u32) -> Result<NaiveDate, DeadlineError> {
     d.checked_add_days(Days::new(u64::from(n)))
         .ok_or_else(|| DeadlineError::OutOfRange(format!("{d} + {n} days")))
-}
-
-/// Count `n` business days from the day the request counts as received,
-/// skipping the business days a pause covered entirely.
-fn business_clock(
-    cal: &Calendar,
-    local: DateTime<Tz>,
-    n: u32,
-    pauses: &[Pause],
-    now: DateTime<FixedOffset>,
-    out: &mut Deadlines,
-) -> Result<(), DeadlineError> {
-    let r = cal.receipt_day(local);
-    out.counts_from = r;
-    let d0 = local.date_naive();
-    if r == d0 {
-        out.steps.push(format!(
-            "Counts as received on {} (an open day, before closing time)",
-            day(r)
-        ));
-    } else {
-        let why = match cal.closed_reason(d0) {
-            Some(reason) => format!("received on a closed day ({reason})"),
-            None => format!(
-                "received after closing time ({})",
-                cal.closes().format("%H:%M")
-            ),
-        };
-        let between = closures_between(cal, d0, r);
-        let also = if between.is_empty() {
-            String::new()
-        } else {
-            format!("; closed in between: {}", between.join("; "))
-        };
-        out.steps.push(format!(
-            "Counts as received on {}, the next open day: {why}{also}",
-            day(r)
-        ));
-    }
-    let tz = cal.time_zone();
-    let spans: Vec<(DateTime<Tz>, DateTime<Tz>)> = pauses
-        .iter()
-        .map(|p| {
-            let to = p.to.unwrap_or(now).max(p.from);
-            (p.from.with_timezone(&tz), to.with_timezone(&tz))
-        })
-        .collect();
-    let covering = |d: NaiveDate| {
-        let (o, c) = (cal.at(d, cal.opens()), cal.at(d, cal.closes()));
-        spans.iter().position(|(f, t)| *f <= o && *t >= c)
-    };
-    let mut d = r;
-    let mut counted = 0;
-    let mut paused: Vec<Vec<NaiveDate>> = vec![Vec::new(); pauses.len()];
-    let mut walked = 0;
-    while counted < n {
-        let next = next_day(d);
-        walked += 1;
-        if next == d || walked > MAX_WALK_DAYS {
-            return Err(DeadlineError::OutOfRange(format!(
-                "{n} business days from {r}"
-            )));
-        }
-        d = next;
-        if cal.closure(d).is_some() {
-            continue;
-        }
-        if let Some(i) = covering(d) {
-            paused[i].push(d);
-            continue;
-        }
-        counted += 1;
-    }
-    out.due = d;
-    out.practical_due = d;
-    out.paused_days = paused.iter().map(|v| v.len() as u32).sum();
-    let unpaused = if out.paused_days == 0 {
-        d
-    } else {
-        unpaused_count(cal, r, n)
-    };
-    out.steps.push(format!(
-        "{n} business day{} after {}: {}",
-        if n == 1 { "" } else { "s" },
-        r,
-        day(unpaused)
-    ));
-    let skipped = closures_between(cal, r, d);
-    if !skipped.is_empty() {
-        out.steps
-            .push(format!("Closed days skipped: {}", skipped.join("; ")));
-    }
-    for (p, days) in pauses.iter().zip(&paused) {
-        let until = match p.to {
-            Some(t) => stamp(&t),
-            None => {
-                out.pause_ongoing = true;
-                format!("still waiting (counted up to {})", stamp(&now))
-            }
-        };
-        let covered = if days.is_empty() {
-            "no business day inside the count was fully paused: no effect".to_string()
-        } else {
-            format!(
-                "{} business day{} stopped ({})",
-                days.len(),
-                if days.len() == 1 { "" } else { "s" },
-                days.iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        out.steps.push(format!(
-            "Paused from {} to {until} ({}): {covered}",
-            stamp(&p.from),
-            p.reason.trim()
-        ));
-    }
-    if out.paused_days > 0 {
-        out.steps.push(format!(
-            "Due date moved by {} business day{} for the pauses: {}",
-            out.paused_days,
-            if out.paused_days == 1 { "" } else { "s" },
-            day(d)
-        ));
-    }
-    if out.pause_ongoing {
-        out.steps.push(
-            "A pause is still open: each further business day of waiting moves the due date by one business day"
-                .to_string(),
-        );
-    }
-    practical(cal, d, "Due date", &mut out.steps);
-    Ok(())
-}
-
-/// The n-th open day after `r` (no pauses).
-fn unpaused_count(cal: &Calendar, r: NaiveDate, n: u32) -> NaiveDate {
-    let mut d = r;
-    for _ in 0..n {
-        d = cal.open_day_after(d);
-    }
-    d
-}
-
-/// Holidays and company closures strictly between `from` and `to`, runs of
-/// the same closure written as one range ("2025-12-29 to 2025-12-31 year-end
-/// closure"). Weekly days off are left out.
-fn closures_between(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> Vec<String> {
-    let mut runs: Vec<(NaiveDate, NaiveDate, &str)> = Vec::new();
-    let mut d = next_day(from);
-    while d < to {
-        if let Some(reason) = cal.special_closure(d) {
-            match runs.last_mut() {
-                Some((_, last, name)) if *name == reason && next_day(*last) == d => *last = d,
-                _ => runs.push((d, d, reason)),
-            }
-        }
-        let next = next_day(d);
-        if next == d {
-            break;
-        }
-        d = next;
-    }
-    runs.iter()
-        .map(|(f, t, name)| {
-            if f == t {
-                format!("{f} {name}")
-            } else {
-                format!("{f} to {t} {name}")
-            }
-        })
-        .collect()
 }

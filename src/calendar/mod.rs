@@ -6,6 +6,7 @@
 //! closing time or on a closed day counts as received on the next open day;
 //! "n business days" are then the n-th open day after that.
 
+mod business_clock;
 pub mod deadlines;
 mod exceptions;
 pub mod holidays;

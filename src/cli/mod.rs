@@ -4,6 +4,7 @@
 //! 1 any other failure.
 
 mod audit;
+mod calendar;
 mod config_cmd;
 mod output;
 mod sample;
@@ -56,6 +57,9 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Business hours, national holidays and due dates.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
 }
 
 /// Parse the command line and run it.
@@ -85,6 +89,7 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Search(a)) => search::run(&cli, a).await,
         Some(Command::Fetch(a)) => search::fetch(&cli, a).await,
         Some(Command::Audit(a)) => audit::run(&cli, a),
+        Some(Command::Calendar(c)) => calendar::run(&cli, c),
         None => sample::interactive(&cli, None).await,
     }
 }
