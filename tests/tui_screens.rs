@@ -436,3 +436,22 @@ fn overlay_borders_survive_wide_characters_underneath() {
         }
     }
 }
+
+/// The selection marker stays readable on the highlighted row in every
+/// theme: its foreground differs from its background.
+#[test]
+fn the_selection_marker_is_visible_in_every_theme() {
+    for name in BUILTIN_THEMES {
+        let s = yamada_results(name);
+        let buf = render(&s, 80, 24);
+        let y = row_with(&buf, "山田 太郎 ヤマダ タロウ  t***");
+        let marker = &buf[(0, y)];
+        assert_ne!(marker.symbol(), " ", "{name}: a marker is drawn");
+        assert!(
+            marker.fg != marker.bg || marker.modifier.contains(Modifier::REVERSED),
+            "{name}: marker drawn in {:?} on {:?}",
+            marker.fg,
+            marker.bg
+        );
+    }
+}
