@@ -36,10 +36,16 @@ impl Env {
             .build()
             .unwrap();
         let samples = rt
-            .block_on(sample::start(SampleOptions { port_base: None, latency_ms: None }))
+            .block_on(sample::start(SampleOptions {
+                port_base: None,
+                latency_ms: None,
+            }))
             .expect("sample systems start");
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("data/sample-secrets"), &dir.path().join("sample-secrets"));
+        copy_dir(
+            &repo().join("data/sample-secrets"),
+            &dir.path().join("sample-secrets"),
+        );
         let text = std::fs::read_to_string(repo().join("data/sample-config.toml")).unwrap();
         let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
         for s in &samples.systems {
@@ -49,7 +55,37 @@ impl Env {
         edit(&mut doc);
         let config = dir.path().join("config.toml");
         std::fs::write(&config, doc.to_string()).unwrap();
-        Env { dir, config, samples: Some(samples), rt }
+        Env {
+            dir,
+            config,
+            samples: Some(samples),
+            rt,
+        }
+    }
+
+    /// The sample config with its store in a temp dir, but no sample
+    /// systems started (for commands that never reach them, like `case`).
+    pub fn offline() -> Env {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &repo().join("data/sample-secrets"),
+            &dir.path().join("sample-secrets"),
+        );
+        let text = std::fs::read_to_string(repo().join("data/sample-config.toml")).unwrap();
+        let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
+        doc["store"]["path"] = toml_edit::value(dir.path().join("store.db").display().to_string());
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, doc.to_string()).unwrap();
+        Env {
+            dir,
+            config,
+            samples: None,
+            rt,
+        }
     }
 
     pub fn store_path(&self) -> PathBuf {
@@ -96,5 +132,11 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", stdout(o), stderr(o)))
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(o),
+            stderr(o)
+        )
+    })
 }
