@@ -177,6 +177,34 @@ impl Desk {
         self.store().get_case(id)?.ok_or(DeskError::NotFound(id))
     }
 
+    /// The version a case is at now, for a change made without having looked
+    /// at the case first (the command line). Shows nothing of the case, so
+    /// it is not audited; the change that follows still fails with a
+    /// conflict if another change lands in between.
+    pub fn case_version(&self, id: CaseId) -> Result<i64, DeskError> {
+        Ok(self.load_case(id)?.version)
+    }
+
+    /// Record that the masked contact details of a case are shown, and why.
+    /// Auditors read the trail, not personal data: they are refused.
+    pub fn reveal_case(&self, id: CaseId, purpose: &str) -> Result<i64, DeskError> {
+        if self.operator().role == Role::Auditor {
+            return Err(self.deny_case(
+                &id.to_string(),
+                "reveal",
+                "auditors cannot reveal personal data",
+            ));
+        }
+        let purpose = purpose.trim();
+        if purpose.is_empty() {
+            return Err(DeskError::Invalid(
+                "a purpose is required to reveal personal data".into(),
+            ));
+        }
+        self.load_case(id)?;
+        self.audit("reveal", &id.to_string(), json!({ "purpose": purpose }))
+    }
+
     /// Everything about one case; the view is audited (`case_view`). The due
     /// dates (with their steps) are in `case.deadlines`; while a pause stops
     /// the clock they are shown as of now.

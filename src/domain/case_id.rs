@@ -59,7 +59,11 @@ impl CaseId {
 
 impl fmt::Display for CaseId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{CASE_ID_PREFIX}-{:04}-{:06}", self.year, self.seq)
+        // `pad` so widths and alignment in format strings apply.
+        f.pad(&format!(
+            "{CASE_ID_PREFIX}-{:04}-{:06}",
+            self.year, self.seq
+        ))
     }
 }
 

@@ -79,6 +79,31 @@ impl Env {
         }
     }
 
+    /// The sample config with its store in a temp dir, but no sample
+    /// systems started (for commands that never reach them, like `case`).
+    pub fn offline() -> Env {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &repo().join("data/sample-secrets"),
+            &dir.path().join("sample-secrets"),
+        );
+        let text = std::fs::read_to_string(repo().join("data/sample-config.toml")).unwrap();
+        let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
+        doc["store"]["path"] = toml_edit::value(dir.path().join("store.db").display().to_string());
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, doc.to_string()).unwrap();
+        Env {
+            dir,
+            config,
+            samples: None,
+            rt,
+        }
+    }
+
     pub fn store_path(&self) -> PathBuf {
         self.dir.path().join("store.db")
     }
