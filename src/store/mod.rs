@@ -32,6 +32,7 @@ pub use case_queries::DuplicateProbe;
 pub use case_rows::ContactKeys;
 pub use cases::{CaseWrite, NewNote};
 pub use chain::{AuditVerification, BrokenLink};
+pub use drafts::StoredDraft;
 pub use error::StoreError;
 
 /// The privdesk database.
