@@ -6,10 +6,12 @@
 pub mod app;
 pub mod backend;
 pub mod effects;
+pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod palette;
 pub mod runtime;
+pub mod textarea;
 pub mod theme;
 pub mod update;
 pub mod views;
