@@ -8,6 +8,7 @@ use crossterm::event::KeyCode;
 use indexmap::IndexMap;
 use privdesk::config::KeyBinding;
 use privdesk::tui::app::{Action, Effect, Focus, Level, Overlay, Screen, State};
+use privdesk::tui::effects::QUERY_DRAFT;
 use privdesk::tui::keymap::Keymap;
 use privdesk::tui::update::{person_key, DRAFT_PAUSE};
 use std::time::{Duration, Instant};
@@ -237,7 +238,7 @@ fn idle_lock_masks_revealed_values() {
     let email = clear_email(&s);
     let early = Action::Tick {
         now: s.last_input + IDLE_LOCK - Duration::from_secs(1),
-        clock: CLOCK.into(),
+        wall: wall(),
     };
     act(&mut s, early);
     assert!(!s.locked, "not locked before the idle time");
@@ -301,7 +302,8 @@ fn q_types_in_the_query_box_and_quits_elsewhere() {
     assert_eq!(
         fx,
         vec![Effect::SaveDraft {
-            query: String::new()
+            key: QUERY_DRAFT.into(),
+            text: String::new()
         }]
     );
 }
@@ -355,7 +357,7 @@ fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
     type_text(&mut s, "taro");
     let soon = Action::Tick {
         now: s.last_edit,
-        clock: CLOCK.into(),
+        wall: wall(),
     };
     let soon = act(&mut s, soon);
     assert_eq!(soon, vec![], "no save while typing");
@@ -363,13 +365,14 @@ fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
         &mut s,
         Action::Tick {
             now: Instant::now() + DRAFT_PAUSE,
-            clock: CLOCK.into(),
+            wall: wall(),
         },
     );
     assert_eq!(
         later,
         vec![Effect::SaveDraft {
-            query: "taro".into()
+            key: QUERY_DRAFT.into(),
+            text: "taro".into()
         }]
     );
     type_text(&mut s, " y");
@@ -378,7 +381,8 @@ fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
     assert_eq!(
         fx,
         vec![Effect::SaveDraft {
-            query: "taro y".into()
+            key: QUERY_DRAFT.into(),
+            text: "taro y".into()
         }]
     );
 }
@@ -396,10 +400,19 @@ fn an_idle_tick_changes_nothing_on_screen() {
         &mut s,
         Action::Tick {
             now: Instant::now(),
-            clock: "10:31".into(),
+            wall: wall() + chrono::Duration::minutes(1),
         },
     );
     assert!(s.dirty, "a new minute does");
+    s.dirty = false;
+    act(
+        &mut s,
+        Action::Tick {
+            now: Instant::now(),
+            wall: wall() + chrono::Duration::seconds(75),
+        },
+    );
+    assert!(!s.dirty, "a later second of the same minute does not");
 }
 
 #[test]

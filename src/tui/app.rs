@@ -2,11 +2,17 @@
 //! `update` (update.rs) is the only place that changes the state; views only
 //! read it; effects run as tokio tasks and come back as actions.
 
+pub use super::case_state::*;
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
 use super::theme::Theme;
-use crate::domain::{Operator, Person, Record, SearchSnapshot};
+use crate::desk::{CaseView, DuplicateQuery};
+use crate::domain::{
+    Case, CaseFilter, CaseId, CaseSummary, NewCase, Operator, Person, Record, SearchSnapshot,
+};
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::KeyEvent;
+use indexmap::IndexMap;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -14,6 +20,12 @@ use std::time::{Duration, Instant};
 pub enum Screen {
     Search,
     Person,
+    /// The case list ("my cases").
+    Cases,
+    /// One case.
+    Case,
+    /// The new-case form.
+    NewCase,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +77,23 @@ pub struct RevealDialog {
     /// Typing the free-text purpose.
     pub typing: bool,
     pub pending: bool,
+    /// What is revealed.
+    pub target: RevealTarget,
+}
+
+/// What a reveal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevealTarget {
+    /// The records of the person on screen.
+    Person,
+    /// The contact details of a case.
+    Case(CaseId),
+}
+
+/// The unsent drafts, to pick one to continue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftPicker {
+    pub selected: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +107,10 @@ pub enum Overlay {
     Help,
     Palette(Palette),
     Reveal(RevealDialog),
+    /// A change was refused because someone else changed the case first:
+    /// what they changed (the conflict's text). Any key closes it.
+    Conflict(String),
+    Drafts(DraftPicker),
 }
 
 /// Everything the screen shows.
@@ -102,11 +135,24 @@ pub struct State {
     pub message: Option<Message>,
     pub locked: bool,
     pub last_input: Instant,
-    /// When the query was last edited, and the text last saved as a draft.
+    /// When something was last typed (drafts are saved once typing pauses).
     pub last_edit: Instant,
+    /// The query text last synced as a draft (saved, or sent as a search).
     pub draft_saved: String,
-    /// Wall-clock "HH:MM" for the status bar.
-    pub clock: String,
+    /// The operator's drafts in the store, key -> text, oldest first, as
+    /// last handed to the draft writer (the query box's is not listed).
+    pub drafts: IndexMap<String, String>,
+    /// Local time in the calendar's zone, to the minute: the status bar's
+    /// business hours and the default receipt time of new cases.
+    pub wall: DateTime<FixedOffset>,
+    pub case_settings: CaseSettings,
+    /// The screens to go back to, most recent last.
+    pub stack: Vec<Screen>,
+    pub cases: Option<CasesView>,
+    pub case: Option<CaseScreen>,
+    pub new_case: Option<NewCaseScreen>,
+    /// Generation of case list loads.
+    pub cases_gen: u64,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
@@ -143,7 +189,18 @@ impl State {
             last_input: Instant::now(),
             last_edit: Instant::now(),
             draft_saved: String::new(),
-            clock: String::new(),
+            drafts: IndexMap::new(),
+            wall: Utc
+                .timestamp_opt(0, 0)
+                .single()
+                .unwrap_or_default()
+                .fixed_offset(),
+            case_settings: CaseSettings::default(),
+            stack: Vec::new(),
+            cases: None,
+            case: None,
+            new_case: None,
+            cases_gen: 0,
             spinner: 0,
             size: (80, 24),
             quit: false,
@@ -192,10 +249,11 @@ pub enum Action {
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),
-    /// Time passed: clock, spinner, idle lock.
+    /// Time passed: spinner, idle lock, drafts; `wall` is the local time
+    /// (the status bar changes once a minute).
     Tick {
         now: Instant,
-        clock: String,
+        wall: DateTime<FixedOffset>,
     },
     /// A command chosen from the palette or bound to a key.
     Run(Command),
@@ -214,6 +272,37 @@ pub enum Action {
     FetchDone {
         key: (String, String),
         result: Result<Box<Record>, String>,
+    },
+    CasesLoaded {
+        gen: u64,
+        result: Result<Vec<CaseSummary>, String>,
+    },
+    CaseLoaded {
+        id: CaseId,
+        result: Result<Box<CaseView>, String>,
+    },
+    /// Open cases for the person or contact of the new-case form `key`.
+    DuplicatesFound {
+        key: String,
+        result: Result<Vec<CaseSummary>, String>,
+    },
+    CaseCreated {
+        /// The draft key of the form.
+        key: String,
+        result: Result<Box<Case>, CreateError>,
+        /// Created, but something after it failed (e.g. setting the fee).
+        warning: Option<String>,
+    },
+    CaseChanged {
+        id: CaseId,
+        /// The draft key of the dialog that asked for it.
+        key: Option<String>,
+        change: CaseChange,
+        result: Result<Box<Case>, ChangeError>,
+    },
+    CaseRevealDone {
+        id: CaseId,
+        result: Result<i64, String>,
     },
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
@@ -235,9 +324,41 @@ pub enum Effect {
     Fetch {
         key: (String, String),
     },
-    /// Keep what is typed so nothing is lost if the connection drops.
+    /// Keep what is typed under `key` so nothing is lost if the connection
+    /// drops; empty text removes the draft.
     SaveDraft {
-        query: String,
+        key: String,
+        text: String,
+    },
+    LoadCases {
+        gen: u64,
+        filter: CaseFilter,
+    },
+    LoadCase {
+        id: CaseId,
+    },
+    FindDuplicates {
+        key: String,
+        query: DuplicateQuery,
+    },
+    /// Check for open cases of the same person or contact (`seen` are the
+    /// ones the operator was shown), then create the case and set the fee.
+    CreateCase {
+        key: String,
+        new: Box<NewCase>,
+        fee: Option<u32>,
+        seen: Vec<CaseId>,
+    },
+    /// Change a case the operator saw at `version`.
+    ChangeCase {
+        id: CaseId,
+        version: i64,
+        change: CaseChange,
+        key: Option<String>,
+    },
+    RevealCase {
+        id: CaseId,
+        purpose: String,
     },
     Suspend,
     Redraw,

@@ -1,40 +1,54 @@
 //! Effects run off the drawing path as tokio tasks; each result comes back to
-//! the loop as an `Action`.
+//! the loop as an `Action`. Store work (cases, audit, drafts) runs on the
+//! blocking pool.
 
-use super::app::{Action, Effect};
-use crate::desk::{Desk, SearchOptions};
-use tokio::sync::mpsc::UnboundedSender;
+use super::app::{Action, CaseChange, ChangeError, CreateError, Effect};
+use crate::desk::{Desk, DeskError, DuplicateQuery, SearchOptions};
+use crate::domain::{Case, CaseId, NewCase};
+use indexmap::IndexMap;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 
 /// The draft key of the query box.
-pub const QUERY_DRAFT: &str = "search.query";
+pub const QUERY_DRAFT: &str = super::drafts::QUERY;
 
 pub struct Effects {
     desk: Desk,
     tx: UnboundedSender<Action>,
     /// Drafts are written one after the other, in the order typed, by one task.
-    drafts: UnboundedSender<String>,
+    drafts: UnboundedSender<(String, String)>,
     draft_writer: JoinHandle<()>,
+}
+
+/// Write drafts as they come; when several wait, only the newest text of
+/// each key is written.
+async fn write_drafts(desk: Desk, mut rx: UnboundedReceiver<(String, String)>) {
+    while let Some((key, text)) = rx.recv().await {
+        let mut batch: IndexMap<String, String> = IndexMap::new();
+        batch.insert(key, text);
+        while let Ok((key, text)) = rx.try_recv() {
+            batch.shift_remove(&key);
+            batch.insert(key, text);
+        }
+        let desk = desk.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            for (key, text) in batch {
+                if let Err(e) = desk.save_draft(&key, &text) {
+                    tracing::warn!(error = %e, "draft not saved");
+                }
+            }
+        })
+        .await;
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, "draft writer interrupted");
+        }
+    }
 }
 
 impl Effects {
     pub fn new(desk: Desk, tx: UnboundedSender<Action>) -> Self {
-        let (drafts, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-        let writer_desk = desk.clone();
-        let draft_writer = tokio::spawn(async move {
-            while let Some(mut text) = rx.recv().await {
-                // Only the newest text matters when several are waiting.
-                while let Ok(newer) = rx.try_recv() {
-                    text = newer;
-                }
-                let desk = writer_desk.clone();
-                let saved =
-                    tokio::task::spawn_blocking(move || desk.save_draft(QUERY_DRAFT, &text)).await;
-                if let Ok(Err(e)) = saved {
-                    tracing::warn!(error = %e, "draft not saved");
-                }
-            }
-        });
+        let (drafts, rx) = tokio::sync::mpsc::unbounded_channel();
+        let draft_writer = tokio::spawn(write_drafts(desk.clone(), rx));
         Effects {
             desk,
             tx,
@@ -96,11 +110,125 @@ impl Effects {
                     .map_err(|e| e.to_string());
                 let _ = tx.send(Action::FetchDone { key, result });
             })),
-            Effect::SaveDraft { query } => {
-                let _ = self.drafts.send(query);
+            Effect::SaveDraft { key, text } => {
+                let _ = self.drafts.send((key, text));
                 None
             }
+            Effect::LoadCases { gen, filter } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.list_cases(&filter).map_err(|e| e.to_string());
+                let _ = tx.send(Action::CasesLoaded { gen, result });
+            })),
+            Effect::LoadCase { id } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.get_case(id).map(Box::new).map_err(|e| e.to_string());
+                let _ = tx.send(Action::CaseLoaded { id, result });
+            })),
+            Effect::FindDuplicates { key, query } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.find_open_cases_for(&query).map_err(|e| e.to_string());
+                let _ = tx.send(Action::DuplicatesFound { key, result });
+            })),
+            Effect::CreateCase {
+                key,
+                new,
+                fee,
+                seen,
+            } => Some(tokio::task::spawn_blocking(move || {
+                let (result, warning) = create(&desk, &new, fee, &seen);
+                let _ = tx.send(Action::CaseCreated {
+                    key,
+                    result,
+                    warning,
+                });
+            })),
+            Effect::ChangeCase {
+                id,
+                version,
+                change,
+                key,
+            } => Some(tokio::task::spawn_blocking(move || {
+                let result =
+                    apply(&desk, id, version, &change)
+                        .map(Box::new)
+                        .map_err(|e| match e {
+                            DeskError::Conflict(c) => ChangeError::Conflict(c),
+                            other => ChangeError::Failed(other.to_string()),
+                        });
+                let _ = tx.send(Action::CaseChanged {
+                    id,
+                    key,
+                    change,
+                    result,
+                });
+            })),
+            Effect::RevealCase { id, purpose } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.reveal_case(id, &purpose).map_err(|e| e.to_string());
+                let _ = tx.send(Action::CaseRevealDone { id, result });
+            })),
             Effect::Suspend | Effect::Redraw => None,
         }
+    }
+}
+
+/// Look for open cases of the same person or contact the operator has not
+/// been shown (`seen`); if there are none, create the case, then set its fee.
+pub fn create(
+    desk: &Desk,
+    new: &NewCase,
+    fee: Option<u32>,
+    seen: &[CaseId],
+) -> (Result<Box<Case>, CreateError>, Option<String>) {
+    let query = DuplicateQuery {
+        records: new
+            .links
+            .iter()
+            .map(|l| (l.system.clone(), l.record_id.clone()))
+            .collect(),
+        email: new.requester.contact.email.clone(),
+        phone: new.requester.contact.phone.clone(),
+        exclude: None,
+    };
+    match desk.find_open_cases_for(&query) {
+        Ok(found) => {
+            let unseen: Vec<_> = found
+                .into_iter()
+                .filter(|c| !seen.contains(&c.id))
+                .collect();
+            if !unseen.is_empty() {
+                return (Err(CreateError::Duplicates(unseen)), None);
+            }
+        }
+        Err(e) => return (Err(CreateError::Failed(e.to_string())), None),
+    }
+    let case = match desk.create_case(new) {
+        Ok(c) => c,
+        Err(e) => return (Err(CreateError::Failed(e.to_string())), None),
+    };
+    match fee {
+        Some(amount) => match desk.set_fee(case.id, case.version, Some(amount)) {
+            Ok(with_fee) => (Ok(Box::new(with_fee)), None),
+            Err(e) => (
+                Ok(Box::new(case)),
+                Some(format!("the fee was not set: {e}")),
+            ),
+        },
+        None => (Ok(Box::new(case)), None),
+    }
+}
+
+/// Make one change through the desk, based on `version`.
+pub fn apply(
+    desk: &Desk,
+    id: CaseId,
+    version: i64,
+    change: &CaseChange,
+) -> Result<Case, DeskError> {
+    match change {
+        CaseChange::Note {
+            text,
+            internal,
+            is_response,
+        } => desk.add_note(id, version, text, *internal, *is_response),
+        CaseChange::Status(c) => desk.change_status(id, version, c),
+        CaseChange::Assign(who) => desk.assign(id, version, who.as_deref()),
+        CaseChange::Verify(v) => desk.verify_identity(id, version, v),
     }
 }

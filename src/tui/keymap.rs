@@ -2,9 +2,12 @@
 //! section of the configuration that remaps them.
 //!
 //! Every command belongs to a [`Context`]: `Global` commands work on every
-//! screen, `List` commands in lists, `Person` commands on a person's page.
+//! screen, `List` commands in lists (and, for moving and scrolling, on the
+//! person and case screens too), `Person` commands on a person's page,
+//! `Case` commands on a case, `Cases` commands in the case list.
 //! [`Keymap::command_for`] looks a key up in the screen's context first, then
-//! in `Global`. Help screens and hints are generated from the live keymap with
+//! in `Global`; screens with their own context fall back to `List` as well,
+//! so a key may not be bound in both (see [`Context::overlaps`]). Help screens and hints are generated from the live keymap with
 //! [`Keymap::keys_for`] and [`Keymap::hint`], so they always show what the
 //! user configured.
 //!
@@ -30,24 +33,43 @@ pub enum Context {
     List,
     /// A person's page (linked records).
     Person,
+    /// A case's page (details, timeline, notes and replies).
+    Case,
+    /// The case list ("my cases").
+    Cases,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 3] = [Context::Global, Context::List, Context::Person];
+    pub const ALL: [Context; 5] = [
+        Context::Global,
+        Context::List,
+        Context::Person,
+        Context::Case,
+        Context::Cases,
+    ];
 
-    /// Lower-case name for help screens (`global`, `list`, `person`).
+    /// Lower-case name for help screens (`global`, `list`, `person`, `case`, `cases`).
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::List => "list",
             Context::Person => "person",
+            Context::Case => "case",
+            Context::Cases => "cases",
         }
     }
 
-    /// Whether commands of the two contexts can be active at the same time.
-    fn overlaps(self, other: Context) -> bool {
-        self == other || self == Context::Global || other == Context::Global
+    /// Whether commands of the two contexts can be active at the same time:
+    /// `Global` is active everywhere, and the person, case and case-list
+    /// screens fall back to `List` for moving and scrolling.
+    pub fn overlaps(self, other: Context) -> bool {
+        let screen = |c| matches!(c, Context::Person | Context::Case | Context::Cases);
+        self == other
+            || self == Context::Global
+            || other == Context::Global
+            || (self == Context::List && screen(other))
+            || (other == Context::List && screen(self))
     }
 }
 
@@ -92,6 +114,8 @@ commands! {
     Lock => "lock", Global, "Lock the screen", ["ctrl-l"];
     Suspend => "suspend", Global, "Suspend to the shell (resume with fg)", ["ctrl-z"];
     Back => "back", Global, "Go back / close the popup", ["esc"];
+    NewBlankCase => "new_blank_case", Global, "New case (blank form)", ["ctrl-n"];
+    ResumeDraft => "resume_draft", Global, "Continue an unsent draft", ["f3"];
     MoveDown => "move_down", List, "Move down", ["j", "down"];
     MoveUp => "move_up", List, "Move up", ["k", "up"];
     PageDown => "page_down", List, "Page down", ["pgdn", "ctrl-d"];
@@ -100,11 +124,21 @@ commands! {
     Last => "last", List, "Go to the last item", ["G", "end"];
     Open => "open", List, "Open the selected item", ["enter"];
     FocusQuery => "focus_query", List, "Type a new search", ["/"];
+    Cases => "cases", List, "My cases (by due date)", ["c"];
     Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
-    NewCase => "new_case", Person, "Open a case for this person", ["n"];
+    NewCase => "new_case", Person, "New case for this person", ["n"];
     NextRecord => "next_record", Person, "Next linked record", ["tab"];
     PrevRecord => "prev_record", Person, "Previous linked record", ["shift-tab"];
+    AddNote => "add_note", Case, "Add an internal note", ["n"];
+    AddReply => "add_reply", Case, "Reply to the requester", ["a"];
+    ChangeStatus => "change_status", Case, "Change the status", ["s"];
+    Assign => "assign", Case, "Assign (agents: take it)", ["o"];
+    VerifyIdentity => "verify_identity", Case, "Record an identity check", ["v"];
+    RevealContact => "reveal_contact", Case, "Reveal contact (logged)", ["r"];
+    ReloadCase => "reload_case", Case, "Load the case again", ["f"];
+    CasesView => "cases_view", Cases, "Mine / unassigned / all", ["tab"];
+    ReloadCases => "reload_cases", Cases, "Load the list again", ["f"];
 }
 
 impl Command {
@@ -717,7 +751,15 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key_path, "keys.first");
         assert!(problems[0].message.contains("move_down"));
-        assert_eq!(Keymap::validate(&cfg(&[("reveal", &["j"])])), vec![]);
+        assert_eq!(Keymap::validate(&cfg(&[("reveal", &["s"])])), vec![]);
+        // The person screen moves with list keys, so they clash there.
+        let problems = Keymap::validate(&cfg(&[("reveal", &["j"])]));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("move_down"));
+        // The case screen and the case list likewise.
+        let problems = Keymap::validate(&cfg(&[("add_note", &["g"]), ("cases_view", &["G"])]));
+        let paths: Vec<&str> = problems.iter().map(|p| p.key_path.as_str()).collect();
+        assert_eq!(paths, ["keys.add_note", "keys.cases_view"]);
         // A global command stealing a list key.
         let problems = Keymap::validate(&cfg(&[("lock", &["k"])]));
         assert_eq!(problems[0].key_path, "keys.lock");
@@ -761,11 +803,46 @@ mod tests {
     }
 
     #[test]
+    fn case_keys_work_on_their_screens_only() {
+        let map = Keymap::defaults();
+        assert_eq!(
+            map.command_for(Context::Case, &ch('n')),
+            Some(Command::AddNote)
+        );
+        assert_eq!(
+            map.command_for(Context::Person, &ch('n')),
+            Some(Command::NewCase)
+        );
+        assert_eq!(
+            map.command_for(Context::List, &ch('c')),
+            Some(Command::Cases)
+        );
+        assert_eq!(
+            map.command_for(Context::Case, &ch('f')),
+            Some(Command::ReloadCase)
+        );
+        assert_eq!(
+            map.command_for(Context::Cases, &ev(KeyCode::Tab, KeyModifiers::NONE)),
+            Some(Command::CasesView)
+        );
+        assert_eq!(
+            map.command_for(Context::Case, &ev(KeyCode::F(3), KeyModifiers::NONE)),
+            Some(Command::ResumeDraft)
+        );
+        for ctx in Context::ALL {
+            assert!(Context::Global.overlaps(ctx) && ctx.overlaps(Context::Global));
+        }
+        assert!(!Context::Case.overlaps(Context::Person));
+        assert!(!Context::Cases.overlaps(Context::Case));
+    }
+
+    #[test]
     fn hints_come_from_the_live_keymap() {
         let map = Keymap::defaults();
         assert_eq!(map.hint(Command::MoveDown), "j/↓");
         assert_eq!(map.hint(Command::Palette), ":/ctrl-p");
         assert_eq!(map.keys_for(Command::Open), vec!["enter"]);
+        assert_eq!(map.hint(Command::ResumeDraft), "f3");
         assert_eq!(map.hint(Command::PrevRecord), "shift-tab");
     }
 

@@ -5,10 +5,15 @@
 
 pub mod app;
 pub mod backend;
+pub mod case_forms;
+pub mod case_state;
+pub mod case_update;
+pub mod drafts;
 pub mod effects;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod new_case_update;
 pub mod palette;
 pub mod runtime;
 pub mod textarea;
@@ -16,9 +21,11 @@ pub mod theme;
 pub mod update;
 pub mod views;
 
+use crate::calendar::Calendar;
 use crate::desk::Desk;
-use crate::domain::Operator;
-use app::{Action, Effect, State};
+use crate::domain::{Operator, Role};
+use app::{Action, CaseSettings, Effect, State};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use effects::{Effects, QUERY_DRAFT};
 use input::TextInput;
 use keymap::Keymap;
@@ -53,6 +60,17 @@ pub fn initial_state(desk: &Desk) -> State {
         systems,
         Duration::from_secs(cfg.ui.idle_lock_secs),
     );
+    state.case_settings = CaseSettings {
+        channels: cfg.cases.channels.clone(),
+        assignees: cfg
+            .operators
+            .iter()
+            .filter(|(_, d)| d.role != Role::Auditor)
+            .map(|(user, d)| (user.clone(), d.display_name.clone()))
+            .collect(),
+        calendar: desk.calendar().clone(),
+    };
+    state.wall = wall_now(desk.calendar());
     if let Some(w) = theme_warning {
         state.warn(w);
     }
@@ -60,6 +78,39 @@ pub fn initial_state(desk: &Desk) -> State {
         state.warn(format!("{}: {}", p.key_path, p.message));
     }
     state
+}
+
+/// Put the operator's drafts into `state`: the query box gets its text
+/// back, the others are offered (see `drafts`).
+pub fn restore_drafts(state: &mut State, desk: &Desk) {
+    let stored = match desk.list_drafts() {
+        Ok(d) => d,
+        Err(e) => {
+            state.warn(format!("drafts unavailable: {e}"));
+            return;
+        }
+    };
+    // Listed newest first; the state keeps them oldest first.
+    for d in stored.into_iter().rev() {
+        if d.key == QUERY_DRAFT {
+            if !d.text.trim().is_empty() {
+                state.query = TextInput::new(&d.text);
+                state.draft_saved = d.text;
+                state.info("restored what you were typing when the last session ended");
+            }
+            continue;
+        }
+        state.drafts.insert(d.key, d.text);
+    }
+    if let Some(list) = drafts::summary(state) {
+        let keys = state.keymap.hint(keymap::Command::ResumeDraft);
+        let keys = if keys.is_empty() {
+            "the palette's \"Continue an unsent form or note\"".to_string()
+        } else {
+            keys
+        };
+        state.warn(format!("unsent: {list} — press {keys} to continue"));
+    }
 }
 
 pub fn new_state(
@@ -71,12 +122,16 @@ pub fn new_state(
     idle_lock: Duration,
 ) -> State {
     let mut s = State::new(operator, keymap, theme, purposes, systems, idle_lock);
-    s.clock = clock_now();
+    s.wall = wall_now(&s.case_settings.calendar);
     s
 }
 
-pub fn clock_now() -> String {
-    chrono::Local::now().format("%H:%M").to_string()
+/// Now in the calendar's time zone, to the second.
+pub fn wall_now(calendar: &Calendar) -> DateTime<FixedOffset> {
+    Utc::now()
+        .trunc_subsecs(0)
+        .with_timezone(&calendar.time_zone())
+        .fixed_offset()
 }
 
 fn to_action(ev: TermEvent) -> Option<Action> {
@@ -94,15 +149,7 @@ fn to_action(ev: TermEvent) -> Option<Action> {
 /// the process exit code.
 pub async fn run(desk: Desk) -> u8 {
     let mut state = initial_state(&desk);
-    match desk.load_draft(QUERY_DRAFT) {
-        Ok(Some(text)) if !text.trim().is_empty() => {
-            state.query = TextInput::new(&text);
-            state.draft_saved = text;
-            state.info("restored what you were typing when the last session ended");
-        }
-        Ok(_) => {}
-        Err(e) => state.warn(format!("drafts unavailable: {e}")),
-    }
+    restore_drafts(&mut state, &desk);
     runtime::install_panic_hook();
     let mut tui = match Tui::stdout(TuiOptions {
         mouse: desk.config().ui.mouse,
@@ -133,9 +180,9 @@ pub async fn run(desk: Desk) -> u8 {
                 // The terminal is gone: stop drawing, save, leave.
                 hung_up = true;
                 state.quit = true;
-                effects.run(Effect::SaveDraft {
-                    query: state.query.text().to_string(),
-                });
+                for effect in drafts::sync(&mut state, Instant::now(), true) {
+                    effects.run(effect);
+                }
             }
             state.dirty = false;
         }
@@ -156,7 +203,10 @@ pub async fn run(desk: Desk) -> u8 {
             Some(a) = rx.recv() => batch.push(a),
             _ = tokio::time::sleep_until(next_tick.into()) => {
                 next_tick = Instant::now() + period;
-                batch.push(Action::Tick { now: Instant::now(), clock: clock_now() });
+                batch.push(Action::Tick {
+                    now: Instant::now(),
+                    wall: wall_now(desk.calendar()),
+                });
             }
         }
         // Take whatever else is already waiting, then draw once.

@@ -17,6 +17,9 @@ pub fn active_contexts(screen: Screen) -> &'static [Context] {
     match screen {
         Screen::Search => &[Context::List, Context::Global],
         Screen::Person => &[Context::Person, Context::List, Context::Global],
+        Screen::Case => &[Context::Case, Context::List, Context::Global],
+        Screen::Cases => &[Context::Cases, Context::List, Context::Global],
+        Screen::NewCase => &[Context::Global],
     }
 }
 

@@ -236,6 +236,30 @@ impl TextArea {
     }
 }
 
+/// Read-only text folded to `width` cells as a text area would show it:
+/// line breaks kept, long lines broken at spaces where possible. Control
+/// characters must have been escaped before.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut rows = Vec::new();
+    for line in text.split('\n') {
+        let line = line.trim_end_matches('\r').replace('\t', " ");
+        let chars: Vec<char> = line.chars().collect();
+        let starts = fold(&chars, width);
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(chars.len());
+            rows.push(
+                chars[start..end]
+                    .iter()
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+    }
+    rows
+}
+
 /// Where each row of one line starts (character indices) when folded to `width`.
 fn fold(chars: &[char], width: usize) -> Vec<usize> {
     let mut starts = vec![0];

@@ -1,22 +1,26 @@
-//! `update`: the one place where the TUI's state changes. Pure: no I/O, no
-//! clock reads; time arrives in `Action::Tick`.
+//! `update`: the one place where the TUI's state changes. Pure: no I/O;
+//! wall-clock time arrives in `Action::Tick`. The case screens' parts are
+//! in `case_update.rs` (list, case, dialogs), `new_case_update.rs` (the
+//! new-case form) and `drafts.rs` (what is saved as a draft, and when).
 
 use super::app::*;
+use super::case_update;
+use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
+use super::new_case_update;
 use super::palette;
+use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// A draft is saved once typing pauses this long.
-pub const DRAFT_PAUSE: Duration = Duration::from_millis(700);
+pub use super::drafts::DRAFT_PAUSE;
 
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Tick { now, clock } => tick(s, now, clock),
+    let fx = match action {
+        Action::Tick { now, wall } => return tick(s, now, wall),
         Action::Resize(w, h) => {
             s.size = (w, h);
-            s.dirty = true;
             vec![]
         }
         Action::Key(k) => {
@@ -26,9 +30,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 s.dirty = true;
                 return vec![];
             }
-            let fx = key(s, k);
-            s.dirty = true;
-            fx
+            key(s, k)
         }
         Action::Paste(text) => {
             s.last_input = Instant::now();
@@ -36,14 +38,9 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 s.locked = false;
             }
             paste(s, &text);
-            s.dirty = true;
             vec![]
         }
-        Action::Run(cmd) => {
-            let fx = run_command(s, cmd);
-            s.dirty = true;
-            fx
-        }
+        Action::Run(cmd) => run_command(s, cmd),
         Action::SearchUpdate { gen, snapshot } => {
             if gen != s.search_gen {
                 return vec![];
@@ -70,21 +67,22 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             let n = snapshot.persons.len();
             s.search = Some(*snapshot);
             s.selected = s.selected.min(n.saturating_sub(1));
-            s.dirty = true;
             vec![]
         }
         Action::SearchFailed { gen, error } => {
-            if gen == s.search_gen {
-                s.search = None;
-                s.error(error);
-                s.dirty = true;
+            if gen != s.search_gen {
+                return vec![];
             }
+            s.search = None;
+            s.error(error);
             vec![]
         }
         Action::RevealDone { key, result } => {
             let matches = s.person.as_ref().is_some_and(|p| person_key(p) == key);
-            if let Some(Overlay::Reveal(_)) = s.overlay {
-                s.overlay = None;
+            if let Some(Overlay::Reveal(d)) = &s.overlay {
+                if d.target == RevealTarget::Person {
+                    s.overlay = None;
+                }
             }
             match result {
                 Ok(id) if matches => {
@@ -98,7 +96,6 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 Ok(_) => {}
                 Err(e) => s.error(e),
             }
-            s.dirty = true;
             vec![]
         }
         Action::FetchDone { key, result } => {
@@ -116,26 +113,41 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                     }
                 }
             }
-            s.dirty = true;
             vec![]
         }
+        Action::CasesLoaded { gen, result } => case_update::cases_loaded(s, gen, result),
+        Action::CaseLoaded { id, result } => case_update::case_loaded(s, id, result),
+        Action::CaseChanged {
+            id,
+            key,
+            change,
+            result,
+        } => case_update::changed(s, id, key, change, result),
+        Action::CaseRevealDone { id, result } => case_update::revealed(s, id, result),
+        Action::DuplicatesFound { key, result } => {
+            new_case_update::duplicates_found(s, &key, result)
+        }
+        Action::CaseCreated {
+            key,
+            result,
+            warning,
+        } => new_case_update::created(s, &key, result, warning),
         Action::HangUp => {
             s.quit = true;
-            vec![Effect::SaveDraft {
-                query: s.query.text().to_string(),
-            }]
+            return drafts::sync(s, Instant::now(), true);
         }
-        Action::Resumed => {
-            s.dirty = true;
-            vec![Effect::Redraw]
-        }
-    }
+        Action::Resumed => vec![Effect::Redraw],
+    };
+    s.dirty = true;
+    fx
 }
 
-fn tick(s: &mut State, now: Instant, clock: String) -> Vec<Effect> {
-    let mut fx = vec![];
-    if clock != s.clock {
-        s.clock = clock;
+fn tick(s: &mut State, now: Instant, wall: DateTime<FixedOffset>) -> Vec<Effect> {
+    // The status bar shows minutes: a new second changes nothing on screen.
+    if wall.timestamp().div_euclid(60) != s.wall.timestamp().div_euclid(60)
+        || wall.offset() != s.wall.offset()
+    {
+        s.wall = wall;
         s.dirty = true;
     }
     if s.searching() {
@@ -148,14 +160,7 @@ fn tick(s: &mut State, now: Instant, clock: String) -> Vec<Effect> {
     {
         lock(s);
     }
-    if s.query.text() != s.draft_saved && now.saturating_duration_since(s.last_edit) >= DRAFT_PAUSE
-    {
-        s.draft_saved = s.query.text().to_string();
-        fx.push(Effect::SaveDraft {
-            query: s.draft_saved.clone(),
-        });
-    }
-    fx
+    drafts::sync(s, now, false)
 }
 
 /// Hide everything personal until a key is pressed; revealed values are masked again.
@@ -163,6 +168,9 @@ pub fn lock(s: &mut State) {
     s.locked = true;
     if let Some(p) = s.person.as_mut() {
         p.revealed = false;
+    }
+    if let Some(c) = s.case.as_mut() {
+        c.revealed = false;
     }
     if matches!(s.overlay, Some(Overlay::Reveal(_))) {
         s.overlay = None;
@@ -179,7 +187,8 @@ pub fn person_key(p: &PersonView) -> (String, String) {
         .unwrap_or_default()
 }
 
-fn edited(s: &mut State) {
+/// Something was typed: drafts wait for a pause from now.
+pub(crate) fn edited(s: &mut State) {
     s.last_edit = Instant::now();
 }
 
@@ -188,41 +197,63 @@ fn paste(s: &mut State, text: &str) {
         Some(Overlay::Palette(p)) => {
             p.input.insert_str(text);
             p.selected = 0;
+            return;
         }
         Some(Overlay::Reveal(d)) => {
             d.typing = true;
             d.selected = s.purposes.len();
             d.other.insert_str(text);
+            return;
         }
-        Some(Overlay::Help) => {}
-        None => {
-            // Pasted text is a new search: leaving a person masks it again.
-            if s.screen == Screen::Person {
-                leave_person(s);
-            }
-            s.focus = Focus::Query;
-            s.query.insert_str(text);
-            edited(s);
-        }
+        Some(_) => return,
+        None => {}
     }
+    let form = match s.screen {
+        Screen::NewCase => s.new_case.as_mut().map(|n| &mut n.form),
+        Screen::Case => s
+            .case
+            .as_mut()
+            .and_then(|c| c.dialog.as_mut())
+            .map(|d| &mut d.form),
+        _ => None,
+    };
+    if let Some(form) = form {
+        form.paste(text);
+        edited(s);
+        return;
+    }
+    // Pasted text anywhere else is a new search.
+    let _ = leave_all(s);
+    s.focus = Focus::Query;
+    s.query.insert_str(text);
+    edited(s);
 }
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     if s.overlay.is_some() {
         return overlay_key(s, k);
     }
-    if s.screen == Screen::Search && s.focus == Focus::Query {
-        if let Some(fx) = query_key(s, k) {
-            return fx;
+    match s.screen {
+        Screen::NewCase => return new_case_update::key(s, k),
+        Screen::Case if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) => {
+            return case_update::dialog_key(s, k)
         }
+        Screen::Search if s.focus == Focus::Query => {
+            if let Some(fx) = query_key(s, k) {
+                return fx;
+            }
+        }
+        _ => {}
     }
-    let cmd = match s.screen {
-        Screen::Search => s.keymap.command_for(Context::List, &k),
-        Screen::Person => s
-            .keymap
-            .command_for(Context::Person, &k)
-            .or_else(|| s.keymap.command_for(Context::List, &k)),
+    let own = match s.screen {
+        Screen::Search | Screen::NewCase => None,
+        Screen::Person => Some(Context::Person),
+        Screen::Case => Some(Context::Case),
+        Screen::Cases => Some(Context::Cases),
     };
+    let cmd = own
+        .and_then(|ctx| s.keymap.command_for(ctx, &k))
+        .or_else(|| s.keymap.command_for(Context::List, &k));
     if let Some(cmd) = cmd {
         return run_command(s, cmd);
     }
@@ -235,6 +266,18 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         }
     }
     vec![]
+}
+
+/// A key a form did not take: only commands that are not plain typing
+/// (ctrl-p, f1, ctrl-c...) run from inside a form.
+pub(crate) fn form_fallback(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    if is_printable_input(&k) {
+        return vec![];
+    }
+    match s.keymap.command_for(Context::Global, &k) {
+        Some(Command::Back) | None => vec![],
+        Some(cmd) => run_command(s, cmd),
+    }
 }
 
 /// Keys of the query box; `None` lets the keymap handle the key.
@@ -291,9 +334,7 @@ fn submit_search(s: &mut State) -> Vec<Effect> {
             gen: s.search_gen,
             query: q,
         },
-        Effect::SaveDraft {
-            query: String::new(),
-        },
+        drafts::save(s, drafts::QUERY, String::new()),
     ]
 }
 
@@ -312,6 +353,9 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             }
             vec![]
         }
+        // Any key closes it; the case was reloaded meanwhile.
+        Overlay::Conflict(_) => vec![],
+        Overlay::Drafts(p) => case_update::drafts_key(s, p, k),
         Overlay::Palette(mut p) => {
             let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
             let n = palette::entries(s, p.input.text()).len();
@@ -410,18 +454,33 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn confirm_reveal(s: &mut State, mut d: RevealDialog, purpose: String) -> Vec<Effect> {
-    let Some(p) = s.person.as_ref() else {
-        return vec![];
+    let effect = match d.target {
+        RevealTarget::Person => {
+            let Some(p) = s.person.as_ref() else {
+                return vec![];
+            };
+            Effect::Reveal {
+                key: person_key(p),
+                records: p.person.records.clone(),
+                purpose,
+            }
+        }
+        RevealTarget::Case(id) => Effect::RevealCase { id, purpose },
     };
-    let key = person_key(p);
-    let records = p.person.records.clone();
     d.pending = true;
     s.overlay = Some(Overlay::Reveal(d));
-    vec![Effect::Reveal {
-        key,
-        records,
-        purpose,
-    }]
+    vec![effect]
+}
+
+/// The purpose dialog, for `target`.
+pub(crate) fn open_reveal(s: &mut State, target: RevealTarget) {
+    s.overlay = Some(Overlay::Reveal(RevealDialog {
+        selected: 0,
+        other: Default::default(),
+        typing: false,
+        pending: false,
+        target,
+    }));
 }
 
 /// Carry out a named command (from a key or the palette).
@@ -430,9 +489,12 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => {
             s.quit = true;
-            return vec![Effect::SaveDraft {
-                query: String::new(),
-            }];
+            // The query is not a draft once the operator leaves on purpose;
+            // an unsent form or note is kept to be offered back.
+            s.draft_saved = s.query.text().to_string();
+            let mut fx = vec![drafts::save(s, drafts::QUERY, String::new())];
+            fx.extend(drafts::sync(s, Instant::now(), true));
+            return fx;
         }
         Command::Help => s.overlay = Some(Overlay::Help),
         Command::Palette => {
@@ -444,16 +506,15 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Lock => lock(s),
         Command::Suspend => return vec![Effect::Suspend],
         Command::Back => match (s.screen, s.focus) {
-            (Screen::Person, _) => leave_person(s),
             (Screen::Search, Focus::Results) => s.focus = Focus::Query,
             (Screen::Search, Focus::Query) if !s.persons().is_empty() => s.focus = Focus::Results,
-            _ => {}
+            (Screen::Search, _) => {}
+            _ => return back(s),
         },
         Command::FocusQuery => {
-            if s.screen == Screen::Person {
-                leave_person(s);
-            }
+            let fx = leave_all(s);
             s.focus = Focus::Query;
+            return fx;
         }
         Command::MoveDown | Command::NextRecord => move_by(s, 1),
         Command::MoveUp | Command::PrevRecord => move_by(s, -1),
@@ -461,27 +522,88 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::PageUp => move_by(s, -page(s)),
         Command::First => move_by(s, i64::MIN / 2),
         Command::Last => move_by(s, i64::MAX / 2),
-        Command::Open => {
-            if s.screen == Screen::Search {
-                open_person(s);
-            }
-        }
+        Command::Open => match s.screen {
+            Screen::Search => open_person(s),
+            Screen::Cases => return case_update::open_selected(s),
+            _ => {}
+        },
         Command::Reveal => match s.person.as_ref() {
             None => s.info("open a person first (Enter on a result)"),
             Some(p) if p.revealed => s.info("already shown; leave the screen to mask again"),
-            Some(_) => {
-                s.overlay = Some(Overlay::Reveal(RevealDialog {
-                    selected: 0,
-                    other: Default::default(),
-                    typing: false,
-                    pending: false,
-                }))
-            }
+            Some(_) => open_reveal(s, RevealTarget::Person),
         },
         Command::Refresh => return refresh(s),
-        Command::NewCase => s.info("cases are not available in this version yet"),
+        Command::NewCase => return new_case_update::open(s, true),
+        Command::NewBlankCase => return new_case_update::open(s, false),
+        Command::ResumeDraft => return case_update::resume(s),
+        Command::Cases => return case_update::open_cases(s),
+        Command::CasesView => return case_update::next_tab(s),
+        Command::ReloadCases => return case_update::load_cases(s),
+        Command::ReloadCase => return case_update::reload_case(s),
+        Command::RevealContact => case_update::reveal_contact(s),
+        Command::AddNote => return case_update::open_dialog(s, DialogKind::Note),
+        Command::AddReply => return case_update::open_dialog(s, DialogKind::Reply),
+        Command::ChangeStatus => return case_update::open_dialog(s, DialogKind::Status),
+        Command::Assign => return case_update::open_dialog(s, DialogKind::Assign),
+        Command::VerifyIdentity => return case_update::open_dialog(s, DialogKind::Verify),
     }
     vec![]
+}
+
+/// Show `screen`, remembering the current one to go back to. Going to a
+/// screen already on the way back drops what was above it.
+pub(crate) fn go(s: &mut State, screen: Screen) {
+    if s.screen == screen {
+        return;
+    }
+    match s.stack.iter().position(|x| *x == screen) {
+        Some(i) => s.stack.truncate(i),
+        None => s.stack.push(s.screen),
+    }
+    s.screen = screen;
+}
+
+/// Close the current screen: forms keep their drafts, a person or a case
+/// is masked again.
+fn close_screen(s: &mut State) -> Vec<Effect> {
+    let fx = drafts::sync(s, Instant::now(), true);
+    match s.screen {
+        Screen::Person => s.person = None,
+        Screen::Case => s.case = None,
+        Screen::NewCase => s.new_case = None,
+        Screen::Search | Screen::Cases => {}
+    }
+    fx
+}
+
+/// Back to the screen the operator came from.
+pub(crate) fn back(s: &mut State) -> Vec<Effect> {
+    let mut fx = close_screen(s);
+    s.screen = s.stack.pop().unwrap_or(Screen::Search);
+    match s.screen {
+        Screen::Search => {
+            s.focus = if s.persons().is_empty() {
+                Focus::Query
+            } else {
+                Focus::Results
+            }
+        }
+        // The list may have changed while a case was open.
+        Screen::Cases => fx.extend(case_update::load_cases(s)),
+        _ => {}
+    }
+    fx
+}
+
+/// Leave every screen for the search (forms keep their drafts).
+fn leave_all(s: &mut State) -> Vec<Effect> {
+    let fx = drafts::sync(s, Instant::now(), true);
+    s.person = None;
+    s.case = None;
+    s.new_case = None;
+    s.stack.clear();
+    s.screen = Screen::Search;
+    fx
 }
 
 fn page(s: &State) -> i64 {
@@ -489,12 +611,21 @@ fn page(s: &State) -> i64 {
 }
 
 fn move_by(s: &mut State, delta: i64) {
+    if s.screen == Screen::Case {
+        case_update::scroll(s, delta);
+        return;
+    }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
             Some(p) => (p.person.records.len(), p.selected),
             None => return,
         },
+        Screen::Cases => match &s.cases {
+            Some(c) => (c.rows.len(), c.selected),
+            None => return,
+        },
+        Screen::Case | Screen::NewCase => return,
     };
     if len == 0 {
         return;
@@ -510,6 +641,12 @@ fn move_by(s: &mut State, delta: i64) {
                 p.selected = next;
             }
         }
+        Screen::Cases => {
+            if let Some(c) = s.cases.as_mut() {
+                c.selected = next;
+            }
+        }
+        Screen::Case | Screen::NewCase => {}
     }
 }
 
@@ -525,15 +662,8 @@ fn open_person(s: &mut State) {
         scroll: 0,
         fetch: HashMap::new(),
     });
-    s.screen = Screen::Person;
+    go(s, Screen::Person);
     s.message = None;
-}
-
-fn leave_person(s: &mut State) {
-    // Leaving the screen masks the values again.
-    s.person = None;
-    s.screen = Screen::Search;
-    s.focus = Focus::Results;
 }
 
 fn refresh(s: &mut State) -> Vec<Effect> {

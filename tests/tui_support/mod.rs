@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+use chrono::{DateTime, FixedOffset, TimeZone};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use privdesk::config::{self, LoadOptions};
 use privdesk::desk::{Desk, SearchOptions};
@@ -27,8 +28,15 @@ use std::time::{Duration, Instant};
 
 /// The OS user the sample config's `[operators."$USER"]` stands for.
 pub const USER: &str = "tester";
-/// The clock shown in every rendered status bar.
-pub const CLOCK: &str = "10:30";
+/// The local time of every built state: Tuesday 2026-11-24 10:30 in
+/// Tokyo, so the status bar says the desk is open until 17:00.
+pub fn wall() -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(9 * 3600)
+        .expect("JST")
+        .with_ymd_and_hms(2026, 11, 24, 10, 30, 0)
+        .single()
+        .expect("a valid time")
+}
 /// Idle time before the screen locks in the built states.
 pub const IDLE_LOCK: Duration = Duration::from_secs(300);
 
@@ -240,7 +248,7 @@ fn without_ports(text: &str) -> String {
     out
 }
 
-/// A fresh state as the runtime builds it, with the clock fixed.
+/// A fresh state as the runtime builds it, with the time fixed.
 pub fn state(theme: &str) -> State {
     state_with(theme, Keymap::defaults())
 }
@@ -256,7 +264,7 @@ pub fn state_with(theme: &str, keymap: Keymap) -> State {
         d.systems.clone(),
         IDLE_LOCK,
     );
-    s.clock = CLOCK.to_string();
+    s.wall = wall();
     s
 }
 
@@ -329,15 +337,15 @@ pub fn yamada_person(theme: &str) -> State {
 pub fn idle_tick(s: &State) -> Action {
     Action::Tick {
         now: s.last_input + IDLE_LOCK + Duration::from_secs(1),
-        clock: CLOCK.to_string(),
+        wall: wall(),
     }
 }
 
-/// A tick now, with the fixed clock.
+/// A tick now, at the fixed local time.
 pub fn tick() -> Action {
     Action::Tick {
         now: Instant::now(),
-        clock: CLOCK.to_string(),
+        wall: wall(),
     }
 }
 

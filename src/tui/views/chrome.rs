@@ -10,9 +10,19 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn header(s: &State, f: &mut Frame, area: Rect) {
+    let case_title;
     let title = match s.screen {
         Screen::Search => "Search",
         Screen::Person => "Person",
+        Screen::Cases => "My cases",
+        Screen::NewCase => "New case",
+        Screen::Case => {
+            case_title = match &s.case {
+                Some(c) => format!("Case {}", c.id),
+                None => "Case".into(),
+            };
+            &case_title
+        }
     };
     let line = Line::from(vec![
         Span::styled(" privdesk ", s.theme.style(Ui::Title)),
@@ -48,10 +58,34 @@ pub fn key_of(s: &State, cmd: Command, typing: bool) -> String {
 }
 
 fn hints(s: &State) -> Vec<(String, &'static str)> {
-    let typing = s.screen == Screen::Search && s.focus == Focus::Query && s.overlay.is_none();
+    let in_form = s.screen == Screen::NewCase
+        || (s.screen == Screen::Case && s.case.as_ref().is_some_and(|c| c.dialog.is_some()));
+    let typing =
+        (s.screen == Screen::Search && s.focus == Focus::Query || in_form) && s.overlay.is_none();
     let k = |c| key_of(s, c, typing);
     match (s.screen, s.focus) {
         _ if s.locked => vec![("any key".into(), "unlock")],
+        _ if in_form => vec![
+            ("ctrl-s".into(), "save"),
+            ("tab".into(), "next"),
+            ("esc".into(), "close"),
+            (k(Command::Help), "help"),
+        ],
+        (Screen::Cases, _) => vec![
+            (k(Command::Open), "open"),
+            (k(Command::CasesView), "view"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
+        ],
+        (Screen::Case, _) => vec![
+            (k(Command::AddNote), "note"),
+            (k(Command::AddReply), "reply"),
+            (k(Command::ChangeStatus), "status"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+        ],
+        (Screen::NewCase, _) => vec![],
         (Screen::Search, Focus::Query) => vec![
             ("enter".into(), "search"),
             ("↓".into(), "list"),
@@ -68,7 +102,7 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
         ],
         (Screen::Person, _) => vec![
             (k(Command::Reveal), "reveal"),
-            (k(Command::Refresh), "refresh"),
+            (k(Command::NewCase), "case"),
             (k(Command::Back), "back"),
             (k(Command::Help), "help"),
             (k(Command::Quit), "quit"),
@@ -80,8 +114,12 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
 pub fn status_bar(s: &State, f: &mut Frame, area: Rect) {
     let bar = s.theme.style(Ui::StatusBar);
     let who = fit(&safe(&s.operator.display_name), 18);
-    let mut left = format!(" {who} [{}] {} │", s.operator.role, s.clock);
+    let hours = super::hours::hours_label(&s.case_settings.calendar, s.wall);
+    let mut left = format!(" {who} [{}] {hours} │", s.operator.role);
+    // How the systems answered matters on the search and person screens.
+    let searching = matches!(s.screen, Screen::Search | Screen::Person);
     match &s.search {
+        _ if !searching => {}
         Some(snap) => {
             let ok = snap
                 .systems

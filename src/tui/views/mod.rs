@@ -1,6 +1,12 @@
 //! Views: pure functions from the state to a frame. They never change state.
 
+pub mod case;
+mod cases;
 mod chrome;
+pub mod due;
+mod form;
+pub mod hours;
+mod new_case;
 mod overlays;
 mod person;
 mod search;
@@ -28,6 +34,9 @@ pub fn view(s: &State, f: &mut Frame) {
     match s.screen {
         Screen::Search => search::draw(s, f, body),
         Screen::Person => person::draw(s, f, body),
+        Screen::Cases => cases::draw(s, f, body),
+        Screen::Case => case::draw(s, f, body),
+        Screen::NewCase => new_case::draw(s, f, body),
     }
     chrome::message(s, f, message);
     chrome::status_bar(s, f, status);

@@ -1,8 +1,9 @@
 //! Boxes drawn over a screen: help, command palette, reveal purpose.
 
 use super::chrome::key_of;
-use super::widgets::{cell, centered, clear, fit, safe};
-use crate::tui::app::{Overlay, State};
+use super::widgets::{cell, centered, clear, fit, safe, width, wrap};
+use crate::tui::app::{Overlay, RevealTarget, State};
+use crate::tui::drafts::{label, unsent};
 use crate::tui::keymap::Command;
 use crate::tui::palette::{active_contexts, entries};
 use crate::tui::theme::Role as Ui;
@@ -17,7 +18,73 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         Some(Overlay::Help) => help(s, f, area),
         Some(Overlay::Palette(p)) => palette(s, f, area, p.input.display(), p.selected),
         Some(Overlay::Reveal(d)) => reveal(s, f, area, d),
+        Some(Overlay::Conflict(text)) => conflict(s, f, area, text),
+        Some(Overlay::Drafts(p)) => drafts(s, f, area, p.selected),
     }
+}
+
+/// What another operator changed while this one was typing.
+fn conflict(s: &State, f: &mut Frame, area: Rect, text: &str) {
+    let boxed = centered(area, 76, area.height.saturating_sub(2));
+    let inner_w = boxed.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for l in wrap(text, inner_w) {
+        lines.push(Line::from(l));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        fit(
+            "The case has been loaded again. Your text is kept in the dialog: check it, then ctrl-s.",
+            inner_w,
+        ),
+        s.theme.style(Ui::Accent),
+    )));
+    lines.push(Line::from(Span::styled(
+        "Any key closes this.",
+        s.theme.style(Ui::Muted),
+    )));
+    let h = (lines.len() as u16 + 2).min(boxed.height);
+    let boxed = centered(area, boxed.width, h);
+    clear(f, boxed);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(s.theme.style(Ui::Warning))
+        .title(Span::styled(
+            " Changed by someone else ",
+            s.theme.style(Ui::Warning),
+        ));
+    f.render_widget(Paragraph::new(lines).block(block), boxed);
+}
+
+/// The unsent drafts, to continue one.
+fn drafts(s: &State, f: &mut Frame, area: Rect, selected: usize) {
+    let list = unsent(s);
+    let boxed = centered(area, 64, (list.len() as u16 + 5).min(area.height));
+    let inner_w = boxed.width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::from(Span::styled(
+        fit("Typed but not sent when a session ended:", inner_w),
+        s.theme.style(Ui::Muted),
+    ))];
+    for (i, (key, text)) in list.iter().enumerate() {
+        let sel = i == selected;
+        let style = if sel {
+            s.theme.style(Ui::Selection)
+        } else {
+            Default::default()
+        };
+        let marker = if sel { "▶ " } else { "  " };
+        lines.push(Line::from(Span::styled(
+            cell(&format!("{marker}{}", label(key, text)), inner_w),
+            style,
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        fit("enter continue · d discard · esc close", inner_w),
+        s.theme.style(Ui::Muted),
+    )));
+    clear(f, boxed);
+    f.render_widget(Paragraph::new(lines).block(framed(s, " Unsent ")), boxed);
 }
 
 fn framed<'a>(s: &State, title: &'a str) -> Block<'a> {
@@ -28,35 +95,75 @@ fn framed<'a>(s: &State, title: &'a str) -> Block<'a> {
 }
 
 fn help(s: &State, f: &mut Frame, area: Rect) {
-    let boxed = centered(area, 74, area.height.saturating_sub(2));
-    let inner_w = boxed.width.saturating_sub(2) as usize;
-    let key_w = 16.min(inner_w / 3);
-    let mut lines = Vec::new();
+    let inner_h = area.height.saturating_sub(4) as usize;
+    let mut entries: Vec<(String, &str)> = Vec::new();
     for ctx in active_contexts(s.screen) {
         for cmd in Command::ALL.iter().filter(|c| c.context() == *ctx) {
             let keys = s.keymap.keys_for(*cmd);
-            if keys.is_empty() {
-                continue;
+            if !keys.is_empty() {
+                entries.push((keys.join(" "), cmd.description()));
             }
-            lines.push(Line::from(vec![
-                Span::styled(cell(&keys.join(" "), key_w), s.theme.style(Ui::KeyHint)),
-                Span::raw(" "),
-                Span::raw(fit(cmd.description(), inner_w.saturating_sub(key_w + 1))),
-            ]));
         }
     }
+    let in_form = s.screen == crate::tui::app::Screen::NewCase
+        || s.case.as_ref().is_some_and(|c| c.dialog.is_some());
+    let footer = if in_form {
+        "In forms: tab or ↓ next field, ←/→ or space change a choice, ctrl-s saves, esc closes (what you typed is kept as a draft)."
+    } else {
+        "In the query box: enter searches, ctrl-u clears, ctrl-w deletes a word."
+    };
+    // Two columns, in a wider box, when one does not fit.
+    let room = inner_h.saturating_sub(4);
+    let columns = if entries.len() > room { 2 } else { 1 };
+    let box_w = if columns == 1 {
+        74
+    } else {
+        area.width.saturating_sub(2).min(110)
+    };
+    let boxed = centered(area, box_w, area.height.saturating_sub(2));
+    let inner_w = boxed.width.saturating_sub(2) as usize;
+    let footer_lines = wrap(footer, inner_w);
+    let col_w = ((inner_w + 1) / columns).saturating_sub(1);
+    let key_w = if columns == 1 {
+        16.min(inner_w / 3)
+    } else {
+        let widest = entries.iter().map(|e| width(&e.0)).max().unwrap_or(0);
+        widest.min(12).min(col_w / 3)
+    };
+    let per_col = entries.len().div_ceil(columns);
+    let entry = |e: &(String, &str)| -> Vec<Span<'static>> {
+        vec![
+            Span::styled(cell(&e.0, key_w), s.theme.style(Ui::KeyHint)),
+            Span::raw(" "),
+            Span::raw(cell(e.1, col_w.saturating_sub(key_w + 1))),
+        ]
+    };
+    let mut lines = Vec::new();
+    for row in 0..per_col {
+        let mut spans = Vec::new();
+        for c in 0..columns {
+            if let Some(e) = entries.get(c * per_col + row) {
+                if c > 0 {
+                    spans.push(Span::raw(" "));
+                }
+                spans.extend(entry(e));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        fit(
-            "In the query box: enter searches, ctrl-u clears, ctrl-w deletes a word.",
-            inner_w,
-        ),
-        s.theme.style(Ui::Muted),
-    )));
+    for l in footer_lines {
+        lines.push(Line::from(Span::styled(l, s.theme.style(Ui::Muted))));
+    }
     lines.push(Line::from(Span::styled(
         "Any key closes this help.",
         s.theme.style(Ui::Muted),
     )));
+    let boxed = centered(
+        area,
+        boxed.width,
+        (lines.len() as u16 + 2).min(boxed.height),
+    );
     clear(f, boxed);
     f.render_widget(Paragraph::new(lines).block(framed(s, " Keys ")), boxed);
 }
@@ -103,14 +210,20 @@ fn reveal(s: &State, f: &mut Frame, area: Rect, d: &crate::tui::app::RevealDialo
     let h = (s.purposes.len() as u16 + 8).min(area.height);
     let boxed = centered(area, 64, h);
     let inner_w = boxed.width.saturating_sub(2) as usize;
-    let name = s
-        .person
-        .as_ref()
-        .and_then(|p| p.person.first("name"))
-        .map(safe)
-        .unwrap_or_default();
+    let question = match d.target {
+        RevealTarget::Person => {
+            let name = s
+                .person
+                .as_ref()
+                .and_then(|p| p.person.first("name"))
+                .map(safe)
+                .unwrap_or_default();
+            format!("Show the personal data of {name}?")
+        }
+        RevealTarget::Case(id) => format!("Show the contact details of case {id}?"),
+    };
     let mut lines = vec![
-        Line::from(fit(&format!("Show the personal data of {name}?"), inner_w)),
+        Line::from(fit(&question, inner_w)),
         Line::from(Span::styled(
             fit(
                 "Choose why. The purpose is written to the audit log.",

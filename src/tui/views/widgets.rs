@@ -58,6 +58,15 @@ pub fn shown(field: &str, value: &str, revealed: bool) -> String {
     safe(&v)
 }
 
+/// Text from the store or a backend folded to `w` cells, escaped first.
+pub fn wrap(text: &str, w: usize) -> Vec<String> {
+    let escaped: Vec<String> = text
+        .split('\n')
+        .map(|l| safe(l.trim_end_matches('\r')))
+        .collect();
+    crate::tui::textarea::wrap(&escaped.join("\n"), w)
+}
+
 /// A box of at most `w` x `h` cells centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -100,5 +109,9 @@ mod tests {
         assert_eq!(cell("山田", 6), "山田  ");
         assert_eq!(cell("abcdef", 4), "abc…");
         assert_eq!(width(&cell("ヤマダ タロウ", 9)), 9);
+        assert_eq!(
+            wrap("one two\r\n\u{1b}[2J three", 8),
+            ["one two", "^[[2J", "three"]
+        );
     }
 }
