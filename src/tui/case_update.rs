@@ -156,7 +156,7 @@ pub(crate) fn case_loaded(
                 }
             }
             c.view = Some(view);
-            let max = views::case::line_count(s, s.size.0) as u16;
+            let max = max_scroll(s) as u16;
             let Some(c) = s.case.as_mut() else {
                 return vec![];
             };
@@ -176,9 +176,15 @@ pub(crate) fn case_loaded(
     vec![]
 }
 
+/// How far the case screen scrolls: until its last line is at the bottom.
+fn max_scroll(s: &State) -> usize {
+    let body = s.size.1.saturating_sub(3) as usize;
+    views::case::line_count(s, s.size.0).saturating_sub(body)
+}
+
 /// Scroll the case screen.
 pub(crate) fn scroll(s: &mut State, delta: i64) {
-    let max = views::case::line_count(s, s.size.0) as i64;
+    let max = max_scroll(s) as i64;
     if let Some(c) = s.case.as_mut() {
         c.scroll = (c.scroll as i64).saturating_add(delta).clamp(0, max) as u16;
     }

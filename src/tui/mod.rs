@@ -60,16 +60,7 @@ pub fn initial_state(desk: &Desk) -> State {
         systems,
         Duration::from_secs(cfg.ui.idle_lock_secs),
     );
-    state.case_settings = CaseSettings {
-        channels: cfg.cases.channels.clone(),
-        assignees: cfg
-            .operators
-            .iter()
-            .filter(|(_, d)| d.role != Role::Auditor)
-            .map(|(user, d)| (user.clone(), d.display_name.clone()))
-            .collect(),
-        calendar: desk.calendar().clone(),
-    };
+    state.case_settings = case_settings(desk);
     state.wall = wall_now(desk.calendar());
     if let Some(w) = theme_warning {
         state.warn(w);
@@ -78,6 +69,22 @@ pub fn initial_state(desk: &Desk) -> State {
         state.warn(format!("{}: {}", p.key_path, p.message));
     }
     state
+}
+
+/// What the case screens need from the desk's configuration: channels,
+/// who cases can be assigned to, the business calendar.
+pub fn case_settings(desk: &Desk) -> CaseSettings {
+    let cfg = desk.config();
+    CaseSettings {
+        channels: cfg.cases.channels.clone(),
+        assignees: cfg
+            .operators
+            .iter()
+            .filter(|(_, d)| d.role != Role::Auditor)
+            .map(|(user, d)| (user.clone(), d.display_name.clone()))
+            .collect(),
+        calendar: desk.calendar().clone(),
+    }
 }
 
 /// Put the operator's drafts into `state`: the query box gets its text

@@ -24,7 +24,7 @@ const LABEL_W: usize = 11;
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let Some(c) = &s.case else { return };
     let lines = lines(s, area.width as usize);
-    let offset = (c.scroll as usize).min(lines.len().saturating_sub(1));
+    let offset = (c.scroll as usize).min(lines.len().saturating_sub(area.height as usize));
     f.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), area);
     if let Some(d) = &c.dialog {
         dialog(s, f, area, d);
@@ -104,16 +104,13 @@ fn head(s: &State, v: &CaseView, revealed: bool, w: usize, out: &mut Vec<Line<'s
         Span::styled(fit(&what, w.saturating_sub(17)), s.theme.style(Ui::Accent)),
     ]));
     let assignee = match &case.assignee {
-        Some(a) => {
-            let name = s
-                .case_settings
-                .assignees
-                .iter()
-                .find(|(u, _)| u == a)
-                .map(|(_, n)| format!("{} ({a})", safe(n)))
-                .unwrap_or_else(|| safe(a));
-            name
-        }
+        Some(a) => s
+            .case_settings
+            .assignees
+            .iter()
+            .find(|(u, _)| u == a)
+            .map(|(_, n)| safe(n))
+            .unwrap_or_else(|| safe(a)),
         None => "nobody".into(),
     };
     out.push(labelled(
@@ -187,12 +184,20 @@ fn head(s: &State, v: &CaseView, revealed: bool, w: usize, out: &mut Vec<Line<'s
         }
     };
     let contact_role = if revealed { Ui::Revealed } else { Ui::Masked };
-    let mut spans = vec![Span::raw(
-        r.name
-            .as_deref()
-            .map(safe)
-            .unwrap_or_else(|| "(no name)".into()),
-    )];
+    let mut spans = vec![
+        if revealed {
+            Span::styled("REVEALED", s.theme.style(Ui::Revealed))
+        } else {
+            Span::styled("masked", s.theme.style(Ui::Masked))
+        },
+        Span::raw(" "),
+        Span::raw(
+            r.name
+                .as_deref()
+                .map(safe)
+                .unwrap_or_else(|| "(no name)".into()),
+        ),
+    ];
     for (field, value) in [
         ("email", r.contact.email.as_deref()),
         ("phone", r.contact.phone.as_deref()),
@@ -206,12 +211,6 @@ fn head(s: &State, v: &CaseView, revealed: bool, w: usize, out: &mut Vec<Line<'s
     if let Some(rc) = &r.reply_channel {
         spans.push(Span::raw(format!(" · reply by {}", rc.replace('_', " "))));
     }
-    spans.push(Span::raw(" "));
-    spans.push(if revealed {
-        Span::styled(" REVEALED ", s.theme.style(Ui::Revealed))
-    } else {
-        Span::styled(" masked ", s.theme.style(Ui::Masked))
-    });
     out.push(labelled(
         s,
         "Requester",

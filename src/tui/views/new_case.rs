@@ -102,7 +102,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         return;
     }
     let desc_rows = rest_h.saturating_sub(3).max(1) as usize;
-    let desc = field_lines(s, form, &by_ids(form, &["description"]), w, 10, desc_rows);
+    let desc = field_lines(s, form, &by_ids(form, &["description"]), w, 11, desc_rows);
     let desc_h = (desc.lines.len() as u16).min(rest_h - 1);
     draw_lines(
         f,

@@ -32,13 +32,12 @@ fn conflict(s: &State, f: &mut Frame, area: Rect, text: &str) {
         lines.push(Line::from(l));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        fit(
-            "The case has been loaded again. Your text is kept in the dialog: check it, then ctrl-s.",
-            inner_w,
-        ),
-        s.theme.style(Ui::Accent),
-    )));
+    for l in wrap(
+        "The case has been loaded again. What you typed is still in the dialog: check it, then ctrl-s to send it on the new version.",
+        inner_w,
+    ) {
+        lines.push(Line::from(Span::styled(l, s.theme.style(Ui::Accent))));
+    }
     lines.push(Line::from(Span::styled(
         "Any key closes this.",
         s.theme.style(Ui::Muted),

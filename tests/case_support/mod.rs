@@ -1,0 +1,358 @@
+//! Cases for the case-screen tests: a real desk on a SQLite file in a temp
+//! folder (the sample configuration; cases need no running system), cases
+//! opened and changed through it, and their views with what depends on
+//! "now" fixed (creation times, case numbers, days left) so that screens
+//! render the same on every run. Due dates are the desk's own, computed
+//! from fixed receipt times.
+
+#![allow(dead_code)]
+
+use crate::tui_support::{act, data, key, repo, state, USER};
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crossterm::event::KeyCode;
+use privdesk::config::{self, LoadOptions};
+use privdesk::desk::{CaseView, Desk, DeskError};
+use privdesk::domain::{
+    AssigneeFilter, CaseConflict, CaseFilter, CaseId, CaseStatus, CaseSummary, Category, Contact,
+    LinkedRecord, NewCase, Priority, Representative, RequestKind, StatusChange, VerificationInput,
+    VerificationResult,
+};
+use privdesk::tui::app::{Action, State};
+use privdesk::tui::keymap::Command;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The other operator of the sample configuration (an agent).
+pub const AGENT: &str = "demo-agent";
+
+/// The sample configuration with its store in `dir`, loaded as the desk would.
+pub fn load_config(dir: &Path) -> privdesk::config::Config {
+    let path = repo().join("data/sample-config.toml");
+    let text = std::fs::read_to_string(&path).expect("read the sample config");
+    let mut doc: toml_edit::DocumentMut = text.parse().expect("sample config is TOML");
+    doc["store"]["path"] = toml_edit::value(dir.join("store.db").display().to_string());
+    let home = dir.display().to_string();
+    let opts = LoadOptions::isolated(USER, &[("HOME", home.as_str()), ("USER", USER)]);
+    config::load_str(&doc.to_string(), &path, &opts)
+        .unwrap_or_else(|p| panic!("sample config does not load:\n{p}"))
+}
+
+/// A desk for `user` on the store in `dir`.
+pub fn desk(dir: &Path, user: &str) -> Desk {
+    Desk::open(load_config(dir), user).expect("desk opens")
+}
+
+/// A local time in Tokyo.
+pub fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(9 * 3600)
+        .expect("JST")
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .expect("a valid time")
+}
+
+/// A disclosure request under APPI from Taro Yamada, made by his mother,
+/// linked to two of his records.
+pub fn disclosure_request() -> NewCase {
+    let mut n = NewCase::new(Category::RightsRequest, "phone");
+    n.kind = Some(RequestKind::Disclosure);
+    n.received_at = Some(jst(2024, 11, 18, 10, 15));
+    n.priority = Some(Priority::High);
+    n.requester.name = Some("山田 太郎".into());
+    n.requester.contact = Contact {
+        email: Some("taro.yamada@example.jp".into()),
+        phone: Some("090-1234-5678".into()),
+        postal_address: None,
+    };
+    n.requester.reply_channel = Some("email".into());
+    n.requester.representative = Some(Representative {
+        name: "山田 花子".into(),
+        relation: "mother".into(),
+        proof: Some("family register copy".into()),
+    });
+    n.description = "Wants a copy of everything held about him,\nas a PDF by email.".into();
+    n.links = vec![
+        LinkedRecord {
+            system: "crm".into(),
+            record_id: "C-1001".into(),
+            display_name: Some("山田 太郎".into()),
+        },
+        LinkedRecord {
+            system: "billing".into(),
+            record_id: "B-77".into(),
+            display_name: Some("山田 太郎".into()),
+        },
+    ];
+    n
+}
+
+/// What the screens show, built once per test binary.
+pub struct Fixture {
+    /// The disclosure request after an identity check, work started, an
+    /// internal note and a reply marked as the response (supervisor's).
+    pub disclosure: CaseView,
+    /// A GDPR access request nobody holds yet.
+    pub access: CaseView,
+    /// A complaint the agent holds, put on hold.
+    pub complaint: CaseView,
+    /// Every open case, soonest due first, as the list shows them.
+    pub rows: Vec<CaseSummary>,
+    /// What the desk said when a note was added to the disclosure request
+    /// on a version someone else had changed meanwhile.
+    pub conflict: CaseConflict,
+}
+
+pub fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(build)
+}
+
+/// The fixed number each case is shown with: the case numbers and their
+/// year depend on when the test runs.
+fn stable_id(seq: u32) -> CaseId {
+    CaseId::new(2026, seq)
+}
+
+fn build() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sup = desk(dir.path(), USER);
+    let agent = desk(dir.path(), AGENT);
+
+    let d = sup
+        .create_case(&disclosure_request())
+        .expect("disclosure opens");
+    let d = sup.assign(d.id, d.version, Some(USER)).expect("assign");
+    let d = sup
+        .verify_identity(
+            d.id,
+            d.version,
+            &VerificationInput {
+                method: "callback to the registered number".into(),
+                evidence: "mother confirmed the date of birth".into(),
+                result: VerificationResult::Verified,
+            },
+        )
+        .expect("verify");
+    let d = sup
+        .change_status(d.id, d.version, &StatusChange::to(CaseStatus::InProgress))
+        .expect("in progress");
+    let seen = d.version;
+    let d = sup
+        .add_note(
+            d.id,
+            d.version,
+            "Asked billing for the invoices.",
+            true,
+            false,
+        )
+        .expect("note");
+    let d = sup
+        .add_note(
+            d.id,
+            d.version,
+            "We have sent the copy of your data by email today.",
+            false,
+            true,
+        )
+        .expect("reply");
+    let conflict = match sup.add_note(d.id, seen, "Called back, no answer.", true, false) {
+        Err(DeskError::Conflict(c)) => *c,
+        other => panic!("a note on an old version is a conflict, got {other:?}"),
+    };
+
+    let mut access = NewCase::new(Category::RightsRequest, "email");
+    access.kind = Some(RequestKind::Access);
+    access.received_at = Some(jst(2024, 11, 19, 18, 40));
+    access.requester.name = Some("Emily Johnson".into());
+    access.requester.contact.email = Some("Emily.Johnson@example.com".into());
+    access.description = "Access request under GDPR Art. 15.".into();
+    let a = sup.create_case(&access).expect("access opens");
+
+    let mut complaint = NewCase::new(Category::Complaint, "postal_mail");
+    complaint.received_at = Some(jst(2024, 11, 11, 9, 5));
+    complaint.requester.name = Some("鈴木 花子".into());
+    complaint.description = "Received a newsletter after unsubscribing.".into();
+    let c = agent.create_case(&complaint).expect("complaint opens");
+    let c = agent
+        .assign(c.id, c.version, Some(AGENT))
+        .expect("agent takes it");
+    let c = agent
+        .change_status(c.id, c.version, &StatusChange::to(CaseStatus::InProgress))
+        .expect("in progress");
+    let hold = StatusChange {
+        to: Some(CaseStatus::OnHold),
+        reason: Some("waiting for the mailing system's log".into()),
+        ..StatusChange::default()
+    };
+    let c = agent
+        .change_status(c.id, c.version, &hold)
+        .expect("on hold");
+
+    let ids = [(d.id, 4), (a.id, 5), (c.id, 6)];
+    let renumber = |id: CaseId| {
+        ids.iter()
+            .find(|(real, _)| *real == id)
+            .map(|(_, seq)| stable_id(*seq))
+            .unwrap_or(id)
+    };
+    let view = |id| stable_view(sup.get_case(id).expect("view"), renumber);
+    let mut rows = sup
+        .list_cases(&CaseFilter {
+            assignee: AssigneeFilter::Anyone,
+            ..CaseFilter::default()
+        })
+        .expect("list");
+    for r in &mut rows {
+        r.id = renumber(r.id);
+        r.days_left = Some(days_left_of(r.id));
+        r.overdue = days_left_of(r.id) < 0;
+    }
+    let mut conflict = conflict;
+    conflict.case_id = renumber(conflict.case_id);
+    for (i, e) in conflict.changes.iter_mut().enumerate() {
+        e.case_id = renumber(e.case_id);
+        e.at = fixed_time(20 + i as i64);
+    }
+    Fixture {
+        disclosure: view(d.id),
+        access: view(a.id),
+        complaint: view(c.id),
+        rows,
+        conflict,
+    }
+}
+
+/// A moment on the fixed day, `minutes` after 10:00 Tokyo time.
+pub fn fixed_time(minutes: i64) -> DateTime<Utc> {
+    (jst(2024, 11, 19, 10, 0) + chrono::Duration::minutes(minutes)).with_timezone(&Utc)
+}
+
+/// The days left each case is shown with (the desk counts them from
+/// today): the complaint late, the disclosure request soon due, the access
+/// request comfortably ahead, as their due dates are ordered.
+pub fn days_left_of(id: CaseId) -> i64 {
+    match id.seq {
+        4 => 2,
+        5 => 12,
+        _ => -3,
+    }
+}
+
+fn stable_view(mut v: CaseView, renumber: impl Fn(CaseId) -> CaseId) -> CaseView {
+    let id = renumber(v.case.id);
+    v.case.id = id;
+    v.days_left = Some(days_left_of(id));
+    v.overdue = days_left_of(id) < 0 && v.case.status.is_open();
+    v.case.created_at = fixed_time(0);
+    v.case.updated_at = fixed_time(30);
+    if let Some(ver) = v.case.verification.as_mut() {
+        ver.verified_at = fixed_time(5);
+    }
+    for (i, e) in v.events.iter_mut().enumerate() {
+        e.case_id = id;
+        e.at = fixed_time(i as i64);
+    }
+    for (i, n) in v.notes.iter_mut().chain(v.replies.iter_mut()).enumerate() {
+        n.case_id = id;
+        n.at = fixed_time(10 + i as i64);
+    }
+    if let (Some(r), Some(reply)) = (v.case.response.as_mut(), v.replies.last()) {
+        r.at = reply.at;
+    }
+    v
+}
+
+/// `view` as it would be with `days` left to its due date (late when negative).
+pub fn with_days_left(view: &CaseView, days: i64) -> CaseView {
+    let mut v = view.clone();
+    v.days_left = Some(days);
+    v.overdue = days < 0 && v.case.status.is_open();
+    v
+}
+
+/// The list rows with the days left the screens show (see [`days_left_of`]).
+pub fn rows_by_state() -> Vec<CaseSummary> {
+    fixture().rows.clone()
+}
+
+/// A state as the runtime builds it (fixed time), with the sample
+/// configuration's channels, assignees and calendar.
+pub fn case_state(theme: &str) -> State {
+    let mut s = state(theme);
+    s.case_settings = settings();
+    s
+}
+
+pub fn settings() -> privdesk::tui::app::CaseSettings {
+    static SETTINGS: OnceLock<privdesk::tui::app::CaseSettings> = OnceLock::new();
+    SETTINGS
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            privdesk::tui::case_settings(&desk(dir.path(), USER))
+        })
+        .clone()
+}
+
+/// The case list (`c` from the search results), loaded with `rows`.
+pub fn cases_screen(theme: &str, rows: Vec<CaseSummary>) -> State {
+    let mut s = case_state(theme);
+    let fx = act(&mut s, Action::Run(Command::Cases));
+    let gen = fx
+        .iter()
+        .find_map(|e| match e {
+            privdesk::tui::app::Effect::LoadCases { gen, .. } => Some(*gen),
+            _ => None,
+        })
+        .expect("the list is loaded");
+    act(
+        &mut s,
+        Action::CasesLoaded {
+            gen,
+            result: Ok(rows),
+        },
+    );
+    s
+}
+
+/// The case screen showing `view`, opened from the list.
+pub fn case_screen(theme: &str, view: &CaseView) -> State {
+    let mut s = cases_screen(theme, rows_by_state());
+    let at = s
+        .cases
+        .as_ref()
+        .and_then(|c| c.rows.iter().position(|r| r.id == view.case.id))
+        .expect("the case is in the list");
+    for _ in 0..at {
+        act(&mut s, key(KeyCode::Down));
+    }
+    act(&mut s, key(KeyCode::Enter));
+    act(
+        &mut s,
+        Action::CaseLoaded {
+            id: view.case.id,
+            result: Ok(Box::new(view.clone())),
+        },
+    );
+    s
+}
+
+/// The search for `yamada` done and Taro Yamada's person screen open.
+pub fn taro_person(theme: &str) -> State {
+    let mut s = case_state(theme);
+    crate::tui_support::search(&mut s, "yamada", &data().yamada);
+    act(&mut s, key(KeyCode::Down));
+    let at = s
+        .persons()
+        .iter()
+        .position(|p| {
+            p.records
+                .iter()
+                .any(|r| r.system == "crm" && r.id == "C-1001")
+        })
+        .expect("yamada finds Taro Yamada");
+    for _ in 0..at {
+        act(&mut s, key(KeyCode::Down));
+    }
+    act(&mut s, key(KeyCode::Enter));
+    s
+}
