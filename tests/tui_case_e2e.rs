@@ -10,6 +10,7 @@ use common::Env;
 use nix::sys::signal::{kill, Signal};
 use privdesk::domain::{CaseId, CaseStatus, Law, RequestKind};
 use pty::Term;
+use std::time::Duration;
 
 const DOWN: &[u8] = b"\x1b[B";
 const RIGHT: &[u8] = b"\x1b[C";
@@ -22,6 +23,24 @@ fn start(env: &Env, log: &str) -> Term {
     let mut t = Term::spawn(env.command(&[]), 80, 24, &env.dir.path().join(log));
     t.wait_text("Find a customer");
     t
+}
+
+/// An idle desk writes nothing to the terminal: no byte for two seconds.
+/// (The status bar may change when a minute begins, so the window never
+/// spans one.)
+fn assert_idle_writes_nothing(t: &mut Term) {
+    use chrono::Timelike;
+    let second = chrono::Utc::now().second();
+    if second >= 56 {
+        std::thread::sleep(Duration::from_secs(u64::from(61 - second)));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    t.pump();
+    let before = t.raw.len();
+    std::thread::sleep(Duration::from_secs(2));
+    t.pump();
+    let extra = String::from_utf8_lossy(&t.raw[before..]).into_owned();
+    assert!(extra.is_empty(), "an idle screen wrote {extra:?}");
 }
 
 /// The case number in the header (`Case PD-2026-000001`).
@@ -73,6 +92,7 @@ fn open_a_case_for_a_customer_and_get_an_interrupted_note_back() {
     t.send(CTRL_S);
     t.wait_text("opened; due");
     t.wait_text("Due ");
+    assert_idle_writes_nothing(&mut t);
     let screen = t.screen();
     let id = case_on_screen(&screen);
 
