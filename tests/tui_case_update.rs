@@ -683,6 +683,28 @@ fn agents_take_a_case_and_auditors_change_nothing() {
         "{fx:?}"
     );
 
+    // Refusing and closing are not offered to agents (the desk refuses them too).
+    let mut s = case_screen("default", &f.disclosure);
+    s.operator.role = privdesk::domain::Role::Agent;
+    press(&mut s, KeyCode::Char('s'));
+    let form = &s
+        .case
+        .as_ref()
+        .unwrap()
+        .dialog
+        .as_ref()
+        .expect("a status dialog")
+        .form;
+    let offered: Vec<String> = match &form.field("to").unwrap().widget {
+        privdesk::tui::form::Widget::Choice { options, .. } => {
+            options.iter().map(|o| o.value.clone()).collect()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(f.disclosure.allowed_next.contains(&CaseStatus::Refused));
+    assert!(!offered.contains(&"refused".to_string()), "{offered:?}");
+    assert!(offered.contains(&"on_hold".to_string()), "{offered:?}");
+
     let mut s = case_screen("default", &f.access);
     s.operator.role = privdesk::domain::Role::Auditor;
     for c in ['n', 'a', 's', 'o', 'v'] {

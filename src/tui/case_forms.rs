@@ -9,7 +9,8 @@ use crate::desk::CaseView;
 use crate::domain::case_rules::check_fee;
 use crate::domain::{
     CaseStatus, Category, Contact, Law, LinkedRecord, NewCase, Outcome, Priority, RefusalGround,
-    Representative, RequestKind, Requester, StatusChange, VerificationInput, VerificationResult,
+    Representative, RequestKind, Requester, Role, StatusChange, VerificationInput,
+    VerificationResult,
 };
 use chrono::{DateTime, FixedOffset};
 
@@ -241,9 +242,26 @@ fn status_label(s: CaseStatus) -> String {
     s.label().to_string()
 }
 
+/// The statuses an operator with `role` may move the case to: those the
+/// table allows, less what only supervisors do (refuse, close, decide on an
+/// answer awaiting approval). The desk checks again.
+pub fn statuses_for(view: &CaseView, role: Role) -> Vec<CaseStatus> {
+    if role == Role::Supervisor {
+        return view.allowed_next.clone();
+    }
+    if role == Role::Auditor || view.case.status == CaseStatus::AwaitingApproval {
+        return Vec::new();
+    }
+    view.allowed_next
+        .iter()
+        .copied()
+        .filter(|s| !matches!(s, CaseStatus::Refused | CaseStatus::Closed))
+        .collect()
+}
+
 /// The status dialog: the statuses the case may go to next, and what each
 /// needs (a reason to hold, grounds to refuse, an outcome to close).
-pub fn status_form(view: &CaseView) -> Form {
+pub fn status_form(view: &CaseView, role: Role) -> Form {
     let mut form = Form::new(vec![
         Field::choice("to", "New status", Vec::new()),
         Field::text("reason", "Reason"),
@@ -269,16 +287,16 @@ pub fn status_form(view: &CaseView) -> Form {
         ),
         Field::button("save", "Change status"),
     ]);
-    update_status_options(&mut form, view);
+    update_status_options(&mut form, view, role);
     form
 }
 
 /// Offer the statuses the (re)loaded case allows and show what the chosen
 /// one needs.
-pub fn update_status_options(form: &mut Form, view: &CaseView) {
+pub fn update_status_options(form: &mut Form, view: &CaseView, role: Role) {
     form.set_options(
         "to",
-        view.allowed_next
+        statuses_for(view, role)
             .iter()
             .map(|s| Choice::new(s.as_str(), status_label(*s)))
             .collect(),

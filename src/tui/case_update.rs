@@ -152,7 +152,7 @@ pub(crate) fn case_loaded(
             c.error = None;
             if let Some(d) = c.dialog.as_mut() {
                 if d.kind == DialogKind::Status {
-                    case_forms::update_status_options(&mut d.form, &view);
+                    case_forms::update_status_options(&mut d.form, &view, s.operator.role);
                 }
             }
             c.view = Some(view);
@@ -249,7 +249,14 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
             s.info(format!("{id} is {}: no further change", view.case.status));
             return vec![];
         }
-        DialogKind::Status => case_forms::status_form(view),
+        DialogKind::Status if case_forms::statuses_for(view, me.role).is_empty() => {
+            s.info(format!(
+                "{id} is {}: only a supervisor can move it on",
+                view.case.status
+            ));
+            return vec![];
+        }
+        DialogKind::Status => case_forms::status_form(view, me.role),
         DialogKind::Assign if me.role == Role::Agent => {
             if current.as_deref() == Some(me.username.as_str()) {
                 s.info(format!("{id} is already yours"));
