@@ -65,7 +65,8 @@ CREATE INDEX cases_active_due ON cases (queue_due, year, seq) WHERE status != 'c
 CREATE INDEX cases_queue_due ON cases (queue_due, year, seq);
 CREATE INDEX cases_open_due ON cases (is_open, clock_stopped, queue_due, year, seq);
 CREATE INDEX cases_status_due ON cases (status, queue_due, year, seq);
-CREATE INDEX cases_assignee_due ON cases (assignee, queue_due, year, seq);
+CREATE INDEX cases_assignee_active ON cases (assignee, queue_due, year, seq) WHERE status != 'closed';
+CREATE INDEX cases_assignee ON cases (assignee);
 CREATE INDEX cases_email_key ON cases (email_key) WHERE email_key IS NOT NULL;
 CREATE INDEX cases_phone_key ON cases (phone_key) WHERE phone_key IS NOT NULL;
 
