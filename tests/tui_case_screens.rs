@@ -59,6 +59,8 @@ fn case_screen_in_each_due_state() {
     snap("case_due_ok", &case_screen("default", &ok));
     snap("case_due_soon", &case_screen("default", &soon));
     snap("case_due_late", &case_screen("default", &late));
+    snap("case_due_ok_mono", &case_screen("mono", &ok));
+    snap("case_due_soon_mono", &case_screen("mono", &soon));
     snap("case_due_late_mono", &case_screen("mono", &late));
     // Scrolled down: the notes apart from the replies, the response marked.
     let mut s = case_screen("default", &ok);
@@ -114,9 +116,19 @@ fn case_screen_in_each_due_state() {
     assert_eq!(buf[(x, y)].symbol(), "!");
     let s = case_screen("mono", &soon);
     assert!(screen(&s, 80, 24).contains("~ 20"), "soon is marked too");
+    let buf = render(&s, 80, 24);
+    let cell = due_line_cell(&buf, &s);
+    assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    assert!(cell.modifier.contains(Modifier::BOLD));
+    assert!(!cell.modifier.contains(Modifier::UNDERLINED));
     let s = case_screen("mono", &ok);
     let text = screen(&s, 80, 24);
     assert!(!text.contains("! 20") && !text.contains("~ 20"));
+    let buf = render(&s, 80, 24);
+    assert!(
+        due_line_cell(&buf, &s).modifier.is_empty(),
+        "plain when there is time"
+    );
 }
 
 #[test]
