@@ -4,6 +4,7 @@
 //! (runtime.rs) owns the terminal: raw mode, signals, resize, hang-up.
 
 pub mod app;
+pub mod backend;
 pub mod effects;
 pub mod input;
 pub mod keymap;

@@ -22,6 +22,7 @@
 //! tui.exit()?;
 //! ```
 
+use super::backend::FrameBackend;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
     EventStream, KeyEvent, KeyEventKind, MouseEvent,
@@ -31,7 +32,6 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, queue};
 use futures::stream::{BoxStream, Stream, StreamExt};
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
 use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
@@ -163,7 +163,7 @@ impl<W: Write> Write for FrameWriter<W> {
 /// Restores the terminal when dropped.
 pub struct Tui<W: Write> {
     /// The ratatui terminal (its backend writes through a [`FrameWriter`]).
-    pub terminal: Terminal<CrosstermBackend<FrameWriter<W>>>,
+    pub terminal: Terminal<FrameBackend<FrameWriter<W>>>,
     opts: TuiOptions,
     writer_state: Arc<WriterState>,
     /// Whether this controls the process's real terminal (raw mode, signals).
@@ -189,7 +189,7 @@ impl Tui<BufWriter<Stdout>> {
         }
         let writer = BufWriter::with_capacity(STDOUT_BUFFER, io::stdout());
         let (writer, writer_state) = FrameWriter::new(writer);
-        let terminal = Terminal::new(CrosstermBackend::new(writer))?;
+        let terminal = Terminal::new(FrameBackend::new(writer))?;
         Ok(Tui {
             terminal,
             writer_state,
@@ -208,7 +208,7 @@ impl<W: Write> Tui<W> {
         let area = Rect::new(0, 0, size.0, size.1);
         let (writer, writer_state) = FrameWriter::new(w);
         let terminal = Terminal::with_options(
-            CrosstermBackend::new(writer),
+            FrameBackend::new(writer),
             TerminalOptions {
                 viewport: Viewport::Fixed(area),
             },
@@ -240,7 +240,7 @@ impl<W: Write> Tui<W> {
 
     /// The backend, for writing escape sequences (it writes to the
     /// [`FrameWriter`]).
-    fn out(&mut self) -> &mut CrosstermBackend<FrameWriter<W>> {
+    fn out(&mut self) -> &mut FrameBackend<FrameWriter<W>> {
         self.terminal.backend_mut()
     }
 

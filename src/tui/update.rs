@@ -62,9 +62,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                     s.warn(failed.join("; "));
                 } else if snapshot.persons.is_empty() {
                     s.info("no customer found in any system");
-                } else {
-                    s.message = None;
                 }
+                // Otherwise the message line stays: it was cleared when the
+                // search started, so whatever it says now came later (a
+                // reveal cancelled or refused meanwhile) and still matters.
             }
             let n = snapshot.persons.len();
             s.search = Some(*snapshot);
@@ -195,7 +196,10 @@ fn paste(s: &mut State, text: &str) {
         }
         Some(Overlay::Help) => {}
         None => {
-            s.screen = Screen::Search;
+            // Pasted text is a new search: leaving a person masks it again.
+            if s.screen == Screen::Person {
+                leave_person(s);
+            }
             s.focus = Focus::Query;
             s.query.insert_str(text);
             edited(s);

@@ -1,6 +1,6 @@
 //! The frame around every screen: header, message line, status bar, lock panel.
 
-use super::widgets::{fit, safe, width};
+use super::widgets::{fit, safe, width, SPINNER};
 use crate::tui::app::{Focus, Level, Screen, State};
 use crate::tui::keymap::Command;
 use crate::tui::theme::Role as Ui;
@@ -92,6 +92,11 @@ pub fn status_bar(s: &State, f: &mut Frame, area: Rect) {
             left.push_str(&format!(" {ok} ok"));
             if failing > 0 {
                 left.push_str(&format!(" {failing} failing"));
+            }
+            // Systems already answered may be asked again by the emails and
+            // phones found: show that the search is not finished yet.
+            if !snap.done {
+                left.push_str(&format!(" {}", SPINNER[s.spinner % SPINNER.len()]));
             }
             left.push_str(" │");
         }

@@ -1,14 +1,14 @@
 //! Boxes drawn over a screen: help, command palette, reveal purpose.
 
 use super::chrome::key_of;
-use super::widgets::{cell, centered, fit, safe};
+use super::widgets::{cell, centered, clear, fit, safe};
 use crate::tui::app::{Overlay, State};
 use crate::tui::keymap::Command;
 use crate::tui::palette::{active_contexts, entries};
 use crate::tui::theme::Role as Ui;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
@@ -57,7 +57,7 @@ fn help(s: &State, f: &mut Frame, area: Rect) {
         "Any key closes this help.",
         s.theme.style(Ui::Muted),
     )));
-    f.render_widget(Clear, boxed);
+    clear(f, boxed);
     f.render_widget(Paragraph::new(lines).block(framed(s, " Keys ")), boxed);
 }
 
@@ -95,7 +95,7 @@ fn palette(s: &State, f: &mut Frame, area: Rect, filter: String, selected: usize
             Span::styled(format!(" {}", cell(&key, 9)), s.theme.style(Ui::KeyHint)),
         ]));
     }
-    f.render_widget(Clear, boxed);
+    clear(f, boxed);
     f.render_widget(Paragraph::new(lines).block(framed(s, " Commands ")), boxed);
 }
 
@@ -164,6 +164,6 @@ fn reveal(s: &State, f: &mut Frame, area: Rect, d: &crate::tui::app::RevealDialo
         fit(hint, inner_w),
         s.theme.style(Ui::Muted),
     )));
-    f.render_widget(Clear, boxed);
+    clear(f, boxed);
     f.render_widget(Paragraph::new(lines).block(framed(s, " Reveal ")), boxed);
 }

@@ -5,7 +5,7 @@ use crate::domain::{Person, SystemStatus};
 use crate::tui::app::{Focus, State};
 use crate::tui::theme::Role as Ui;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
@@ -170,11 +170,14 @@ fn persons(s: &State, f: &mut Frame, area: Rect) {
             fit(&format!(" {text}"), area.width as usize),
             s.theme.style(Ui::Muted),
         ));
+        // One blank line above the text when there is room for it; never
+        // below the area (on a tiny terminal that is outside the screen).
+        let y = if area.height >= 2 { area.y + 1 } else { area.y };
         f.render_widget(
             p,
             Rect {
-                y: area.y + 1,
-                height: 1.min(area.height),
+                y,
+                height: area.height.min(1),
                 ..area
             },
         );
@@ -283,7 +286,15 @@ fn person_row(s: &State, p: &Person, widths: &[Option<usize>], selected: bool) -
         "  ".to_string()
     };
     let values = row_values(p);
-    let mut spans = vec![Span::styled(marker, base.patch(s.theme.style(Ui::Accent)))];
+    // On the highlighted row the marker takes the selection's colours: the
+    // accent's own foreground could be the selection's background (cyan on
+    // cyan in the default theme) and hide it.
+    let marker_style = if base == Style::default() {
+        s.theme.style(Ui::Accent)
+    } else {
+        base.add_modifier(Modifier::BOLD)
+    };
+    let mut spans = vec![Span::styled(marker, marker_style)];
     for (i, (v, w)) in values.iter().zip(widths).enumerate() {
         let Some(w) = w else { continue };
         if i == 4 {

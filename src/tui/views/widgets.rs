@@ -4,6 +4,8 @@
 use crate::domain::mask::{is_masked_field, mask_field};
 use crate::domain::text::escape_controls;
 use ratatui::layout::Rect;
+use ratatui::widgets::Clear;
+use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Display width in terminal cells.
@@ -65,6 +67,23 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+/// Empty `area` for a box drawn over the screen. A wide character (CJK)
+/// that starts just left of the box and reaches into it is blanked too:
+/// otherwise the terminal keeps it and it hides the box's left border.
+pub fn clear(f: &mut Frame, area: Rect) {
+    f.render_widget(Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in area.top()..area.bottom() {
+        let left = &mut buf[(area.x - 1, y)];
+        if width(left.symbol()) > 1 {
+            left.set_symbol(" ");
+        }
     }
 }
 

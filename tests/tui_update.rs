@@ -1,0 +1,434 @@
+//! `update` driven as the runtime drives it (keys, pastes, ticks, search
+//! snapshots, effect results), checked on the state, the effects it asks
+//! for and the rendered screen.
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use indexmap::IndexMap;
+use privdesk::config::KeyBinding;
+use privdesk::tui::app::{Action, Effect, Focus, Level, Overlay, Screen, State};
+use privdesk::tui::keymap::Keymap;
+use privdesk::tui::update::{person_key, DRAFT_PAUSE};
+use std::time::{Duration, Instant};
+use tui_support::*;
+
+fn gen_of(fx: &[Effect]) -> u64 {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::StartSearch { gen, .. } => Some(*gen),
+            _ => None,
+        })
+        .expect("a search was started")
+}
+
+fn names(s: &State) -> Vec<String> {
+    s.persons()
+        .iter()
+        .map(|p| p.first("name").unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The full (unmasked) email of the opened person's first record.
+fn clear_email(s: &State) -> String {
+    let p = s.person.as_ref().expect("a person is open");
+    p.person.records[0]
+        .email
+        .clone()
+        .expect("the first record has an email")
+}
+
+fn open_reveal_and_confirm(s: &mut State, downs: usize) -> Vec<Effect> {
+    press(s, KeyCode::Char('r'));
+    assert!(matches!(s.overlay, Some(Overlay::Reveal(_))));
+    for _ in 0..downs {
+        press(s, KeyCode::Down);
+    }
+    press(s, KeyCode::Enter)
+}
+
+#[test]
+fn results_of_an_older_search_are_dropped() {
+    let d = data();
+    let mut s = state("default");
+    let old = gen_of(&search(&mut s, "yamada", &[]));
+    press(&mut s, KeyCode::Esc);
+    act(&mut s, ctrl('u'));
+    let new = gen_of(&search(&mut s, "Kobayashi", &[]));
+    assert!(new > old);
+
+    let stale = |s: &mut State| {
+        act(
+            s,
+            Action::SearchUpdate {
+                gen: old,
+                snapshot: Box::new(d.yamada_final().clone()),
+            },
+        )
+    };
+    assert!(stale(&mut s).is_empty());
+    assert!(
+        s.search.is_none(),
+        "the older search's results are not shown"
+    );
+    act(
+        &mut s,
+        Action::SearchUpdate {
+            gen: new,
+            snapshot: Box::new(d.kobayashi.clone()),
+        },
+    );
+    let kobayashi = names(&s);
+    assert!(
+        kobayashi.iter().all(|n| n.starts_with("小林")),
+        "{kobayashi:?}"
+    );
+    stale(&mut s);
+    assert_eq!(
+        names(&s),
+        kobayashi,
+        "a late update of the older search changes nothing"
+    );
+    act(
+        &mut s,
+        Action::SearchFailed {
+            gen: old,
+            error: "crm: timed out".into(),
+        },
+    );
+    assert_eq!(
+        s.message, None,
+        "a failure of the older search is not reported"
+    );
+    assert!(screen(&s, 80, 24).contains("› Kobayashi"));
+}
+
+#[test]
+fn enter_with_an_empty_query_explains_and_does_nothing() {
+    for typed in ["", "   "] {
+        let mut s = state("default");
+        type_text(&mut s, typed);
+        let fx = press(&mut s, KeyCode::Enter);
+        assert_eq!(fx, vec![], "no search for {typed:?}");
+        assert_eq!(s.search_gen, 0);
+        let m = s.message.clone().expect("a message");
+        assert_eq!(m.level, Level::Error);
+        assert!(screen(&s, 80, 24).contains(&m.text));
+    }
+}
+
+#[test]
+fn reveal_asks_for_a_purpose_and_shows_values_only_when_logged() {
+    let d = data();
+    let mut s = yamada_person("default");
+    let email = clear_email(&s);
+    assert!(!screen(&s, 80, 24).contains(&email));
+
+    let fx = open_reveal_and_confirm(&mut s, 1);
+    let pv = s.person.as_ref().unwrap();
+    assert_eq!(
+        fx,
+        vec![Effect::Reveal {
+            key: person_key(pv),
+            records: pv.person.records.clone(),
+            purpose: d.purposes[1].clone(),
+        }]
+    );
+    assert!(
+        !pv.revealed,
+        "nothing is shown before the audit entry is written"
+    );
+    let text = screen(&s, 80, 24);
+    assert!(!text.contains(&email), "{text}");
+    assert!(text.contains("writing the audit entry"), "{text}");
+    assert_eq!(
+        press(&mut s, KeyCode::Enter),
+        vec![],
+        "no second reveal while one is pending"
+    );
+
+    let key = person_key(s.person.as_ref().unwrap());
+    act(&mut s, Action::RevealDone { key, result: Ok(7) });
+    assert!(s.overlay.is_none());
+    let text = screen(&s, 80, 24);
+    assert!(text.contains(&email), "{text}");
+    assert!(text.contains("audit entry 7"), "{text}");
+}
+
+#[test]
+fn a_failed_or_stale_reveal_shows_nothing() {
+    let mut s = yamada_person("default");
+    let email = clear_email(&s);
+    let key = person_key(s.person.as_ref().unwrap());
+    open_reveal_and_confirm(&mut s, 0);
+    act(
+        &mut s,
+        Action::RevealDone {
+            key: key.clone(),
+            result: Err("the audit log is not writable".into()),
+        },
+    );
+    assert!(!s.person.as_ref().unwrap().revealed);
+    assert_eq!(s.message.as_ref().map(|m| m.level), Some(Level::Error));
+    assert!(!screen(&s, 80, 24).contains(&email));
+
+    // A reveal confirmed for another person does not unmask this one.
+    open_reveal_and_confirm(&mut s, 0);
+    act(
+        &mut s,
+        Action::RevealDone {
+            key: ("crm".into(), "C-9999".into()),
+            result: Ok(8),
+        },
+    );
+    assert!(!s.person.as_ref().unwrap().revealed);
+    assert!(!screen(&s, 80, 24).contains(&email));
+}
+
+#[test]
+fn a_typed_purpose_and_cancelling() {
+    let d = data();
+    let mut s = yamada_person("default");
+    // "Other" is after the configured purposes; an empty text is refused.
+    let fx = open_reveal_and_confirm(&mut s, d.purposes.len());
+    assert_eq!(fx, vec![]);
+    assert_eq!(press(&mut s, KeyCode::Enter), vec![]);
+    assert_eq!(s.message.as_ref().map(|m| m.level), Some(Level::Error));
+    type_text(&mut s, "court order 2026-17");
+    let fx = press(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&fx[..], [Effect::Reveal { purpose, .. }] if purpose == "court order 2026-17"),
+        "{fx:?}"
+    );
+
+    let mut s = yamada_person("default");
+    press(&mut s, KeyCode::Char('r'));
+    assert_eq!(press(&mut s, KeyCode::Esc), vec![]);
+    assert!(s.overlay.is_none());
+    assert!(!s.person.as_ref().unwrap().revealed);
+    assert!(screen(&s, 80, 24).contains("nothing revealed"));
+}
+
+fn revealed() -> State {
+    let mut s = yamada_person("default");
+    open_reveal_and_confirm(&mut s, 0);
+    let key = person_key(s.person.as_ref().unwrap());
+    act(&mut s, Action::RevealDone { key, result: Ok(1) });
+    assert!(s.person.as_ref().unwrap().revealed);
+    s
+}
+
+#[test]
+fn leaving_the_person_screen_masks_again() {
+    let mut s = revealed();
+    let email = clear_email(&s);
+    assert!(screen(&s, 80, 24).contains(&email));
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Search);
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Person);
+    assert!(!s.person.as_ref().unwrap().revealed);
+    assert!(!screen(&s, 80, 24).contains(&email));
+}
+
+#[test]
+fn idle_lock_masks_revealed_values() {
+    let mut s = revealed();
+    let email = clear_email(&s);
+    let early = Action::Tick {
+        now: s.last_input + IDLE_LOCK - Duration::from_secs(1),
+        clock: CLOCK.into(),
+    };
+    act(&mut s, early);
+    assert!(!s.locked, "not locked before the idle time");
+    let t = idle_tick(&s);
+    act(&mut s, t);
+    assert!(s.locked);
+    let text = screen(&s, 80, 24);
+    assert!(!text.contains(&email) && !text.contains("山田"), "{text}");
+
+    // The key that unlocks does nothing else.
+    let fx = press(&mut s, KeyCode::Char('q'));
+    assert_eq!(fx, vec![]);
+    assert!(!s.locked && !s.quit);
+    assert_eq!(s.screen, Screen::Person);
+    assert!(
+        !screen(&s, 80, 24).contains(&email),
+        "still masked after unlocking"
+    );
+}
+
+#[test]
+fn pasted_text_never_triggers_key_bindings() {
+    let mut s = yamada_results("default");
+    assert_eq!(s.focus, Focus::Results);
+    assert!(act(&mut s, Action::Paste("q".into())).is_empty());
+    assert!(!s.quit, "pasting q does not quit");
+    assert_eq!(s.query.text(), "yamadaq");
+    assert_eq!(s.focus, Focus::Query);
+    // A line break in the paste does not submit the search.
+    assert!(act(&mut s, Action::Paste("\r\ntaro\n".into())).is_empty());
+    assert_eq!(s.query.text(), "yamadaq  taro ");
+
+    // Pasting on a revealed person starts a new search and masks again.
+    let mut s = revealed();
+    let email = clear_email(&s);
+    act(&mut s, Action::Paste("?r".into()));
+    assert!(s.overlay.is_none(), "pasting ? opens no help, r no reveal");
+    assert_eq!(s.screen, Screen::Search);
+    assert!(s.person.is_none());
+    assert_eq!(s.query.text(), "yamada?r");
+    assert!(!screen(&s, 80, 24).contains(&email));
+
+    // In the palette, a paste is filter text.
+    let mut s = yamada_results("default");
+    press(&mut s, KeyCode::Char(':'));
+    act(&mut s, Action::Paste("q".into()));
+    assert!(!s.quit);
+    assert!(matches!(&s.overlay, Some(Overlay::Palette(p)) if p.input.text() == "q"));
+}
+
+#[test]
+fn q_types_in_the_query_box_and_quits_elsewhere() {
+    let mut s = state("default");
+    type_text(&mut s, "q");
+    assert!(!s.quit);
+    assert_eq!(s.query.text(), "q");
+
+    let mut s = yamada_results("default");
+    let fx = press(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+    assert_eq!(
+        fx,
+        vec![Effect::SaveDraft {
+            query: String::new()
+        }]
+    );
+}
+
+#[test]
+fn remapped_keys_show_in_help_and_work() {
+    let mut config = IndexMap::new();
+    config.insert("reveal".to_string(), KeyBinding::One("v".into()));
+    let (keymap, problems) = Keymap::from_config(&config);
+    assert_eq!(problems, vec![]);
+    let mut s = state_with("default", keymap);
+    search(&mut s, "yamada", &data().yamada);
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Enter);
+    assert!(
+        screen(&s, 80, 24).contains(" v reveal"),
+        "the status bar hint follows the keymap"
+    );
+
+    press(&mut s, KeyCode::Char('?'));
+    let text = screen(&s, 80, 24);
+    let line = text
+        .lines()
+        .find(|l| l.contains("Reveal a masked value"))
+        .unwrap_or_else(|| panic!("reveal is listed in the help:\n{text}"));
+    let keys = line.split('│').nth(1).unwrap().trim_start();
+    assert!(
+        keys.starts_with("v "),
+        "help shows the configured key: {line}"
+    );
+
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('r'));
+    assert!(s.overlay.is_none(), "r no longer reveals");
+    press(&mut s, KeyCode::Char('v'));
+    assert!(matches!(s.overlay, Some(Overlay::Reveal(_))));
+}
+
+#[test]
+fn palette_runs_the_chosen_command() {
+    let mut s = yamada_person("default");
+    press(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "reveal");
+    press(&mut s, KeyCode::Enter);
+    assert!(matches!(s.overlay, Some(Overlay::Reveal(_))));
+}
+
+#[test]
+fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
+    let mut s = state("default");
+    type_text(&mut s, "taro");
+    let soon = Action::Tick {
+        now: s.last_edit,
+        clock: CLOCK.into(),
+    };
+    let soon = act(&mut s, soon);
+    assert_eq!(soon, vec![], "no save while typing");
+    let later = act(
+        &mut s,
+        Action::Tick {
+            now: Instant::now() + DRAFT_PAUSE,
+            clock: CLOCK.into(),
+        },
+    );
+    assert_eq!(
+        later,
+        vec![Effect::SaveDraft {
+            query: "taro".into()
+        }]
+    );
+    type_text(&mut s, " y");
+    let fx = act(&mut s, Action::HangUp);
+    assert!(s.quit);
+    assert_eq!(
+        fx,
+        vec![Effect::SaveDraft {
+            query: "taro y".into()
+        }]
+    );
+}
+
+#[test]
+fn an_idle_tick_changes_nothing_on_screen() {
+    let mut s = yamada_results("default");
+    s.dirty = false;
+    act(&mut s, tick());
+    assert!(
+        !s.dirty,
+        "a tick with the same clock does not ask for a redraw"
+    );
+    act(
+        &mut s,
+        Action::Tick {
+            now: Instant::now(),
+            clock: "10:31".into(),
+        },
+    );
+    assert!(s.dirty, "a new minute does");
+}
+
+#[test]
+fn the_end_of_a_search_keeps_a_later_message() {
+    let d = data();
+    let mut s = state("default");
+    let gen = gen_of(&search(
+        &mut s,
+        "yamada",
+        std::slice::from_ref(&d.yamada_midway),
+    ));
+    assert!(s.searching());
+    assert!(
+        screen(&s, 80, 24).contains("3 ok ⠋ │"),
+        "a spinner while searching"
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Esc);
+    act(
+        &mut s,
+        Action::SearchUpdate {
+            gen,
+            snapshot: Box::new(d.yamada_final().clone()),
+        },
+    );
+    assert!(!s.searching());
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("nothing revealed"), "{text}");
+    assert!(text.contains("5 ok │"), "no spinner once done:\n{text}");
+}
