@@ -29,6 +29,8 @@ struct Inner {
     operator: Operator,
     store: Arc<Store>,
     connectors: Vec<Arc<Connector>>,
+    /// Searches still running, so leaving can wait for them (see `settle`).
+    searches: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
 
 impl Desk {
@@ -44,6 +46,7 @@ impl Desk {
                 operator,
                 store: Arc::new(store),
                 connectors,
+                searches: Default::default(),
             }),
         })
     }
