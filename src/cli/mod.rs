@@ -1,10 +1,14 @@
 //! The command line: every core operation as a subcommand, with `--json`
 //! output for scripts. Exit codes: 0 success, 2 usage or configuration
-//! errors, 3 some systems failed (the others' results are still printed),
-//! 1 any other failure.
+//! errors (also: not allowed, unknown case), 3 some systems failed (the
+//! others' results are still printed), 4 a case changed since the version
+//! the change was based on (nothing was written), 1 any other failure.
 
 mod audit;
 mod calendar;
+mod case;
+mod case_args;
+mod case_output;
 mod config_cmd;
 mod output;
 mod sample;
@@ -20,6 +24,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_PARTIAL: u8 = 3;
+/// A case changed since the version a change was based on; nothing was written.
+pub const EXIT_CONFLICT: u8 = 4;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -60,6 +66,9 @@ pub enum Command {
     /// Business hours, national holidays and due dates.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Cases: open, list, show, and change them (exit 4: changed by someone else meanwhile).
+    #[command(subcommand)]
+    Case(case::CaseCommand),
 }
 
 /// Parse the command line and run it.
@@ -90,6 +99,7 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Fetch(a)) => search::fetch(&cli, a).await,
         Some(Command::Audit(a)) => audit::run(&cli, a),
         Some(Command::Calendar(c)) => calendar::run(&cli, c),
+        Some(Command::Case(c)) => case::run(&cli, c),
         None => sample::interactive(&cli, None).await,
     }
 }

@@ -48,6 +48,7 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
         }
     }
     check_purposes(&config.reveal.purposes, &mut out);
+    check_channels(&config.cases.channels, &mut out);
     check_calendar(&config.calendar, &mut out);
     check_deadlines(&config.deadlines, &mut out);
     for (name, def) in &config.operators {
@@ -96,6 +97,31 @@ fn check_purposes(purposes: &[String], out: &mut Vec<Issue>) {
             out.push(Issue::new(at, "purpose is empty"));
         } else if !seen.insert(p.trim()) {
             out.push(Issue::new(at, format!("purpose \"{p}\" is listed twice")));
+        }
+    }
+}
+
+fn check_channels(channels: &[String], out: &mut Vec<Issue>) {
+    if channels.is_empty() {
+        out.push(Issue::new(
+            path(&["cases", "channels"]),
+            "cases.channels is empty: list at least one channel requests are accepted on",
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (i, c) in channels.iter().enumerate() {
+        let at = path(&["cases", "channels", &i.to_string()]);
+        let ok = !c.is_empty()
+            && c.len() <= 40
+            && c.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            out.push(Issue::new(
+                at,
+                format!("channel \"{c}\" must be a short name of lower-case letters, digits and `_` (e.g. postal_mail)"),
+            ));
+        } else if !seen.insert(c.as_str()) {
+            out.push(Issue::new(at, format!("channel \"{c}\" is listed twice")));
         }
     }
 }

@@ -20,6 +20,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub search: SearchConfig,
     pub reveal: RevealConfig,
+    pub cases: CasesConfig,
     /// `[calendar]`: business hours, time zone, holidays and closures.
     pub calendar: CalendarConfig,
     /// `[deadlines]`: response targets per law and request kind.
@@ -80,6 +81,14 @@ pub struct SearchConfig {
 pub struct RevealConfig {
     /// Purposes offered when revealing masked personal data.
     pub purposes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CasesConfig {
+    /// Channels requests are accepted on (`phone`, `email`, `postal_mail`,
+    /// `web_form` by default; add `in_person` only if the policy allows it).
+    pub channels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

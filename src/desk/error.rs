@@ -1,5 +1,6 @@
 //! Errors of the service layer, worded for the operator.
 
+use crate::domain::{CaseConflict, CaseId, CaseRuleError};
 use crate::store::StoreError;
 use thiserror::Error;
 
@@ -19,6 +20,29 @@ pub enum DeskError {
     /// A connected system failed.
     #[error("{system}: {message}")]
     System { system: String, message: String },
+    /// No case has this number.
+    #[error("there is no case {0}")]
+    NotFound(CaseId),
+    /// The case changed since the operator saw it; nothing was written. The
+    /// conflict lists the changes made since.
+    #[error("{0}")]
+    Conflict(Box<CaseConflict>),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(c) => DeskError::Conflict(c),
+            StoreError::CaseNotFound(id) => DeskError::NotFound(id),
+            other => DeskError::Store(other),
+        }
+    }
+}
+
+impl From<CaseRuleError> for DeskError {
+    fn from(e: CaseRuleError) -> Self {
+        DeskError::Invalid(e.to_string())
+    }
 }

@@ -1,16 +1,26 @@
 //! The service layer the TUI and the CLI both call: who the operator is, what
-//! they may do, searches across systems, reveals and fetches, and the audit
+//! they may do, searches across systems, reveals and fetches, cases (open,
+//! view, list, change; see `cases.rs` and `case_changes.rs`), and the audit
 //! entries every one of them writes.
 
 mod audit;
+mod case_access;
+mod case_changes;
+mod case_time;
+mod cases;
 mod drafts;
 mod error;
 mod search;
 
+#[cfg(test)]
+mod tests;
+
 pub use crate::domain::{SearchSnapshot, SystemState};
+pub use cases::{CaseView, DuplicateQuery};
 pub use error::DeskError;
 pub use search::{SearchOptions, SearchRun};
 
+use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::connectors::Connector;
 use crate::domain::{Operator, Person, Record, Role};
@@ -26,6 +36,7 @@ pub struct Desk {
 
 struct Inner {
     config: Config,
+    calendar: Calendar,
     operator: Operator,
     store: Arc<Store>,
     connectors: Vec<Arc<Connector>>,
@@ -38,11 +49,13 @@ impl Desk {
     /// the connectors. An unknown operator is refused before anything else.
     pub fn open(config: Config, username: &str) -> Result<Desk, DeskError> {
         let operator = config.operator(username).map_err(DeskError::Refused)?;
+        let calendar = Calendar::from_config(&config.calendar).map_err(DeskError::Config)?;
         let store = Store::open(&config.store_path(), config.store.busy_timeout_ms)?;
         let connectors = Connector::from_config(&config).map_err(DeskError::Config)?;
         Ok(Desk {
             inner: Arc::new(Inner {
                 config,
+                calendar,
                 operator,
                 store: Arc::new(store),
                 connectors,
@@ -53,6 +66,11 @@ impl Desk {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The business calendar deadlines are counted on.
+    pub fn calendar(&self) -> &Calendar {
+        &self.inner.calendar
     }
 
     pub fn operator(&self) -> &Operator {

@@ -1,6 +1,11 @@
 //! Plain types of the privacy desk: records, persons, query kinds, operators,
-//! masking and text safety. No I/O, no terminal, no HTTP, no SQL.
+//! cases and their rules, masking and text safety. No I/O, no terminal, no HTTP, no SQL.
 
+pub mod case;
+pub mod case_id;
+pub mod case_list;
+pub mod case_rules;
+pub mod case_status;
 pub mod mask;
 pub mod operator;
 pub mod query;
@@ -10,6 +15,15 @@ pub mod search;
 pub mod status;
 pub mod text;
 
+pub use case::{
+    Case, CaseDeadlines, CaseEvent, CaseExtension, CaseNote, CasePause, Contact, DeliveryFormat,
+    Fee, LinkedRecord, NewCase, Representative, Requester, ResponseRef, Verification,
+    VerificationInput, VerificationResult,
+};
+pub use case_id::CaseId;
+pub use case_list::{AssigneeFilter, CaseConflict, CaseFilter, CaseSummary};
+pub use case_rules::{CaseRuleError, StatusChange};
+pub use case_status::{CaseStatus, Outcome, Priority, RefusalGround, TransitionError};
 pub use operator::{Operator, Role};
 pub use query::{QueryKind, SearchQuery};
 pub use record::{ExtraField, LinkKey, Person, Record};

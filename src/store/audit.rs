@@ -1,7 +1,7 @@
 //! Writing and reading audit entries.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::{params, params_from_iter, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
 use super::chain::{entry_hash, ZERO_HASH};
@@ -58,15 +58,27 @@ impl Store {
     /// Refuses to write (and writes nothing) when the chain's last entry does not
     /// match the head record, since appending would hide that the log was cut.
     pub fn append_audit(&self, e: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
-        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::BadData {
-            path: self.path.clone(),
-            detail: format!("the audit details cannot be encoded as JSON: {err}"),
-        })?;
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|err| self.sql_err(err))?;
+        let entry = self.append_audit_in(&tx, e)?;
+        tx.commit().map_err(|err| self.sql_err(err))?;
+        tracing::debug!(audit_id = entry.id, "audit entry appended");
+        Ok(entry)
+    }
 
+    /// Appends one entry inside a transaction the caller holds (and commits),
+    /// so a change and its audit entry are written together or not at all.
+    pub(crate) fn append_audit_in(
+        &self,
+        tx: &Connection,
+        e: &NewAuditEntry,
+    ) -> Result<AuditEntry, StoreError> {
+        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::BadData {
+            path: self.path.clone(),
+            detail: format!("the audit details cannot be encoded as JSON: {err}"),
+        })?;
         let last: Option<(i64, String)> = tx
             .query_row(
                 "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -124,9 +136,6 @@ impl Store {
             params![id, hash],
         )
         .map_err(|err| self.sql_err(err))?;
-        tx.commit().map_err(|err| self.sql_err(err))?;
-        tracing::debug!(audit_id = id, "audit entry appended");
-
         Ok(AuditEntry {
             id,
             at,

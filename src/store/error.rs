@@ -52,6 +52,14 @@ pub enum StoreError {
     #[error("unreadable data in the store {}: {detail}; run the audit verification", path.display())]
     BadData { path: PathBuf, detail: String },
 
+    /// The case changed since the version the operator saw; nothing was written.
+    #[error("{0}")]
+    Conflict(Box<crate::domain::CaseConflict>),
+
+    /// There is no case with this number.
+    #[error("there is no case {0}")]
+    CaseNotFound(crate::domain::CaseId),
+
     /// A filter value given by the caller is not valid.
     #[error("invalid audit filter: {0}")]
     InvalidFilter(String),

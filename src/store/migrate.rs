@@ -29,6 +29,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "drafts",
         sql: include_str!("migrations/0002_drafts.sql"),
     },
+    Migration {
+        version: 3,
+        name: "cases",
+        sql: include_str!("migrations/0003_cases.sql"),
+    },
 ];
 
 /// The newest schema version this program understands.

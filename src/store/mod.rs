@@ -1,4 +1,5 @@
-//! The SQLite store: migrations, audit chain. The only place that writes SQL.
+//! The SQLite store: migrations, audit chain, drafts, cases. The only place
+//! that writes SQL.
 //!
 //! One [`Store`] wraps one SQLite connection behind a mutex; share it as
 //! `Arc<Store>`. Several processes may open the same file at once: the file is
@@ -6,6 +7,9 @@
 //! single `BEGIN IMMEDIATE` transaction, so nothing is ever half-written.
 
 mod audit;
+mod case_queries;
+mod case_rows;
+mod cases;
 mod chain;
 mod drafts;
 mod error;
@@ -24,6 +28,9 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use case_queries::DuplicateProbe;
+pub use case_rows::ContactKeys;
+pub use cases::{CaseWrite, NewNote};
 pub use chain::{AuditVerification, BrokenLink};
 pub use error::StoreError;
 

@@ -79,6 +79,16 @@ impl Env {
         }
     }
 
+    /// The sample config with its store in a temp dir, but no sample
+    /// systems started (for commands that never reach them, like `case`).
+    pub fn offline() -> Env {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Env::against(rt, &[], |_| {})
+    }
+
     pub fn store_path(&self) -> PathBuf {
         self.dir.path().join("store.db")
     }

@@ -2,6 +2,7 @@
 //! test runs with its own environment map and user name.
 
 mod calendar;
+mod cases;
 mod connectors;
 mod loading;
 mod lookup;

@@ -1,6 +1,7 @@
 //! Store tests against real SQLite files in temporary folders.
 
 mod audit;
+mod cases;
 mod concurrency;
 mod open;
 mod tamper;
