@@ -235,3 +235,26 @@ fn as_is_refused_outside_demo_configurations() {
     assert_exit(&o, 0);
     assert_eq!(env.audit("search")[0].operator, me);
 }
+
+#[test]
+fn key_binding_conflicts_and_unknown_themes_are_located() {
+    let env = Env::offline();
+    let text = format!(
+        "{}\n[ui]\ntheme = \"no-such-theme\"\n\n[keys]\nreveal = \"q\"\nfrobnicate = \"x\"\nhelp = \"ctrl-\"\n",
+        env.config_text()
+    );
+    // The sample config has no [ui] or [keys] tables of its own.
+    assert!(!env.config_text().contains("[keys]") && !env.config_text().contains("[ui]"));
+    let path = env.write_config("keys.toml", &text);
+    let o = env.run_with(&path, &["config", "check"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    let reveal = problem(&err, &located(&path, &text, "reveal = \"q\""));
+    assert!(reveal.contains("already bound to `quit`"), "{err}");
+    let unknown = problem(&err, &located(&path, &text, "frobnicate"));
+    assert!(unknown.contains("unknown command `frobnicate`"), "{err}");
+    let bad_key = problem(&err, &located(&path, &text, "help = "));
+    assert!(bad_key.contains("unknown key `ctrl-`"), "{err}");
+    let theme = problem(&err, &located(&path, &text, "theme = "));
+    assert!(theme.contains("unknown theme `no-such-theme`"), "{err}");
+}

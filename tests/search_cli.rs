@@ -433,3 +433,35 @@ fn bad_timeouts_are_usage_errors() {
     assert_exit(&o, 2);
     assert_eq!(env.sample_requests(), 0);
 }
+
+#[test]
+fn the_log_file_records_the_search_but_no_personal_data() {
+    let env = Env::start();
+    let o = env.run(&[
+        "search",
+        "taro.yamada@example.jp",
+        "--reveal",
+        "--purpose",
+        "Identity check during a call",
+    ]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("taro.yamada@example.jp"),
+        "{}",
+        show(&o)
+    );
+    let log = std::fs::read_to_string(env.dir.path().join("state/privdesk/privdesk.log"))
+        .expect("the log file is written");
+    assert!(log.contains("search finished"), "{log}");
+    for secret in [
+        "yamada",
+        "Yamada",
+        "山田",
+        "@example",
+        "090",
+        "5678",
+        "Identity check",
+    ] {
+        assert!(!log.contains(secret), "the log holds `{secret}`:\n{log}");
+    }
+}

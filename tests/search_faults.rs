@@ -308,3 +308,37 @@ fn a_hung_system_does_not_stop_the_second_round_by_email_and_phone() {
     assert!(keys.contains(&"mailing:S-5".to_string()), "{keys:?}");
     assert!(keys.contains(&"loyalty:L-00042".to_string()), "{keys:?}");
 }
+
+#[test]
+fn a_search_cut_short_by_leaving_is_still_audited() {
+    let hang = Fake::hang();
+    let env = env_with("archive", &hang.url, 30.0);
+    let cfg = privdesk::config::load_file(&env.config).expect("config loads");
+    let desk =
+        privdesk::desk::Desk::open(cfg, &privdesk::config::current_username()).expect("desk opens");
+    env.rt.block_on(async {
+        let mut run = desk
+            .start_search("yamada", privdesk::desk::SearchOptions::default())
+            .expect("search starts");
+        // Wait until the sample systems answered; archive hangs on.
+        loop {
+            let s = run.updates.recv().await.expect("a snapshot");
+            if s.systems.iter().filter(|x| x.status.code() == "ok").count() >= 4 {
+                break;
+            }
+        }
+        drop(run);
+        // Leaving: no time left to wait for the hung system.
+        desk.settle(Duration::from_millis(100)).await;
+    });
+    let e = env.audit("search");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].details["interrupted"], json!(true));
+    assert_eq!(e[0].details["query"], "yamada");
+    assert!(
+        e[0].details["records"].as_u64().unwrap() > 0,
+        "{:?}",
+        e[0].details
+    );
+    assert!(strings(&e[0].details["systems_asked"]).contains(&"archive".to_string()));
+}

@@ -113,10 +113,10 @@ fn colour_codes(raw: &[u8]) -> Vec<String> {
             .unwrap_or(rest.len());
         let (params, tail) = rest.split_at(end);
         if tail.starts_with('m') {
-            let mut it = params
+            for p in params
                 .split([';', ':'])
-                .map(|p| p.parse::<u16>().unwrap_or(0));
-            while let Some(p) = it.next() {
+                .map(|p| p.parse::<u16>().unwrap_or(0))
+            {
                 match p {
                     30..=37 | 40..=47 | 90..=97 | 100..=107 => found.push(format!("{params}m")),
                     38 | 48 | 58 => {

@@ -70,17 +70,21 @@ fn all_screens() -> Vec<(&'static str, State)> {
     out.push(("search_started", s));
 
     let mut s = state("default");
-    search(&mut s, "yamada", &[d.yamada_midway.clone()]);
+    search(&mut s, "yamada", std::slice::from_ref(&d.yamada_midway));
     out.push(("search_streaming", s));
 
     out.push(("search_done", yamada_results("default")));
 
     let mut s = state("default");
-    search(&mut s, "yamada", &[d.yamada_billing_down.clone()]);
+    search(
+        &mut s,
+        "yamada",
+        std::slice::from_ref(&d.yamada_billing_down),
+    );
     out.push(("search_system_down", s));
 
     let mut s = state("default");
-    search(&mut s, "zzyzx-nobody", &[d.nobody.clone()]);
+    search(&mut s, "zzyzx-nobody", std::slice::from_ref(&d.nobody));
     out.push(("search_nobody", s));
 
     out.push(("person_masked", yamada_person("default")));

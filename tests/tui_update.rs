@@ -419,7 +419,11 @@ fn an_idle_tick_changes_nothing_on_screen() {
 fn the_end_of_a_search_keeps_a_later_message() {
     let d = data();
     let mut s = state("default");
-    let gen = gen_of(&search(&mut s, "yamada", &[d.yamada_midway.clone()]));
+    let gen = gen_of(&search(
+        &mut s,
+        "yamada",
+        std::slice::from_ref(&d.yamada_midway),
+    ));
     assert!(s.searching());
     assert!(
         screen(&s, 80, 24).contains("3 ok ⠋ │"),

@@ -13,7 +13,8 @@ pub enum ConfigCommand {
 pub fn run(cli: &Cli, cmd: &ConfigCommand) -> u8 {
     match cmd {
         ConfigCommand::Check => {
-            let (file, problems) = config::check(cli.config.as_deref());
+            let (file, problems) =
+                config::check_with(cli.config.as_deref(), &super::load_options());
             let name = file
                 .as_ref()
                 .map(|f| f.display().to_string())

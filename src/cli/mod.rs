@@ -120,9 +120,27 @@ pub(crate) fn emit(text: &str) -> Result<(), u8> {
     }
 }
 
+/// How the CLI loads configurations: with the checks of the key bindings and
+/// the theme, which the terminal UI owns.
+pub(crate) fn load_options() -> config::LoadOptions {
+    config::LoadOptions::default()
+        .with_check(crate::tui::keymap::config_check)
+        .with_check(crate::tui::theme::config_check)
+}
+
 /// Load the configuration or print every problem; `Err` holds the exit code.
 pub(crate) fn load_config(cli: &Cli) -> Result<Config, u8> {
-    match config::load(cli.config.as_deref()) {
+    load_config_from(cli, cli.config.as_deref(), "configuration")
+}
+
+/// Load the configuration at `path` (or the usual places when `None`),
+/// applying `--theme`; `what` names it in the error.
+pub(crate) fn load_config_from(
+    cli: &Cli,
+    path: Option<&std::path::Path>,
+    what: &str,
+) -> Result<Config, u8> {
+    match config::load_with(path, &load_options()) {
         Ok(mut cfg) => {
             if let Some(t) = &cli.theme {
                 cfg.ui.theme = t.clone();
@@ -130,7 +148,7 @@ pub(crate) fn load_config(cli: &Cli) -> Result<Config, u8> {
             Ok(cfg)
         }
         Err(problems) => {
-            eprintln!("privdesk: the configuration has problems:\n{problems}");
+            eprintln!("privdesk: the {what} has problems:\n{problems}");
             Err(EXIT_USAGE)
         }
     }

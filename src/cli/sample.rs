@@ -1,8 +1,8 @@
 //! `privdesk sample-systems` and `privdesk demo`.
 
 use super::search::{search_with, SearchArgs};
-use super::{load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::config::{self, Config};
+use super::{load_config, load_config_from, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::config::Config;
 use crate::paths;
 use crate::sample::{self, SampleOptions};
 use clap::Args;
@@ -52,18 +52,7 @@ fn demo_config(cli: &Cli) -> Result<Config, u8> {
         eprintln!("privdesk: {DEMO_CONFIG} was not found; run ./install.sh (it installs to ~/.local/share/privdesk)");
         return Err(EXIT_USAGE);
     };
-    match config::load(Some(&path)) {
-        Ok(mut cfg) => {
-            if let Some(t) = &cli.theme {
-                cfg.ui.theme = t.clone();
-            }
-            Ok(cfg)
-        }
-        Err(p) => {
-            eprintln!("privdesk: the demo configuration has problems:\n{p}");
-            Err(EXIT_USAGE)
-        }
-    }
+    load_config_from(cli, Some(&path), "demo configuration")
 }
 
 pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {

@@ -150,6 +150,12 @@ fn analyse(text: &str, file: &Path, opts: &LoadOptions) -> (Option<Config>, Vec<
     restore_source_order(&mut config, &located);
 
     let mut issues: Vec<Issue> = check_config(&config);
+    for check in &opts.extra_checks {
+        for (key_path, message) in check(&config) {
+            let path = key_path.split('.').map(str::to_string).collect();
+            issues.push(Issue::new(path, message));
+        }
+    }
     let base = config.base_dir();
     issues.extend(resolve_secrets(&mut config, &base, opts));
     for issue in issues {

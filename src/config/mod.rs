@@ -35,7 +35,7 @@ pub use load::{
 };
 pub use lookup::{config_path, config_path_from_env, ConfigOrigin, ConfigPath, LookupEnv};
 pub use operators::{current_username, CURRENT_USER_KEY};
-pub use options::LoadOptions;
+pub use options::{ExtraCheck, LoadOptions};
 pub use paths::{expand_tilde, resolve_path};
 pub use problem::{line_column, Problem, Problems};
 pub use systems::*;

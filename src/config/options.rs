@@ -2,6 +2,7 @@
 //! environment (secrets, `~`, the file lookup) and the current user name.
 
 use super::operators::current_username;
+use super::types::Config;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -14,7 +15,14 @@ pub struct LoadOptions {
     pub username: Option<String>,
     /// The environment variables to use instead of the process's.
     pub env: Option<HashMap<String, String>>,
+    /// Checks of parts of the configuration that other modules own (key
+    /// bindings, themes); their problems are located like the rest.
+    pub extra_checks: Vec<ExtraCheck>,
 }
+
+/// A check owned outside `config`: returns (dotted key path, message) pairs,
+/// e.g. `("keys.reveal", "q is already bound to quit")`.
+pub type ExtraCheck = fn(&Config) -> Vec<(String, String)>;
 
 /// The value of one environment variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +42,14 @@ impl LoadOptions {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
             ),
+            extra_checks: Vec::new(),
         }
+    }
+
+    /// These options plus a check owned by another module.
+    pub fn with_check(mut self, check: ExtraCheck) -> Self {
+        self.extra_checks.push(check);
+        self
     }
 
     pub(crate) fn var(&self, name: &str) -> EnvValue {

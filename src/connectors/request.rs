@@ -7,20 +7,8 @@ use indexmap::IndexMap;
 use serde_json::Value;
 use url::Url;
 
-/// Variables a search request may use.
-pub(crate) const SEARCH_VARS: &[&str] = &[
-    "query",
-    "query_raw",
-    "kind",
-    "phone_e164",
-    "phone_national",
-    "page",
-    "offset",
-    "limit",
-    "cursor",
-];
-/// Variables a fetch request may use.
-pub(crate) const FETCH_VARS: &[&str] = &["id"];
+/// The variables request templates may use are defined with the format.
+pub(crate) use crate::config::{FETCH_VARS, REQUEST_VARS as SEARCH_VARS};
 /// Variables whose sole-placeholder body leaves become JSON numbers.
 const NUMERIC_VARS: &[&str] = &["page", "offset", "limit"];
 

@@ -40,6 +40,8 @@ struct Inner {
     operator: Operator,
     store: Arc<Store>,
     connectors: Vec<Arc<Connector>>,
+    /// Searches still running, so leaving can wait for them (see `settle`).
+    searches: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
 
 impl Desk {
@@ -57,6 +59,7 @@ impl Desk {
                 operator,
                 store: Arc::new(store),
                 connectors,
+                searches: Default::default(),
             }),
         })
     }

@@ -171,6 +171,30 @@ impl Collector {
         }
     }
 
+    /// What the audit entry of this search says (no record contents).
+    fn audit_details(&self, snapshot: &SearchSnapshot, expanded: usize) -> serde_json::Value {
+        let asked: Vec<&str> = self
+            .progress
+            .iter()
+            .filter(|(_, p)| p.asked || p.outstanding > 0 && p.not_asked.is_none())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let failed: Vec<&str> = snapshot
+            .failed_systems()
+            .iter()
+            .map(|s| s.system.as_str())
+            .collect();
+        json!({
+            "query": self.query.raw,
+            "kind": self.query.kind.as_str(),
+            "systems_asked": asked,
+            "systems_failed": failed,
+            "records": self.records.len(),
+            "persons": snapshot.persons.len(),
+            "expanded_by": expanded,
+        })
+    }
+
     /// Emails and phone numbers of the best-ranked persons, not yet searched.
     fn expansion_ids(&self, persons: &[Person], max: usize) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
@@ -193,6 +217,45 @@ impl Collector {
             }
         }
         ids
+    }
+}
+
+/// Writes a search's audit entry if the search ends early (the operator
+/// quit, the connection dropped, the program is shutting down): the systems
+/// were asked, so the access happened and must be on record.
+struct InterruptedAudit {
+    desk: Desk,
+    details: Option<serde_json::Value>,
+}
+
+impl InterruptedAudit {
+    fn new(desk: Desk, details: serde_json::Value) -> Self {
+        InterruptedAudit {
+            desk,
+            details: Some(details),
+        }
+    }
+
+    fn update(&mut self, details: serde_json::Value) {
+        if self.details.is_some() {
+            self.details = Some(details);
+        }
+    }
+
+    /// The search reached its end and writes its own entry.
+    fn disarm(&mut self) {
+        self.details = None;
+    }
+}
+
+impl Drop for InterruptedAudit {
+    fn drop(&mut self) {
+        if let Some(mut details) = self.details.take() {
+            details["interrupted"] = json!(true);
+            if let Err(e) = self.desk.audit("search", "query", details) {
+                tracing::error!(error = %e, "an interrupted search could not be audited");
+            }
+        }
     }
 }
 
@@ -229,10 +292,36 @@ impl Desk {
         let (tx, rx) = mpsc::unbounded_channel();
         let desk = self.clone();
         let q = query.clone();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             desk.run_search(q, overall, expand, max_ids, tx).await;
         });
+        let mut running = self
+            .inner
+            .searches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        running.retain(|t| !t.is_finished());
+        running.push(task);
         Ok(SearchRun { query, updates: rx })
+    }
+
+    /// Before leaving: give running searches up to `grace` to finish, then
+    /// stop the rest. Every one of them ends with its audit entry written.
+    pub async fn settle(&self, grace: std::time::Duration) {
+        let tasks: Vec<_> = std::mem::take(
+            &mut *self
+                .inner
+                .searches
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        let deadline = tokio::time::Instant::now() + grace;
+        for mut task in tasks {
+            if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+                task.abort();
+                let _ = task.await;
+            }
+        }
     }
 
     async fn run_search(
@@ -246,7 +335,11 @@ impl Desk {
         let connectors = self.connectors().to_vec();
         let mut col = Collector::new(query.clone(), &connectors);
         col.expect_round();
-        let _ = tx.send(col.snapshot());
+        let first_snapshot = col.snapshot();
+        // From here on the systems are being asked: should this task be
+        // dropped before the end, the guard still writes the audit entry.
+        let mut guard = InterruptedAudit::new(self.clone(), col.audit_details(&first_snapshot, 0));
+        let _ = tx.send(first_snapshot);
         // Every answer of every round arrives here; `None` marks a round's end.
         let (etx, mut erx) = mpsc::unbounded_channel::<Option<SystemEvent>>();
         forward(fan_out(&connectors, &query, overall), etx.clone());
@@ -261,7 +354,9 @@ impl Desk {
                 msg = erx.recv() => match msg {
                     Some(Some(ev)) => {
                         col.absorb(ev);
-                        let _ = tx.send(col.snapshot());
+                        let snapshot = col.snapshot();
+                        guard.update(col.audit_details(&snapshot, expanded.unwrap_or(0)));
+                        let _ = tx.send(snapshot);
                         false
                     }
                     Some(None) => {
@@ -298,26 +393,9 @@ impl Desk {
 
         let mut last = col.snapshot();
         last.done = true;
-        let asked: Vec<&str> = col
-            .progress
-            .iter()
-            .filter(|(_, p)| p.asked)
-            .map(|(n, _)| n.as_str())
-            .collect();
-        let failed: Vec<String> = last
-            .failed_systems()
-            .iter()
-            .map(|s| s.system.clone())
-            .collect();
-        let details = json!({
-            "query": query.raw,
-            "kind": query.kind.as_str(),
-            "systems_asked": asked,
-            "systems_failed": failed,
-            "records": col.records.len(),
-            "persons": last.persons.len(),
-            "expanded_by": expanded,
-        });
+        let details = col.audit_details(&last, expanded);
+        let failed = last.failed_systems().len();
+        guard.disarm();
         match self.audit_async("search", "query", details).await {
             Ok(id) => last.audit_id = Some(id),
             Err(e) => last.audit_error = Some(e.to_string()),
@@ -325,7 +403,7 @@ impl Desk {
         tracing::info!(
             kind = query.kind.as_str(),
             systems = col.progress.len(),
-            failed = failed.len(),
+            failed,
             records = col.records.len(),
             elapsed_ms = last.elapsed_ms,
             "search finished"

@@ -247,6 +247,8 @@ pub async fn run(desk: Desk) -> u8 {
     }
     let _ = tui.exit();
     effects.finish().await;
+    // Searches still running are audited before the process ends.
+    desk.settle(Duration::from_secs(2)).await;
     if hung_up {
         tracing::info!("terminal hung up; session saved and closed");
     }

@@ -692,3 +692,12 @@ mod tests {
         assert_eq!(line_col(text, 999), (2, 5));
     }
 }
+
+/// A `ui.theme` that is missing or broken, for `privdesk config check`.
+pub fn config_check(cfg: &crate::config::Config) -> Vec<(String, String)> {
+    let user_dir = crate::paths::config_dir().map(|d| d.join("themes"));
+    match Theme::load(&cfg.ui.theme, user_dir.as_deref(), false).1 {
+        Some(warning) => vec![("ui.theme".to_string(), warning)],
+        None => Vec::new(),
+    }
+}

@@ -86,22 +86,7 @@ impl Env {
             .enable_all()
             .build()
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(
-            &repo().join("data/sample-secrets"),
-            &dir.path().join("sample-secrets"),
-        );
-        let text = std::fs::read_to_string(repo().join("data/sample-config.toml")).unwrap();
-        let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
-        doc["store"]["path"] = toml_edit::value(dir.path().join("store.db").display().to_string());
-        let config = dir.path().join("config.toml");
-        std::fs::write(&config, doc.to_string()).unwrap();
-        Env {
-            dir,
-            config,
-            samples: None,
-            rt,
-        }
+        Env::against(rt, &[], |_| {})
     }
 
     pub fn store_path(&self) -> PathBuf {
