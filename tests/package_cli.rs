@@ -579,3 +579,22 @@ fn only_those_who_work_on_the_case_build_it_and_only_when_due() {
     assert!(env.audit("package").is_empty());
     assert_eq!(env.sample_requests(), 0);
 }
+
+#[test]
+fn a_folder_in_use_is_refused_before_any_system_is_asked() {
+    let env = Env::start();
+    let id = taro_case(&env);
+    let dir = out_dir(&env, "in-use");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("letter.txt"), "mine").unwrap();
+    let o = build(&env, &id, &dir, &[]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("is not empty; give a new folder"),
+        "{}",
+        show(&o)
+    );
+    assert_eq!(file_names(&dir), ["letter.txt"]);
+    assert_eq!(env.sample_requests(), 0);
+    assert!(env.audit("package").is_empty());
+}

@@ -11,7 +11,8 @@
 //!   refused or withdrawn.
 //! - Audit: `package` (subject the case number) with the manifest's SHA-256,
 //!   the folder, complete or not and what was fetched and searched;
-//!   `package_verify` for every verification.
+//!   `package_failed` when the systems were asked but the folder could not
+//!   be written; `package_verify` for every verification.
 //! - Incomplete: when a system with a linked record fails, or a system
 //!   without one cannot be shown to hold nothing, the package is still
 //!   written, marked `incomplete` in the manifest, `data.json` and the
@@ -180,6 +181,10 @@ impl Desk {
         let lang = opts.lang.unwrap_or(Lang::for_law(case.law));
         let created_at = now_utc();
         let local = self.local_now();
+        let target = opts.out.clone().unwrap_or_else(|| default_dir(id, local));
+        // Refuse an unusable folder before any system is asked.
+        package::check_target(&target)
+            .map_err(|e| DeskError::Invalid(format!("cannot write the package: {e}")))?;
 
         // Every linked record, all at once.
         let fetched = join_all(
@@ -298,9 +303,21 @@ impl Desk {
             not_theirs: not_theirs.clone(),
         };
         let files = package_files(&pkg, &self.summary_info(lang));
-        let target = opts.out.clone().unwrap_or_else(|| default_dir(id, local));
-        let staged = package::stage(&target, &files, manifest_of(&pkg))
-            .map_err(|e| DeskError::Invalid(format!("cannot write the package: {e}")))?;
+        let staged = match package::stage(&target, &files, manifest_of(&pkg)) {
+            Ok(s) => s,
+            Err(e) => {
+                // The systems were asked: that access is on record even
+                // though no package came of it.
+                let why = format!("cannot write the package: {e}");
+                let details = json!({
+                    "dir": target.display().to_string(), "error": why,
+                    "fetched": fetch_log, "checked": check_log,
+                });
+                self.audit_async("package_failed", &id.to_string(), details)
+                    .await?;
+                return Err(DeskError::Invalid(why));
+            }
+        };
         let complete = pkg.is_complete();
         let problems = pkg.problems();
         let dir = std::path::absolute(&target).unwrap_or(target.clone());

@@ -84,8 +84,9 @@ impl Drop for Staged {
     }
 }
 
-/// Refuse a target that holds anything: a package never overwrites.
-fn check_target(target: &Path) -> io::Result<()> {
+/// Refuse a target that holds anything: a package never overwrites. (Also
+/// checked by [`stage`]; call it first to refuse before any work is done.)
+pub fn check_target(target: &Path) -> io::Result<()> {
     match fs::symlink_metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(at(target, e)),

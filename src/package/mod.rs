@@ -15,7 +15,9 @@ pub mod manifest;
 pub mod model;
 pub mod summary;
 
-pub use files::{sha256_hex, stage, verify, Staged, Verification, DIR_MODE, FILE_MODE};
+pub use files::{
+    check_target, sha256_hex, stage, verify, Staged, Verification, DIR_MODE, FILE_MODE,
+};
 pub use manifest::{Manifest, ManifestFile, ManifestSystem, VerifyProblem, MANIFEST_FILE};
 pub use model::{
     Field, FullRecord, Package, PartStatus, SystemPart, PACKAGE_VERSION, PROVISION_RECORDS_MISSING,

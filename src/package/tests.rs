@@ -205,10 +205,25 @@ fn the_summary_names_systems_purposes_and_statements() {
         en.contains("Mailing lists: no personal data held about you as of 1 April 2026 (searched by email address)."),
         "{en}"
     );
+    let csv_line = en
+        .lines()
+        .find(|l| l.trim_start().starts_with("crm.csv "))
+        .expect("crm.csv listed");
     assert!(
-        en.contains("crm.csv  Customer master (CRM) as a table (UTF-8 with a byte-order mark"),
+        csv_line.ends_with(
+            "Customer master (CRM) as a table (UTF-8 with a byte-order mark, so Excel opens it directly)"
+        ),
         "{en}"
     );
+    // File names are padded to one column.
+    let column = |name: &str| {
+        let l = en
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap();
+        l.len() - l[l.find(name).unwrap() + name.len()..].trim_start().len()
+    };
+    assert_eq!(column("crm.csv"), column("manifest.json"));
 }
 
 #[test]
