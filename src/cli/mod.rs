@@ -10,7 +10,9 @@ mod case;
 mod case_args;
 mod case_output;
 mod config_cmd;
+mod letter;
 mod output;
+mod package;
 mod sample;
 mod search;
 
@@ -69,6 +71,11 @@ pub enum Command {
     /// Cases: open, list, show, and change them (exit 4: changed by someone else meanwhile).
     #[command(subcommand)]
     Case(case::CaseCommand),
+    /// Disclosure packages: build one for a case, verify a folder.
+    #[command(subcommand)]
+    Package(package::PackageCommand),
+    /// Render a letter to the requester of a case; --record stores it as the case's reply.
+    Letter(letter::LetterArgs),
 }
 
 /// Parse the command line and run it.
@@ -100,6 +107,8 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Audit(a)) => audit::run(&cli, a),
         Some(Command::Calendar(c)) => calendar::run(&cli, c),
         Some(Command::Case(c)) => case::run(&cli, c),
+        Some(Command::Package(c)) => package::run(&cli, c).await,
+        Some(Command::Letter(a)) => letter::run(&cli, a),
         None => sample::interactive(&cli, None).await,
     }
 }

@@ -4,6 +4,7 @@
 use super::calendar_checks::{check_calendar, check_deadlines};
 use super::connector_checks::check_system;
 use super::document::Issue;
+use super::letters_config::check_letters;
 use super::types::{Config, KeyBinding};
 use std::collections::HashSet;
 
@@ -51,6 +52,8 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
     check_channels(&config.cases.channels, &mut out);
     check_calendar(&config.calendar, &mut out);
     check_deadlines(&config.deadlines, &mut out);
+    let systems: Vec<&str> = config.systems.keys().map(String::as_str).collect();
+    check_letters(&config.letters, &systems, &mut out);
     for (name, def) in &config.operators {
         if !valid_username(name) {
             out.push(Issue::new(

@@ -12,6 +12,7 @@ mod checks;
 mod connector_checks;
 mod document;
 mod inline_secrets;
+pub mod letters_config;
 mod load;
 mod lookup;
 mod operators;
@@ -30,6 +31,7 @@ pub use calendar_config::{
     CalendarConfig, CcpaDeadlines, ClosureDef, DeadlineConfig, GdprDeadlines,
 };
 pub use connector_checks::{FETCH_VARS, REQUEST_VARS};
+pub use letters_config::{LettersConfig, Purposes};
 pub use load::{
     check, check_with, load, load_file, load_file_with, load_str, load_with, DEFAULT_CONFIG,
 };

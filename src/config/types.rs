@@ -3,6 +3,7 @@
 //! user's file.
 
 use super::calendar_config::{CalendarConfig, DeadlineConfig};
+use super::letters_config::LettersConfig;
 use super::systems::SystemDef;
 use crate::domain::Role;
 use indexmap::IndexMap;
@@ -25,6 +26,9 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// `[deadlines]`: response targets per law and request kind.
     pub deadlines: DeadlineConfig,
+    /// `[letters]`: the company, the desk and the purposes of use, as letters
+    /// and disclosure packages name them.
+    pub letters: LettersConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,

@@ -1,7 +1,8 @@
 //! The service layer the TUI and the CLI both call: who the operator is, what
 //! they may do, searches across systems, reveals and fetches, cases (open,
 //! view, list, change; see `cases.rs` and `case_changes.rs`), and the audit
-//! entries every one of them writes.
+//! entries every one of them writes; disclosure packages (`package.rs`) and
+//! letters to requesters (`letters.rs`).
 
 mod audit;
 mod case_access;
@@ -10,6 +11,10 @@ mod case_time;
 mod cases;
 mod drafts;
 mod error;
+mod letters;
+mod package;
+mod package_check;
+mod package_source;
 mod search;
 
 #[cfg(test)]
@@ -18,6 +23,9 @@ mod tests;
 pub use crate::domain::{SearchSnapshot, SystemState};
 pub use cases::{CaseView, DuplicateQuery};
 pub use error::DeskError;
+pub use letters::Letter;
+pub use package::{PackageCheck, PackageOptions, PackageRecord, PackageReport};
+pub use package_source::{FetchSource, RecordSource};
 pub use search::{SearchOptions, SearchRun};
 
 use crate::calendar::Calendar;

@@ -4,6 +4,7 @@
 mod calendar;
 mod cases;
 mod connectors;
+mod letters;
 mod loading;
 mod lookup;
 mod operators;

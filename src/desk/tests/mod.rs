@@ -5,6 +5,7 @@ mod case_deadlines;
 mod case_faults;
 mod case_roles;
 mod cases;
+mod package;
 
 use crate::config::{load_str, Config, LoadOptions};
 use crate::desk::Desk;
