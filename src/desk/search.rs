@@ -103,7 +103,17 @@ impl Collector {
             SystemStatus::Pending => {}
             failure => {
                 p.asked = true;
-                if p.failure.is_none() {
+                // Rounds overlap: a system that timed out in both is reported
+                // with the longest wait, whichever round gave up first.
+                let longer = match (&p.failure, &failure) {
+                    (None, _) => true,
+                    (
+                        Some(SystemStatus::Timeout { after_ms: old }),
+                        SystemStatus::Timeout { after_ms: new },
+                    ) => new > old,
+                    _ => false,
+                };
+                if longer {
                     p.failure = Some(failure);
                 }
             }
