@@ -138,7 +138,7 @@ fn main() {
         "  one idle second (ticks, same minute)           {idle:>6}   target 0: {}",
         verdict(idle, 0)
     );
-    println!("  a new minute (the status bar's hours)          {minute:>6}");
+    println!("  a new minute, the desk still open              {minute:>6}");
     println!("  open the person (Enter)                        {open:>6}");
     println!("  next record (Tab)                              {next_record:>6}");
     println!("  back to the results (Esc)                      {back:>6}");

@@ -9,6 +9,7 @@ use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
 use super::new_case_update;
 use super::palette;
+use super::views::hours::hours_label;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -143,12 +144,14 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn tick(s: &mut State, now: Instant, wall: DateTime<FixedOffset>) -> Vec<Effect> {
-    // The status bar shows minutes: a new second changes nothing on screen.
-    if wall.timestamp().div_euclid(60) != s.wall.timestamp().div_euclid(60)
-        || wall.offset() != s.wall.offset()
-    {
+    // The status bar shows the business hours: redraw only when they read
+    // differently (a new second or minute alone changes nothing on screen).
+    if wall != s.wall {
+        let calendar = &s.case_settings.calendar;
+        if hours_label(calendar, wall) != hours_label(calendar, s.wall) {
+            s.dirty = true;
+        }
         s.wall = wall;
-        s.dirty = true;
     }
     if s.searching() {
         s.spinner = s.spinner.wrapping_add(1);
