@@ -113,13 +113,64 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
 /// Who is working, the time, how the systems answered, and the keys that matter now.
 pub fn status_bar(s: &State, f: &mut Frame, area: Rect) {
     let bar = s.theme.style(Ui::StatusBar);
-    let who = fit(&safe(&s.operator.display_name), 18);
-    let hours = super::hours::hours_label(&s.case_settings.calendar, s.wall);
-    let mut left = format!(" {who} [{}] {hours} │", s.operator.role);
+    let total = area.width as usize;
+    let hints: Vec<(String, &str)> = hints(s)
+        .into_iter()
+        .map(|(key, label)| (key.replace("ctrl-", "^"), label))
+        .collect();
+    let hint_w = |n: usize| -> usize {
+        hints
+            .iter()
+            .take(n)
+            .map(|(k, l)| width(k) + width(l) + 2)
+            .sum()
+    };
+    // The first three hints matter most: shorten the rest of the bar until
+    // they fit (shorter hours, shorter name, no role, no systems count).
+    let essential = hint_w(3);
+    let mut left = String::new();
+    for level in 0..5 {
+        left = status_left(s, level);
+        if width(&left) + essential <= total {
+            break;
+        }
+    }
+    let left = fit(&left, total);
+    let mut spans = vec![Span::styled(left.clone(), bar)];
+    let mut used = width(&left);
+    for (key, label) in &hints {
+        let piece_w = width(key) + width(label) + 2;
+        if used + piece_w > total {
+            break;
+        }
+        spans.push(Span::styled(format!(" {key}"), s.theme.style(Ui::KeyHint)));
+        spans.push(Span::styled(format!(" {label}"), bar));
+        used += piece_w;
+    }
+    if used < total {
+        spans.push(Span::styled(" ".repeat(total - used), bar));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The left part of the status bar; a higher `level` is shorter.
+fn status_left(s: &State, level: u8) -> String {
+    let name_w = if level >= 2 { 12 } else { 18 };
+    let who = fit(&safe(&s.operator.display_name), name_w);
+    let hours = if level >= 1 {
+        super::hours::hours_label_short(&s.case_settings.calendar, s.wall)
+    } else {
+        super::hours::hours_label(&s.case_settings.calendar, s.wall)
+    };
+    let mut left = if level >= 3 {
+        format!(" {who} │ {hours} │")
+    } else {
+        format!(" {who} [{}] {hours} │", s.operator.role)
+    };
     // How the systems answered matters on the search and person screens.
     let searching = matches!(s.screen, Screen::Search | Screen::Person);
     match &s.search {
-        _ if !searching => {}
+        _ if !searching || level >= 4 => {}
         Some(snap) => {
             let ok = snap
                 .systems
@@ -140,24 +191,7 @@ pub fn status_bar(s: &State, f: &mut Frame, area: Rect) {
         }
         None => left.push_str(&format!(" {} systems │", s.systems.len())),
     }
-    let total = area.width as usize;
-    let left = fit(&left, total);
-    let mut spans = vec![Span::styled(left.clone(), bar)];
-    let mut used = width(&left);
-    for (key, label) in hints(s) {
-        let key = key.replace("ctrl-", "^");
-        let piece_w = width(&key) + width(label) + 2;
-        if used + piece_w > total {
-            break;
-        }
-        spans.push(Span::styled(format!(" {key}"), s.theme.style(Ui::KeyHint)));
-        spans.push(Span::styled(format!(" {label}"), bar));
-        used += piece_w;
-    }
-    if used < total {
-        spans.push(Span::styled(" ".repeat(total - used), bar));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    left
 }
 
 pub fn lock(s: &State, f: &mut Frame, area: Rect) {

@@ -14,6 +14,17 @@ pub fn hours_label(calendar: &Calendar, at: DateTime<FixedOffset>) -> String {
     }
 }
 
+/// The same in as few cells as possible, for narrow status bars:
+/// `open→17:00`, `closed→Mon 09:00`.
+pub fn hours_label_short(calendar: &Calendar, at: DateTime<FixedOffset>) -> String {
+    let state = calendar.state_at(at);
+    match (state.closes_at, state.reopens_at) {
+        (Some(closes), _) if state.open => format!("open→{}", closes.format("%H:%M")),
+        (_, Some(reopens)) => format!("closed→{}", reopens.format("%a %H:%M")),
+        _ => "closed".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
