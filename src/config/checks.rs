@@ -51,6 +51,7 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
     check_channels(&config.cases.channels, &mut out);
     check_calendar(&config.calendar, &mut out);
     check_deadlines(&config.deadlines, &mut out);
+    super::action_checks::check_actions_table(&config.actions, &mut out);
     for (name, def) in &config.operators {
         if !valid_username(name) {
             out.push(Issue::new(

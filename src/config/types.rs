@@ -2,6 +2,7 @@
 //! `data/default-config.toml`, embedded in the binary and merged under the
 //! user's file.
 
+use super::actions::ActionsConfig;
 use super::calendar_config::{CalendarConfig, DeadlineConfig};
 use super::systems::SystemDef;
 use crate::domain::Role;
@@ -25,6 +26,8 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// `[deadlines]`: response targets per law and request kind.
     pub deadlines: DeadlineConfig,
+    /// `[actions]`: approvals and waiting for processors.
+    pub actions: ActionsConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,
