@@ -4,6 +4,8 @@
 //! others' results are still printed), 4 a case changed since the version
 //! the change was based on (nothing was written), 1 any other failure.
 
+mod action;
+mod action_output;
 mod audit;
 mod calendar;
 mod case;
@@ -69,6 +71,12 @@ pub enum Command {
     /// Cases: open, list, show, and change them (exit 4: changed by someone else meanwhile).
     #[command(subcommand)]
     Case(case::CaseCommand),
+    /// Carry out requests in the systems: plan (dry run), approve, run, status (exit 3: jobs left unfinished).
+    #[command(subcommand)]
+    Action(action::ActionCommand),
+    /// Manual tasks: list them, record one done.
+    #[command(subcommand)]
+    Task(action::TaskCommand),
 }
 
 /// Parse the command line and run it.
@@ -100,6 +108,8 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Audit(a)) => audit::run(&cli, a),
         Some(Command::Calendar(c)) => calendar::run(&cli, c),
         Some(Command::Case(c)) => case::run(&cli, c),
+        Some(Command::Action(c)) => action::run(&cli, c).await,
+        Some(Command::Task(c)) => action::run_task(&cli, c),
         None => sample::interactive(&cli, None).await,
     }
 }
