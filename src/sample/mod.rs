@@ -21,6 +21,8 @@ pub mod state;
 pub mod support;
 
 #[cfg(test)]
+mod action_tests;
+#[cfg(test)]
 mod config_tests;
 #[cfg(test)]
 mod tests;
