@@ -6,7 +6,7 @@
 
 use super::connector::Connector;
 use super::error::{error_excerpt, mask_secrets, secret_forms, ConnectorError};
-use super::http::{parse_retry_after, Http, Sent};
+use super::http::{parse_retry_after, Exchange, Http};
 use super::opendsr::OpenDsrPlan;
 use super::path::JsonPath;
 use super::request::{RequestTemplate, Vars};
@@ -429,12 +429,12 @@ impl SystemActions {
         self.classify(sent, success)
     }
 
-    fn classify(&self, sent: Sent, success: &[u16]) -> SendOutcome {
+    fn classify(&self, sent: Exchange, success: &[u16]) -> SendOutcome {
         let m = |t: &str| mask_secrets(&self.secrets, t);
         match sent {
-            Sent::NotSent(e) => SendOutcome::NotSent(m(&e)),
-            Sent::Lost(e) => SendOutcome::Lost(m(&e)),
-            Sent::Answer {
+            Exchange::NotSent(e) => SendOutcome::NotSent(m(&e)),
+            Exchange::Lost(e) => SendOutcome::Lost(m(&e)),
+            Exchange::Answer {
                 status,
                 headers,
                 body,
@@ -558,8 +558,8 @@ impl SystemActions {
             .await;
         let m = |t: &str| mask_secrets(&self.secrets, t);
         match sent {
-            Sent::NotSent(e) | Sent::Lost(e) => Check::Failed(m(&e)),
-            Sent::Answer { status, body, .. } => {
+            Exchange::NotSent(e) | Exchange::Lost(e) => Check::Failed(m(&e)),
+            Exchange::Answer { status, body, .. } => {
                 if v.expect_status.contains(&status) {
                     if v.expect.is_empty() {
                         return Check::Applied;

@@ -225,7 +225,7 @@ impl Http {
 }
 
 /// Whatever came back from one request that may change data, sent once.
-pub(crate) enum Sent {
+pub(crate) enum Exchange {
     /// An HTTP answer with its whole body (any status).
     Answer {
         status: u16,
@@ -251,13 +251,13 @@ impl Http {
         body: Option<&Value>,
         extra: &[(HeaderName, HeaderValue)],
         timeout: Duration,
-    ) -> Sent {
+    ) -> Exchange {
         let start = Instant::now();
         let permit = match tokio::time::timeout(timeout, self.permits.acquire()).await {
             Ok(Ok(p)) => p,
-            Ok(Err(_)) => return Sent::NotSent("connector closed".into()),
+            Ok(Err(_)) => return Exchange::NotSent("connector closed".into()),
             Err(_) => {
-                return Sent::NotSent(format!(
+                return Exchange::NotSent(format!(
                     "no request slot came free within {}",
                     fmt_ms(timeout.as_millis() as u64)
                 ))
@@ -283,8 +283,8 @@ impl Http {
         let exchange = async {
             let mut resp = match rb.send().await {
                 Ok(r) => r,
-                Err(e) if e.is_connect() => return Sent::NotSent(describe_transport(e)),
-                Err(e) => return Sent::Lost(describe_transport(e)),
+                Err(e) if e.is_connect() => return Exchange::NotSent(describe_transport(e)),
+                Err(e) => return Exchange::Lost(describe_transport(e)),
             };
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
@@ -293,7 +293,7 @@ impl Http {
                 match resp.chunk().await {
                     Ok(Some(c)) => {
                         if body.len() + c.len() > MAX_BODY_BYTES {
-                            return Sent::Lost(format!(
+                            return Exchange::Lost(format!(
                                 "the answer (HTTP {status}) is larger than {} MiB",
                                 MAX_BODY_BYTES / (1024 * 1024)
                             ));
@@ -302,14 +302,14 @@ impl Http {
                     }
                     Ok(None) => break,
                     Err(e) => {
-                        return Sent::Lost(format!(
+                        return Exchange::Lost(format!(
                             "the answer (HTTP {status}) broke off: {}",
                             describe_transport(e)
                         ))
                     }
                 }
             }
-            Sent::Answer {
+            Exchange::Answer {
                 status,
                 headers,
                 body,
@@ -317,7 +317,7 @@ impl Http {
         };
         let out = match tokio::time::timeout(left, exchange).await {
             Ok(s) => s,
-            Err(_) => Sent::Lost(format!(
+            Err(_) => Exchange::Lost(format!(
                 "timed out after {}",
                 fmt_ms(timeout.as_millis() as u64)
             )),

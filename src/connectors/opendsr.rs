@@ -5,7 +5,7 @@
 
 use super::action::{RenderedAction, SendOutcome, SystemActions};
 use super::error::{error_excerpt, ConnectorError};
-use super::http::{Outgoing, Sent};
+use super::http::{Exchange, Outgoing};
 use super::path::Template;
 use crate::config::{HttpMethod, OpenDsrDef, IDENTITY_VARS};
 use crate::domain::mask::mask_field;
@@ -255,9 +255,9 @@ impl SystemActions {
             .send_once(HttpMethod::Get, &url, None, &[], self.timeout)
             .await
         {
-            Sent::NotSent(e) | Sent::Lost(e) => Err(e),
-            Sent::Answer { status: 404, .. } => Ok(None),
-            Sent::Answer { status, body, .. } if (200..300).contains(&status) => {
+            Exchange::NotSent(e) | Exchange::Lost(e) => Err(e),
+            Exchange::Answer { status: 404, .. } => Ok(None),
+            Exchange::Answer { status, body, .. } if (200..300).contains(&status) => {
                 let j = super::http::parse_json(&body).map_err(|e| e.to_string())?;
                 let results_url = j["results_url"]
                     .as_str()
@@ -274,7 +274,7 @@ impl SystemActions {
                     )),
                 }
             }
-            Sent::Answer { status, body, .. } => {
+            Exchange::Answer { status, body, .. } => {
                 Err(format!("HTTP {status}: {}", error_excerpt(&body)))
             }
         }
@@ -301,11 +301,11 @@ impl SystemActions {
             .send_once(HttpMethod::Get, &url, None, &[], self.timeout)
             .await
         {
-            Sent::NotSent(e) | Sent::Lost(e) => Err(e),
-            Sent::Answer { status, body, .. } if (200..300).contains(&status) => {
+            Exchange::NotSent(e) | Exchange::Lost(e) => Err(e),
+            Exchange::Answer { status, body, .. } if (200..300).contains(&status) => {
                 super::http::parse_json(&body).map_err(|e| e.to_string())
             }
-            Sent::Answer { status, body, .. } => {
+            Exchange::Answer { status, body, .. } => {
                 Err(format!("HTTP {status}: {}", error_excerpt(&body)))
             }
         }

@@ -418,7 +418,7 @@ impl Desk {
             .unwrap_or("")
             .to_string();
         match sys.discover().await {
-            Ok(d) if d.request_types.iter().any(|t| *t == wanted) => None,
+            Ok(d) if d.request_types.contains(&wanted) => None,
             Ok(d) => Some(JobChange {
                 state: Some(JobState::Failed),
                 message: Some(Some(format!(

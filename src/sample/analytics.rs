@@ -66,8 +66,8 @@ pub fn profiles(crm: &[Value]) -> Vec<Value> {
                 "email": email.trim().to_lowercase(),
                 "first_seen": c["customer_since"],
                 "sessions": 3 + (n * 37) % 200,
-                "segments": if n % 3 == 0 { json!(["newsletter-readers"]) } else { json!(["shoppers", "mobile"]) },
-                "last_device": if n % 2 == 0 { "iPhone" } else { "Android" },
+                "segments": if n.is_multiple_of(3) { json!(["newsletter-readers"]) } else { json!(["shoppers", "mobile"]) },
+                "last_device": if n.is_multiple_of(2) { "iPhone" } else { "Android" },
             })
         })
         .collect()
@@ -114,7 +114,7 @@ fn sha256_hex(s: &str) -> String {
 async fn submit(State(app): State<Arc<Analytics>>, body: Bytes) -> Response {
     let b = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     let Some(id) = b.get("subject_request_id").and_then(Value::as_str) else {
         return bad_request("subject_request_id is required");

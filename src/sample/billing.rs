@@ -161,7 +161,7 @@ async fn fetch(State(st): State<Shared>, Path(id): Path<String>) -> Response {
 async fn contact(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     if let Some(k) = body
         .keys()
@@ -196,8 +196,8 @@ async fn contact(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) 
 }
 
 async fn suspend(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
-    if let Err(r) = object_body(&body) {
-        return r;
+    if let Err(m) = object_body(&body) {
+        return bad_request(m);
     }
     match st.update("account_id", &id, |r| {
         r["status"] = json!("suspended");

@@ -158,7 +158,7 @@ fn check_patch(body: &serde_json::Map<String, Value>) -> Result<(), String> {
 async fn update(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     if let Err(why) = check_patch(&body) {
         return unprocessable(why);
@@ -184,7 +184,7 @@ async fn delete(State(st): State<Shared>, Path(id): Path<String>) -> Response {
 async fn restrict(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     let reason = body.get("reason").cloned().unwrap_or(Value::Null);
     match st.update("id", &id, |r| {
@@ -200,7 +200,7 @@ async fn restrict(State(st): State<Shared>, Path(id): Path<String>, body: Bytes)
 async fn sharing(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     let Some(on) = body.get("third_party").and_then(Value::as_bool) else {
         return unprocessable("third_party: must be true or false");

@@ -139,7 +139,7 @@ fn check_profile(p: &serde_json::Map<String, Value>) -> Result<(), String> {
 async fn profile(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     let Some(Value::Object(p)) = body.get("profile") else {
         return unprocessable("profile: an object of the fields to change is required");
@@ -160,7 +160,7 @@ async fn profile(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) 
 async fn withdraw(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     if body.get("erase").and_then(Value::as_bool) != Some(true) {
         return unprocessable("erase: must be true to withdraw and erase the member's data");
@@ -174,7 +174,7 @@ async fn withdraw(State(st): State<Shared>, Path(id): Path<String>, body: Bytes)
 async fn consents(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     let Some(on) = body.get("partner_sharing").and_then(Value::as_bool) else {
         return unprocessable("partner_sharing: must be true or false");

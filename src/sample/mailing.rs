@@ -68,7 +68,7 @@ async fn fetch(State(st): State<Shared>, Path(sid): Path<String>) -> Response {
 async fn update(State(st): State<Shared>, Path(sid): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     if let Some(k) = body.keys().find(|k| k.as_str() != "email") {
         return unprocessable(format!("{k}: only email can be changed"));

@@ -82,15 +82,15 @@ pub fn unprocessable(message: impl Into<String>) -> Response {
     error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
 }
 
-/// A JSON object body, or the 400 that says what is wrong.
-pub fn object_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, Response> {
+/// A JSON object body, or what is wrong with it (for a 400).
+pub fn object_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Map::new());
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(bad_request("the request body must be a JSON object")),
-        Err(e) => Err(bad_request(format!("request body is not valid JSON: {e}"))),
+        Ok(_) => Err("the request body must be a JSON object".into()),
+        Err(e) => Err(format!("request body is not valid JSON: {e}")),
     }
 }
 

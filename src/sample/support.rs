@@ -111,7 +111,7 @@ async fn fetch(State(st): State<Shared>, Path(id): Path<String>) -> Response {
 async fn update(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(m) => return bad_request(m),
     };
     let Some(Value::Object(changes)) = body.get("requester") else {
         return unprocessable("requester: an object of the fields to change is required");
