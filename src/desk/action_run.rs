@@ -208,11 +208,6 @@ impl Desk {
                 action.reference()
             )));
         }
-        self.audit(
-            "action_run",
-            &case.id.to_string(),
-            json!({ "action": action.reference(), "pid": pid, "took_over_from": take_over }),
-        )?;
         let store = self.store().clone();
         let beat = tokio::spawn(async move {
             let mut t = tokio::time::interval(HEARTBEAT);
@@ -224,10 +219,35 @@ impl Desk {
                     .await;
             }
         });
+        let result = self
+            .run_claimed(action, case, pid, take_over, progress)
+            .await;
+        beat.abort();
+        if let Err(e) = self.store().release_action(id, pid) {
+            tracing::warn!(action = id, "the run's claim could not be released: {e}");
+        }
+        result
+    }
+
+    /// The part of a run done while holding the action's claim.
+    async fn run_claimed(
+        &self,
+        action: Action,
+        case: Case,
+        pid: i64,
+        take_over: Option<i64>,
+        progress: Option<mpsc::UnboundedSender<JobUpdate>>,
+    ) -> Result<RunReport, DeskError> {
+        let id = action.id;
+        self.audit(
+            "action_run",
+            &case.id.to_string(),
+            json!({ "action": action.reference(), "pid": pid, "took_over_from": take_over }),
+        )?;
         let wait = Duration::try_from_secs_f64(self.config().actions.max_wait_secs)
             .unwrap_or(Duration::ZERO);
         let ctx = Arc::new(RunCtx {
-            action: action.clone(),
+            action,
             case,
             pid,
             wait_until: Instant::now() + wait,
@@ -262,8 +282,6 @@ impl Desk {
                 }
             }
         }
-        beat.abort();
-        let _ = self.store().release_action(id, pid);
         if let Some(e) = first_error {
             return Err(e);
         }
