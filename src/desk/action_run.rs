@@ -869,16 +869,16 @@ impl Desk {
                     errors = 0;
                     let now = now_utc();
                     let overdue = job.overdue_at.is_some_and(|t| t <= now);
+                    let asked = format!("{polls} poll{}", if polls == 1 { "" } else { "s" });
                     let message = if overdue {
                         format!(
-                            "overdue: not completed by {} ({} polls)",
+                            "overdue: not completed by {} ({asked})",
                             job.overdue_at
                                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                                 .unwrap_or_default(),
-                            polls
                         )
                     } else {
-                        format!("waiting for the processor ({polls} polls)")
+                        format!("waiting for the processor ({asked})")
                     };
                     let change = JobChange {
                         polls: Some(polls),
