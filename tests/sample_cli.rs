@@ -71,10 +71,12 @@ fn sample_systems_serve_a_real_search() {
         }
         base = 20_000 + (base - 20_000 + 97) % 10_000;
     }
-    let serving = serving.expect("a free range of five ports");
+    let serving = serving.expect("a free range of six ports");
 
+    // The five searchable systems, then the OpenDSR processor.
     let names: Vec<&str> = serving.urls.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, SAMPLE_SYSTEMS);
+    assert_eq!(&names[..5], SAMPLE_SYSTEMS);
+    assert_eq!(names[5..], ["analytics"]);
     for (i, (_, url)) in serving.urls.iter().enumerate() {
         assert_eq!(url, &format!("http://127.0.0.1:{}", base + i as u16));
     }

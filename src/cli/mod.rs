@@ -4,6 +4,8 @@
 //! others' results are still printed), 4 a case changed since the version
 //! the change was based on (nothing was written), 1 any other failure.
 
+mod action;
+mod action_output;
 mod audit;
 mod calendar;
 mod case;
@@ -76,6 +78,12 @@ pub enum Command {
     Package(package::PackageCommand),
     /// Render a letter to the requester of a case; --record stores it as the case's reply.
     Letter(letter::LetterArgs),
+    /// Carry out requests in the systems: plan (dry run), approve, run, status (exit 3: jobs left unfinished).
+    #[command(subcommand)]
+    Action(action::ActionCommand),
+    /// Manual tasks: list them, record one done.
+    #[command(subcommand)]
+    Task(action::TaskCommand),
 }
 
 /// Parse the command line and run it.
@@ -109,6 +117,8 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Case(c)) => case::run(&cli, c),
         Some(Command::Package(c)) => package::run(&cli, c).await,
         Some(Command::Letter(a)) => letter::run(&cli, a),
+        Some(Command::Action(c)) => action::run(&cli, c).await,
+        Some(Command::Task(c)) => action::run_task(&cli, c),
         None => sample::interactive(&cli, None).await,
     }
 }

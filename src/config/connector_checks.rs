@@ -2,6 +2,7 @@
 //! and their variables, JSON paths, pagination, limits. Each problem is put
 //! at the offending key.
 
+use super::actions::SystemKind;
 use super::auth_checks::check_auth;
 use super::document::Issue;
 use super::pagination_checks::check_pagination;
@@ -107,12 +108,44 @@ pub(crate) fn check_system(name: &str, sys: &SystemDef, out: &mut Vec<Issue>) {
             );
         }
     }
-    check_search(&mut ck, &sys.search);
-    check_fields(&mut ck, &["fields"], &sys.fields);
+    match sys.kind {
+        SystemKind::Api => {
+            match &sys.search {
+                Some(search) => check_search(&mut ck, search),
+                None => ck.at(
+                    &[],
+                    "a system of kind api needs [systems.<name>.search] (how to search it)",
+                ),
+            }
+            match &sys.fields {
+                Some(fields) => check_fields(&mut ck, &["fields"], fields),
+                None => ck.at(
+                    &[],
+                    "a system of kind api needs [systems.<name>.fields] (at least the id path)",
+                ),
+            }
+        }
+        SystemKind::Opendsr => {
+            for (key, present) in [
+                ("search", sys.search.is_some()),
+                ("fields", sys.fields.is_some()),
+                ("fetch", sys.fetch.is_some()),
+                ("extra", !sys.extra.is_empty()),
+            ] {
+                if present {
+                    ck.at(
+                        &[key],
+                        format!("an opendsr processor is not searched or fetched: remove `{key}`"),
+                    );
+                }
+            }
+        }
+    }
     check_extra(&mut ck, &["extra"], &sys.extra);
     if let Some(fetch) = &sys.fetch {
         check_fetch(&mut ck, fetch);
     }
+    super::action_checks::check_actions(&mut ck, sys);
 }
 
 fn check_base_url(ck: &mut Ck<'_>, base_url: &str) {
@@ -144,7 +177,7 @@ fn check_base_url(ck: &mut Ck<'_>, base_url: &str) {
 }
 
 /// A request template: parses and uses only `allowed` variables.
-fn check_template(ck: &mut Ck<'_>, at: &[&str], text: &str, allowed: &[&str]) {
+pub(crate) fn check_template(ck: &mut Ck<'_>, at: &[&str], text: &str, allowed: &[&str]) {
     match Template::parse(text) {
         Err(e) => ck.at(at, e),
         Ok(t) => {
@@ -170,7 +203,12 @@ fn list_vars(vars: &[&str]) -> String {
         .join(", ")
 }
 
-fn check_query(ck: &mut Ck<'_>, at: &[&str], query: &IndexMap<String, String>, allowed: &[&str]) {
+pub(crate) fn check_query(
+    ck: &mut Ck<'_>,
+    at: &[&str],
+    query: &IndexMap<String, String>,
+    allowed: &[&str],
+) {
     for (param, value) in query {
         let mut p = at.to_vec();
         p.push(param);
@@ -206,12 +244,12 @@ fn check_body(ck: &mut Ck<'_>, at: &mut Vec<String>, body: &serde_json::Value, a
     }
 }
 
-fn body_paths(ck: &mut Ck<'_>, at: &[&str], body: &serde_json::Value, allowed: &[&str]) {
+pub(crate) fn body_paths(ck: &mut Ck<'_>, at: &[&str], body: &serde_json::Value, allowed: &[&str]) {
     let mut p: Vec<String> = at.iter().map(|s| s.to_string()).collect();
     check_body(ck, &mut p, body, allowed);
 }
 
-fn takes_body(m: HttpMethod) -> bool {
+pub(crate) fn takes_body(m: HttpMethod) -> bool {
     matches!(m, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch)
 }
 

@@ -5,6 +5,8 @@
 //! [`check`] (every problem, for `privdesk config check`). Tests pass
 //! [`LoadOptions`] to control the environment and the user name.
 
+mod action_checks;
+pub mod actions;
 mod auth_checks;
 mod calendar_checks;
 pub mod calendar_config;
@@ -25,6 +27,8 @@ mod secrets;
 pub mod systems;
 pub mod types;
 
+pub use action_checks::{ACTION_VARS, IDENTITY_VARS, VERIFY_VARS};
+pub use actions::*;
 pub use calendar_checks::{MAX_CLOSURE_DAYS, MAX_YEARLY_CLOSURE_DAYS};
 pub use calendar_config::{
     parse_date, parse_month_day, parse_time, parse_time_zone, parse_weekday, AppiDeadlines,

@@ -84,38 +84,60 @@ pub(crate) fn restore_source_order(config: &mut Config, doc: &DeTable<'_>) {
         let n = name.as_str();
         reorder(&mut sys.headers, doc, &["systems", n, "headers"]);
         reorder(&mut sys.extra, doc, &["systems", n, "extra"]);
-        reorder(
-            &mut sys.search.query,
-            doc,
-            &["systems", n, "search", "query"],
-        );
-        if let Some(body) = &mut sys.search.body {
-            reorder_json(
-                body,
-                doc,
-                &mut vec![
-                    "systems".into(),
-                    name.clone(),
-                    "search".into(),
-                    "body".into(),
-                ],
-            );
-        }
-        for (kind, o) in sys.search.per_kind.iter_mut() {
-            let k = kind.as_str();
-            if let Some(q) = &mut o.query {
-                reorder(q, doc, &["systems", n, "search", "per_kind", k, "query"]);
+        if let Some(search) = &mut sys.search {
+            reorder(&mut search.query, doc, &["systems", n, "search", "query"]);
+            if let Some(body) = &mut search.body {
+                reorder_json(
+                    body,
+                    doc,
+                    &mut vec![
+                        "systems".into(),
+                        name.clone(),
+                        "search".into(),
+                        "body".into(),
+                    ],
+                );
             }
-            if let Some(body) = &mut o.body {
-                let mut p = vec![
-                    "systems".into(),
-                    name.clone(),
-                    "search".into(),
-                    "per_kind".into(),
-                    k.into(),
-                    "body".into(),
-                ];
-                reorder_json(body, doc, &mut p);
+            for (kind, o) in search.per_kind.iter_mut() {
+                let k = kind.as_str();
+                if let Some(q) = &mut o.query {
+                    reorder(q, doc, &["systems", n, "search", "per_kind", k, "query"]);
+                }
+                if let Some(body) = &mut o.body {
+                    let mut p = vec![
+                        "systems".into(),
+                        name.clone(),
+                        "search".into(),
+                        "per_kind".into(),
+                        k.into(),
+                        "body".into(),
+                    ];
+                    reorder_json(body, doc, &mut p);
+                }
+            }
+        }
+        for kind in crate::domain::ActionKind::ALL {
+            let k = kind.as_str();
+            let def = match kind {
+                crate::domain::ActionKind::Export => &mut sys.actions.export,
+                crate::domain::ActionKind::Update => &mut sys.actions.update,
+                crate::domain::ActionKind::Delete => &mut sys.actions.delete,
+                crate::domain::ActionKind::Suspend => &mut sys.actions.suspend,
+                crate::domain::ActionKind::StopThirdParty => &mut sys.actions.stop_third_party,
+            };
+            if let Some(a) = def {
+                reorder(&mut a.fields, doc, &["systems", n, "actions", k, "fields"]);
+                reorder(&mut a.query, doc, &["systems", n, "actions", k, "query"]);
+                if let Some(body) = &mut a.body {
+                    let mut p = vec![
+                        "systems".into(),
+                        name.clone(),
+                        "actions".into(),
+                        k.into(),
+                        "body".into(),
+                    ];
+                    reorder_json(body, doc, &mut p);
+                }
             }
         }
         if let Some(f) = &mut sys.fetch {

@@ -2,6 +2,7 @@
 //! (`[systems.<name>]`). Pure data; the engine in `connectors` interprets it.
 //! See docs/connectors.md for the user-facing description of every key.
 
+use super::actions::{ActionsDef, OpenDsrDef, SystemKind};
 use crate::domain::QueryKind;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,10 @@ pub struct SystemDef {
     /// first three letters of the key in capitals.
     #[serde(default)]
     pub badge: Option<String>,
+    /// `api` (the default: searched and acted on through its own API) or
+    /// `opendsr` (an OpenDSR / OpenGDPR processor: not searched).
+    #[serde(default)]
+    pub kind: SystemKind,
     /// Set to false to keep a system configured but not asked.
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -60,15 +65,24 @@ pub struct SystemDef {
     /// Extra static headers sent with every request (no secrets here).
     #[serde(default)]
     pub headers: IndexMap<String, String>,
-    pub search: SearchDef,
-    /// Canonical fields mapped from each result item.
-    pub fields: FieldMap,
+    /// How to search; required for `api` systems, absent for `opendsr`.
+    #[serde(default)]
+    pub search: Option<SearchDef>,
+    /// Canonical fields mapped from each result item (with `search`).
+    #[serde(default)]
+    pub fields: Option<FieldMap>,
     /// Other fields kept with their labels: `plan = { label = "Plan", path = "subscription.plan" }`.
     #[serde(default)]
     pub extra: IndexMap<String, ExtraDef>,
     /// How to get one full record by id.
     #[serde(default)]
     pub fetch: Option<FetchDef>,
+    /// The requests that carry out rights requests (api systems).
+    #[serde(default)]
+    pub actions: ActionsDef,
+    /// OpenDSR endpoints (opendsr systems).
+    #[serde(default)]
+    pub opendsr: Option<OpenDsrDef>,
 }
 
 fn yes() -> bool {

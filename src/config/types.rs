@@ -2,6 +2,7 @@
 //! `data/default-config.toml`, embedded in the binary and merged under the
 //! user's file.
 
+use super::actions::ActionsConfig;
 use super::calendar_config::{CalendarConfig, DeadlineConfig};
 use super::letters_config::LettersConfig;
 use super::systems::SystemDef;
@@ -29,6 +30,8 @@ pub struct Config {
     /// `[letters]`: the company, the desk and the purposes of use, as letters
     /// and disclosure packages name them.
     pub letters: LettersConfig,
+    /// `[actions]`: approvals and waiting for processors.
+    pub actions: ActionsConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,

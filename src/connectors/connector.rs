@@ -1,13 +1,14 @@
 //! One connected system: its compiled definition and the search and fetch
 //! operations.
 
+use super::error::secret_forms;
 use super::error::ConnectorError;
 use super::http::{Http, Outgoing};
 use super::mapping::{object_at, results_at, RecordMap};
 use super::paging::{Advance, PageState, Paging};
 use super::path::JsonPath;
 use super::request::{RequestTemplate, Vars, FETCH_VARS, SEARCH_VARS};
-use crate::config::{Config, HttpMethod, SystemDef};
+use crate::config::{Config, HttpMethod, SystemDef, SystemKind};
 use crate::domain::{QueryKind, Record, SearchQuery};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -30,6 +31,8 @@ pub struct SearchOutput {
 /// limit on requests in flight is per connector.
 pub struct Connector {
     name: String,
+    /// What the system can search (`search.kinds`).
+    kinds: Vec<QueryKind>,
     display_name: String,
     badge: String,
     def: SystemDef,
@@ -88,7 +91,14 @@ impl Connector {
                 )
             })?;
         let http = Http::new(def, timeout)?;
-        let s = &def.search;
+        let s = def
+            .search
+            .as_ref()
+            .ok_or("search: a searchable system needs [search]")?;
+        let fields = def
+            .fields
+            .as_ref()
+            .ok_or("fields: a searchable system needs [fields]")?;
         if s.kinds.is_empty() {
             return Err("search.kinds: list at least one of name, email, phone, text".into());
         }
@@ -117,7 +127,7 @@ impl Connector {
         all.extend(per_kind.values());
         let paging = Paging::compile(&s.pagination, &all, "search.")?;
         let results = JsonPath::parse(&s.results).map_err(|e| format!("search.results: {e}"))?;
-        let map = RecordMap::compile(&def.fields, &def.extra, "")?;
+        let map = RecordMap::compile(fields, &def.extra, "")?;
         let fetch = match &def.fetch {
             None => None,
             Some(f) => Some(FetchPlan {
@@ -134,25 +144,13 @@ impl Connector {
                     f.result.clone(),
                 ),
                 map: RecordMap::compile(
-                    f.fields.as_ref().unwrap_or(&def.fields),
+                    f.fields.as_ref().unwrap_or(fields),
                     f.extra.as_ref().unwrap_or(&def.extra),
                     "fetch.",
                 )?,
             }),
         };
-        let mut secrets = Vec::new();
-        if let Some(secret) = def
-            .auth
-            .secret
-            .as_ref()
-            .map(|s| s.expose())
-            .filter(|s| s.len() >= 4)
-        {
-            secrets.push(secret.to_string());
-            let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-            secrets.push(form.clone());
-            secrets.push(form.replace('+', "%20"));
-        }
+        let secrets = secret_forms(def);
         let badge = match def
             .badge
             .as_deref()
@@ -162,7 +160,9 @@ impl Connector {
             Some(b) => b.chars().take(4).collect(),
             None => name.chars().take(3).collect::<String>().to_uppercase(),
         };
+        let kinds = s.kinds.clone();
         Ok(Connector {
+            kinds,
             name: name.to_string(),
             display_name: def.display_name.clone().unwrap_or_else(|| name.to_string()),
             badge,
@@ -182,11 +182,12 @@ impl Connector {
         })
     }
 
-    /// A connector for every enabled system, in configuration order.
+    /// A connector for every enabled searchable system (kind `api`), in
+    /// configuration order.
     pub fn from_config(cfg: &Config) -> Result<Vec<Arc<Connector>>, String> {
         cfg.systems
             .iter()
-            .filter(|(_, def)| def.enabled)
+            .filter(|(_, def)| def.enabled && def.kind == SystemKind::Api)
             .map(|(name, def)| {
                 Connector::new(name, def)
                     .map(Arc::new)
@@ -220,13 +221,13 @@ impl Connector {
 
     /// True when the system searches this kind (or free text).
     pub fn supports(&self, kind: QueryKind) -> bool {
-        let kinds = &self.def.search.kinds;
+        let kinds = &self.kinds;
         kinds.contains(&kind) || kinds.contains(&QueryKind::Text)
     }
 
     /// `cannot search by name (searches by: email, phone)`.
     pub fn not_asked_reason(&self, kind: QueryKind) -> String {
-        let by: Vec<&str> = self.def.search.kinds.iter().map(|k| k.as_str()).collect();
+        let by: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
         format!("cannot search by {kind} (searches by: {})", by.join(", "))
     }
 
@@ -341,8 +342,8 @@ impl Connector {
         let kind = self
             .def
             .search
-            .kind_values
-            .get(&q.kind)
+            .as_ref()
+            .and_then(|s| s.kind_values.get(&q.kind))
             .map(String::as_str)
             .unwrap_or(q.kind.as_str());
         v.set("kind", kind);
@@ -386,7 +387,7 @@ impl Connector {
     }
 
     /// Replace any secret in an error message by `***`.
-    fn mask(&self, e: ConnectorError) -> ConnectorError {
+    pub(crate) fn mask(&self, e: ConnectorError) -> ConnectorError {
         if self.secrets.is_empty() {
             return e;
         }

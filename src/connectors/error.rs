@@ -66,6 +66,36 @@ impl fmt::Display for ConnectorError {
 
 impl StdError for ConnectorError {}
 
+/// The system's secret and its URL-encoded forms (when at least 4
+/// characters long), to be replaced by `***` in any message.
+pub(crate) fn secret_forms(def: &crate::config::SystemDef) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(secret) = def
+        .auth
+        .secret
+        .as_ref()
+        .map(|s| s.expose())
+        .filter(|s| s.len() >= 4)
+    {
+        out.push(secret.to_string());
+        let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        out.push(form.clone());
+        out.push(form.replace('+', "%20"));
+    }
+    out
+}
+
+/// Replace every form in `secrets` by `***`.
+pub(crate) fn mask_secrets(secrets: &[String], text: &str) -> String {
+    let mut t = text.to_string();
+    for s in secrets {
+        if t.contains(s.as_str()) {
+            t = t.replace(s.as_str(), "***");
+        }
+    }
+    t
+}
+
 /// Collapse runs of whitespace and cut to [`EXCERPT_CHARS`].
 pub(crate) fn shorten(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");

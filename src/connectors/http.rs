@@ -224,6 +224,109 @@ impl Http {
     }
 }
 
+/// Whatever came back from one request that may change data, sent once.
+pub(crate) enum Exchange {
+    /// An HTTP answer with its whole body (any status).
+    Answer {
+        status: u16,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    /// The request never left: no connection could be made, or no request
+    /// slot came free in time. Safe to send again.
+    NotSent(String),
+    /// The request went out but no complete answer came back (timeout,
+    /// reset, a broken body): the system may or may not have applied it.
+    Lost(String),
+}
+
+impl Http {
+    /// Send one request exactly once, without retries: the caller decides
+    /// what is safe to repeat. `extra` headers (the idempotency key) are
+    /// added; `timeout` bounds the whole exchange.
+    pub async fn send_once(
+        &self,
+        method_: HttpMethod,
+        url: &Url,
+        body: Option<&Value>,
+        extra: &[(HeaderName, HeaderValue)],
+        timeout: Duration,
+    ) -> Exchange {
+        let start = Instant::now();
+        let permit = match tokio::time::timeout(timeout, self.permits.acquire()).await {
+            Ok(Ok(p)) => p,
+            Ok(Err(_)) => return Exchange::NotSent("connector closed".into()),
+            Err(_) => {
+                return Exchange::NotSent(format!(
+                    "no request slot came free within {}",
+                    fmt_ms(timeout.as_millis() as u64)
+                ))
+            }
+        };
+        let mut url = url.clone();
+        if let Auth::Query { param, key } = &self.auth {
+            set_query_param(&mut url, param, key);
+        }
+        let mut rb = self.client.request(method(method_), url);
+        match &self.auth {
+            Auth::Header(name, value) => rb = rb.header(name.clone(), value.clone()),
+            Auth::Basic { user, password } => rb = rb.basic_auth(user, Some(password)),
+            Auth::None | Auth::Query { .. } => {}
+        }
+        for (k, v) in extra {
+            rb = rb.header(k.clone(), v.clone());
+        }
+        if let Some(b) = body {
+            rb = rb.json(b);
+        }
+        let left = timeout.saturating_sub(start.elapsed());
+        let exchange = async {
+            let mut resp = match rb.send().await {
+                Ok(r) => r,
+                Err(e) if e.is_connect() => return Exchange::NotSent(describe_transport(e)),
+                Err(e) => return Exchange::Lost(describe_transport(e)),
+            };
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            let mut body = Vec::new();
+            loop {
+                match resp.chunk().await {
+                    Ok(Some(c)) => {
+                        if body.len() + c.len() > MAX_BODY_BYTES {
+                            return Exchange::Lost(format!(
+                                "the answer (HTTP {status}) is larger than {} MiB",
+                                MAX_BODY_BYTES / (1024 * 1024)
+                            ));
+                        }
+                        body.extend_from_slice(&c);
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        return Exchange::Lost(format!(
+                            "the answer (HTTP {status}) broke off: {}",
+                            describe_transport(e)
+                        ))
+                    }
+                }
+            }
+            Exchange::Answer {
+                status,
+                headers,
+                body,
+            }
+        };
+        let out = match tokio::time::timeout(left, exchange).await {
+            Ok(s) => s,
+            Err(_) => Exchange::Lost(format!(
+                "timed out after {}",
+                fmt_ms(timeout.as_millis() as u64)
+            )),
+        };
+        drop(permit);
+        out
+    }
+}
+
 fn too_large() -> Failure {
     Failure {
         error: ConnectorError::BadResponse(format!(

@@ -159,7 +159,21 @@ impl Desk {
             expected_version,
             CaseAccess::Status { to },
             "status",
-            |c, _| Ok(case_rules::apply_status(c, change, &me, now_utc())?),
+            |c, _| {
+                // Fulfilled means every action on the case ended well.
+                if to == crate::domain::CaseStatus::Closed
+                    && change.outcome == Some(crate::domain::Outcome::Fulfilled)
+                {
+                    let blockers = self.fulfilment_blockers(id)?;
+                    if !blockers.is_empty() {
+                        return Err(DeskError::Invalid(format!(
+                            "case {id} cannot be closed as fulfilled yet: {}; retry, skip (with a reason) or hand each job to a manual task, and complete the tasks",
+                            blockers.join("; ")
+                        )));
+                    }
+                }
+                Ok(case_rules::apply_status(c, change, &me, now_utc())?)
+            },
         )
     }
 

@@ -36,6 +36,7 @@ impl From<StoreError> for DeskError {
         match e {
             StoreError::Conflict(c) => DeskError::Conflict(c),
             StoreError::CaseNotFound(id) => DeskError::NotFound(id),
+            StoreError::Stale(why) => DeskError::Invalid(why),
             other => DeskError::Store(other),
         }
     }

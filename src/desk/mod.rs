@@ -1,9 +1,13 @@
 //! The service layer the TUI and the CLI both call: who the operator is, what
 //! they may do, searches across systems, reveals and fetches, cases (open,
-//! view, list, change; see `cases.rs` and `case_changes.rs`), and the audit
-//! entries every one of them writes; disclosure packages (`package.rs`) and
-//! letters to requesters (`letters.rs`).
+//! view, list, change; see `cases.rs` and `case_changes.rs`), disclosure
+//! packages (`package.rs`) and letters to requesters (`letters.rs`), actions
+//! on cases (`actions.rs`, `action_run.rs`) and manual tasks (`tasks.rs`),
+//! and the audit entries every one of them writes.
 
+mod action_run;
+mod action_view;
+mod actions;
 mod audit;
 mod case_access;
 mod case_changes;
@@ -16,11 +20,15 @@ mod package;
 mod package_check;
 mod package_source;
 mod search;
+mod tasks;
 
 #[cfg(test)]
 mod tests;
 
 pub use crate::domain::{SearchSnapshot, SystemState};
+pub use action_run::{JobUpdate, RunReport};
+pub use action_view::{ActionView, CaseActions, JobView, TaskView};
+pub use actions::{ActionRequest, ManualInput, PlannedAction};
 pub use cases::{CaseView, DuplicateQuery};
 pub use error::DeskError;
 pub use letters::Letter;
@@ -30,7 +38,7 @@ pub use search::{SearchOptions, SearchRun};
 
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::connectors::Connector;
+use crate::connectors::{Connector, SystemActions};
 use crate::domain::{Operator, Person, Record, Role};
 use crate::store::{NewAuditEntry, Store};
 use serde_json::json;
@@ -48,6 +56,8 @@ struct Inner {
     operator: Operator,
     store: Arc<Store>,
     connectors: Vec<Arc<Connector>>,
+    /// The action side of every system, built when first needed.
+    actions: std::sync::OnceLock<Result<Vec<Arc<SystemActions>>, String>>,
     /// Searches still running, so leaving can wait for them (see `settle`).
     searches: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
@@ -67,6 +77,7 @@ impl Desk {
                 operator,
                 store: Arc::new(store),
                 connectors,
+                actions: Default::default(),
                 searches: Default::default(),
             }),
         })

@@ -66,7 +66,12 @@ pub(super) async fn check_system(
     }
     let mut part = SystemPart::new(conn.name(), conn.display_name(), PartStatus::NoneHeld);
     if queries.is_empty() {
-        let by: Vec<&str> = conn.def().search.kinds.iter().map(|k| k.as_str()).collect();
+        let by: Vec<&str> = conn
+            .def()
+            .search
+            .iter()
+            .flat_map(|s| s.kinds.iter().map(|k| k.as_str()))
+            .collect();
         part.status = PartStatus::NotSearched;
         part.message = Some(format!(
             "it searches by {} and the case has none of these for the requester; add the requester's email or phone to the case, or link the system's record",

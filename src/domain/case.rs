@@ -366,7 +366,11 @@ impl CaseEvent {
             "note" => return "internal note added".into(),
             "reply" if flag("is_response") => return "reply added as the response".into(),
             "reply" => return "reply added".into(),
-            _ => {}
+            other => {
+                if let Some(line) = super::action::event_summary(other, &self.after) {
+                    return line;
+                }
+            }
         }
         let Some(after) = self.after.as_object() else {
             return self.kind.clone();

@@ -1,6 +1,9 @@
 //! Plain types of the privacy desk: records, persons, query kinds, operators,
-//! cases and their rules, masking and text safety. No I/O, no terminal, no HTTP, no SQL.
+//! cases and their rules, actions and manual tasks, masking and text safety.
+//! No I/O, no terminal, no HTTP, no SQL.
 
+pub mod action;
+pub mod action_rules;
 pub mod case;
 pub mod case_id;
 pub mod case_list;
@@ -16,6 +19,10 @@ pub mod search;
 pub mod status;
 pub mod text;
 
+pub use action::{
+    Action, ActionJob, ActionKind, ActionStatus, FieldChange, JobMode, JobState, ManualTask,
+    PlannedRequest,
+};
 pub use case::{
     Case, CaseDeadlines, CaseEvent, CaseExtension, CaseNote, CasePause, Contact, DeliveryFormat,
     Fee, LinkedRecord, NewCase, Representative, Requester, ResponseRef, Verification,

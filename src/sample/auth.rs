@@ -11,6 +11,7 @@ pub const SUPPORT_KEY: &str = include_str!("../../data/sample-secrets/support.ke
 pub const LOYALTY_KEY: &str = include_str!("../../data/sample-secrets/loyalty.key");
 pub const MAILING_USER: &str = "mailing-demo";
 pub const MAILING_PASSWORD: &str = include_str!("../../data/sample-secrets/mailing.password");
+pub const ANALYTICS_TOKEN: &str = include_str!("../../data/sample-secrets/analytics.token");
 
 /// How one sample system authenticates a request.
 #[derive(Debug, Clone)]
@@ -47,6 +48,9 @@ impl Auth {
             "mailing" => Auth::Basic {
                 user: MAILING_USER.into(),
                 password: MAILING_PASSWORD.trim().into(),
+            },
+            "analytics" => Auth::Bearer {
+                token: ANALYTICS_TOKEN.trim().into(),
             },
             _ => return None,
         })

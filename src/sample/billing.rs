@@ -5,13 +5,22 @@
 //! POST /v2/accounts/search  {"filter": {"field": "email|phone|name", "value": "..."},
 //!                            "page": {"size": 10, "after": "B-86"}}
 //! GET  /v2/accounts/{id}
+//! PUT  /v2/accounts/{id}/contact   {"email": ..., "phone": ...} (the primary ones)
+//! POST /v2/accounts/{id}/suspend   {"reason": ...} -> status = suspended
+//!
+//! No delete: invoices are kept for the statutory period, so erasure is a
+//! manual task. Writes honour `Idempotency-Key`.
 
+use super::idempotency::idempotent;
 use super::matching::{any_name_matches, email_key, phone_key, Tolerance};
-use super::state::{bad_request, guard, no_route, not_found, summary, Shared};
+use super::state::{
+    bad_request, guard, no_route, not_found, object_body, summary, unprocessable, valid_email,
+    Shared,
+};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{middleware, Json, Router};
 use serde_json::{json, Value};
 
@@ -22,7 +31,10 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/v2/accounts/search", post(search))
         .route("/v2/accounts/{id}", get(fetch))
+        .route("/v2/accounts/{id}/contact", put(contact))
+        .route("/v2/accounts/{id}/suspend", post(suspend))
         .fallback(no_route)
+        .layer(middleware::from_fn_with_state(state.clone(), idempotent))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -143,5 +155,71 @@ async fn fetch(State(st): State<Shared>, Path(id): Path<String>) -> Response {
     match st.find("account_id", &id) {
         Some(r) => Json(json!({"account": r})).into_response(),
         None => not_found("account", &id),
+    }
+}
+
+async fn contact(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    if let Some(k) = body
+        .keys()
+        .find(|k| !matches!(k.as_str(), "email" | "phone"))
+    {
+        return unprocessable(format!("{k}: only email and phone can be changed here"));
+    }
+    let email = body.get("email").map(|v| v.as_str().unwrap_or(""));
+    let phone = body.get("phone").map(|v| v.as_str().unwrap_or(""));
+    if email.is_none() && phone.is_none() {
+        return unprocessable("give email or phone");
+    }
+    if let Some(e) = email.filter(|e| !valid_email(e)) {
+        return unprocessable(format!("email: `{e}` is not a valid e-mail address"));
+    }
+    if phone.is_some_and(|p| p.chars().filter(char::is_ascii_digit).count() < 9) {
+        return unprocessable("phone: too few digits for a phone number");
+    }
+    let (email, phone) = (email.map(str::to_string), phone.map(str::to_string));
+    match st.update("account_id", &id, |r| {
+        if let Some(e) = &email {
+            set_first(r, "emails", "address", e);
+        }
+        if let Some(p) = &phone {
+            set_first(r, "phones", "number", p);
+        }
+        r.clone()
+    }) {
+        Some(r) => Json(json!({"account": r})).into_response(),
+        None => not_found("account", &id),
+    }
+}
+
+async fn suspend(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    if let Err(m) = object_body(&body) {
+        return bad_request(m);
+    }
+    match st.update("account_id", &id, |r| {
+        r["status"] = json!("suspended");
+    }) {
+        Some(()) => Json(json!({"account_id": id, "status": "suspended"})).into_response(),
+        None => not_found("account", &id),
+    }
+}
+
+/// Set `leaf` of the first entry of `contact.<list>`, creating it if needed.
+fn set_first(record: &mut Value, list: &str, leaf: &str, value: &str) {
+    if !record["contact"].is_object() {
+        record["contact"] = json!({});
+    }
+    let l = &mut record["contact"][list];
+    if !l.is_array() {
+        *l = json!([]);
+    }
+    if let Some(a) = l.as_array_mut() {
+        if !a.first().is_some_and(Value::is_object) {
+            a.insert(0, json!({}));
+        }
+        a[0][leaf] = json!(value);
     }
 }

@@ -1,14 +1,25 @@
 //! `crm`: free-text search with page numbers, results under `data` and the
-//! count under `meta`. Bearer token.
+//! count under `meta`. Bearer token. Writes honour `Idempotency-Key`.
 //!
-//! GET /api/v1/customers?q=...&page=N&per_page=M
-//! GET /api/v1/customers/{id}
+//! GET    /api/v1/customers?q=...&page=N&per_page=M
+//! GET    /api/v1/customers/{id}
+//! GET    /api/v1/customers/{id}/export          everything held, with history
+//! PATCH  /api/v1/customers/{id}                 {"email": ..., "address": {"postal_code": ...}}
+//! DELETE /api/v1/customers/{id}                 204
+//! POST   /api/v1/customers/{id}/restriction     {"reason": ...} -> processing = restricted
+//! PUT    /api/v1/customers/{id}/sharing         {"third_party": false}
 
+use super::idempotency::idempotent;
 use super::matching::{any_name_matches, email_key, looks_like_phone, phone_key, Tolerance};
-use super::state::{bad_request, guard, no_route, not_found, number_param, summary, Shared};
+use super::state::{
+    bad_request, guard, merge, no_route, not_found, now_jst, number_param, object_body, summary,
+    unprocessable, valid_email, Shared,
+};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::{middleware, Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -19,8 +30,15 @@ const DETAIL: &[&str] = &["notes", "marketing_opt_in", "updated_at"];
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/api/v1/customers", get(search))
-        .route("/api/v1/customers/{id}", get(fetch))
+        .route(
+            "/api/v1/customers/{id}",
+            get(fetch).patch(update).delete(delete),
+        )
+        .route("/api/v1/customers/{id}/export", get(export))
+        .route("/api/v1/customers/{id}/restriction", post(restrict))
+        .route("/api/v1/customers/{id}/sharing", put(sharing))
         .fallback(no_route)
+        .layer(middleware::from_fn_with_state(state.clone(), idempotent))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -73,6 +91,138 @@ async fn search(
 async fn fetch(State(st): State<Shared>, Path(id): Path<String>) -> Response {
     match st.find("id", &id) {
         Some(r) => Json(json!({"data": r})).into_response(),
+        None => not_found("customer", &id),
+    }
+}
+
+/// Fields a PATCH may change, and the address parts.
+const UPDATABLE: &[&str] = &[
+    "full_name",
+    "name_romaji",
+    "kana",
+    "email",
+    "phone",
+    "birth_date",
+    "address",
+];
+const ADDRESS: &[&str] = &["postal_code", "prefecture", "city", "line1"];
+
+/// What is wrong with a PATCH body, if anything.
+fn check_patch(body: &serde_json::Map<String, Value>) -> Result<(), String> {
+    if body.is_empty() {
+        return Err("nothing to change".into());
+    }
+    for (k, v) in body {
+        if !UPDATABLE.contains(&k.as_str()) {
+            return Err(format!("{k}: not a field that can be changed"));
+        }
+        if k == "address" {
+            let Some(a) = v.as_object() else {
+                return Err("address: must be an object".into());
+            };
+            for (ak, av) in a {
+                if !ADDRESS.contains(&ak.as_str()) || !av.is_string() {
+                    return Err(format!("address.{ak}: not a text field of the address"));
+                }
+            }
+            if let Some(p) = a.get("postal_code").and_then(Value::as_str) {
+                let ok = p.len() == 8
+                    && p.chars().enumerate().all(|(i, c)| {
+                        if i == 3 {
+                            c == '-'
+                        } else {
+                            c.is_ascii_digit()
+                        }
+                    });
+                if !ok {
+                    return Err(format!(
+                        "address.postal_code: `{p}` must be written NNN-NNNN"
+                    ));
+                }
+            }
+            continue;
+        }
+        let Some(text) = v.as_str() else {
+            return Err(format!("{k}: must be text"));
+        };
+        if text.trim().is_empty() {
+            return Err(format!("{k}: must not be empty"));
+        }
+        if k == "email" && !valid_email(text) {
+            return Err(format!("email: `{text}` is not a valid e-mail address"));
+        }
+    }
+    Ok(())
+}
+
+async fn update(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    if let Err(why) = check_patch(&body) {
+        return unprocessable(why);
+    }
+    let patch = Value::Object(body);
+    match st.update("id", &id, |r| {
+        merge(r, &patch);
+        r["updated_at"] = json!(now_jst());
+        r.clone()
+    }) {
+        Some(r) => Json(json!({"data": r})).into_response(),
+        None => not_found("customer", &id),
+    }
+}
+
+async fn delete(State(st): State<Shared>, Path(id): Path<String>) -> Response {
+    match st.remove("id", &id) {
+        Some(_) => StatusCode::NO_CONTENT.into_response(),
+        None => not_found("customer", &id),
+    }
+}
+
+async fn restrict(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    let reason = body.get("reason").cloned().unwrap_or(Value::Null);
+    match st.update("id", &id, |r| {
+        r["processing"] = json!("restricted");
+        r["restriction_reason"] = reason;
+        r["updated_at"] = json!(now_jst());
+    }) {
+        Some(()) => Json(json!({"data": {"id": id, "processing": "restricted"}})).into_response(),
+        None => not_found("customer", &id),
+    }
+}
+
+async fn sharing(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    let Some(on) = body.get("third_party").and_then(Value::as_bool) else {
+        return unprocessable("third_party: must be true or false");
+    };
+    match st.update("id", &id, |r| {
+        r["third_party_sharing"] = json!(on);
+        r["updated_at"] = json!(now_jst());
+    }) {
+        Some(()) => Json(json!({"data": {"id": id, "third_party_sharing": on}})).into_response(),
+        None => not_found("customer", &id),
+    }
+}
+
+async fn export(State(st): State<Shared>, Path(id): Path<String>) -> Response {
+    match st.find("id", &id) {
+        Some(r) => {
+            let history = json!([
+                {"at": r["customer_since"], "what": "customer record created"},
+                {"at": r["updated_at"], "what": "last change"},
+            ]);
+            Json(json!({"data": {"customer": r, "history": history}})).into_response()
+        }
         None => not_found("customer", &id),
     }
 }

@@ -2,14 +2,25 @@
 //! a relative next URL in the body (`links.next`, null at the end). API key
 //! in the `api_key` query parameter.
 //!
-//! GET /members/search?term=...&limit=N&offset=M
-//! GET /members/{id}
+//! GET  /members/search?term=...&limit=N&offset=M
+//! GET  /members/{id}
+//! GET  /members/{id}/export
+//! PUT  /members/{id}/profile    {"profile": {"tel": ..., "name": {"kanji": ...}}} (merged)
+//! POST /members/{id}/withdraw   {"reason": ..., "erase": true} -> the member is gone
+//! POST /members/{id}/consents   {"partner_sharing": false}
+//!
+//! Writes honour `Idempotency-Key`.
 
+use super::idempotency::idempotent;
 use super::matching::{any_name_matches, looks_like_phone, phone_key, Tolerance};
-use super::state::{bad_request, guard, no_route, not_found, number_param, summary, Shared};
+use super::state::{
+    bad_request, guard, merge, no_route, not_found, number_param, object_body, summary,
+    unprocessable, Shared,
+};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::{middleware, Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -20,7 +31,12 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/members/search", get(search))
         .route("/members/{id}", get(fetch))
+        .route("/members/{id}/export", get(export))
+        .route("/members/{id}/profile", put(profile))
+        .route("/members/{id}/withdraw", post(withdraw))
+        .route("/members/{id}/consents", post(consents))
         .fallback(no_route)
+        .layer(middleware::from_fn_with_state(state.clone(), idempotent))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -79,6 +95,96 @@ async fn search(
 async fn fetch(State(st): State<Shared>, Path(id): Path<String>) -> Response {
     match st.find("member_no", &id) {
         Some(r) => Json(json!({"member": r})).into_response(),
+        None => not_found("member", &id),
+    }
+}
+
+async fn export(State(st): State<Shared>, Path(id): Path<String>) -> Response {
+    match st.find("member_no", &id) {
+        Some(r) => Json(json!({"member": r})).into_response(),
+        None => not_found("member", &id),
+    }
+}
+
+/// What is wrong with a profile change, if anything.
+fn check_profile(p: &serde_json::Map<String, Value>) -> Result<(), String> {
+    for (k, v) in p {
+        match k.as_str() {
+            "name" => {
+                let ok = v.as_object().is_some_and(|n| {
+                    n.iter()
+                        .all(|(nk, nv)| matches!(nk.as_str(), "kanji" | "kana") && nv.is_string())
+                });
+                if !ok {
+                    return Err("profile.name: only kanji and kana (text)".into());
+                }
+            }
+            "tel" | "postal" | "address" => {
+                if !v.is_string() {
+                    return Err(format!("profile.{k}: must be text"));
+                }
+            }
+            "birthday" => {
+                let b = v.as_str().unwrap_or("");
+                if b.len() != 8 || !b.chars().all(|c| c.is_ascii_digit()) {
+                    return Err(format!("profile.birthday: `{b}` must be written YYYYMMDD"));
+                }
+            }
+            other => return Err(format!("profile.{other}: not a field that can be changed")),
+        }
+    }
+    Ok(())
+}
+
+async fn profile(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    let Some(Value::Object(p)) = body.get("profile") else {
+        return unprocessable("profile: an object of the fields to change is required");
+    };
+    if let Err(why) = check_profile(p) {
+        return unprocessable(why);
+    }
+    let patch = Value::Object(p.clone());
+    match st.update("member_no", &id, |r| {
+        merge(&mut r["profile"], &patch);
+        r.clone()
+    }) {
+        Some(r) => Json(json!({"member": r})).into_response(),
+        None => not_found("member", &id),
+    }
+}
+
+async fn withdraw(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    if body.get("erase").and_then(Value::as_bool) != Some(true) {
+        return unprocessable("erase: must be true to withdraw and erase the member's data");
+    }
+    match st.remove("member_no", &id) {
+        Some(_) => Json(json!({"member_no": id, "status": "withdrawn"})).into_response(),
+        None => not_found("member", &id),
+    }
+}
+
+async fn consents(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    let Some(on) = body.get("partner_sharing").and_then(Value::as_bool) else {
+        return unprocessable("partner_sharing: must be true or false");
+    };
+    match st.update("member_no", &id, |r| {
+        r["consents"]["partner_sharing"] = json!(on);
+    }) {
+        Some(()) => {
+            Json(json!({"member_no": id, "consents": {"partner_sharing": on}})).into_response()
+        }
         None => not_found("member", &id),
     }
 }

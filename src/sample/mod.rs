@@ -1,13 +1,17 @@
 //! Sample systems served on loopback for `privdesk demo` and the tests: five
 //! fake company backends (crm, billing, support, loyalty, mailing), each with
 //! its own API shape, auth and matching, over the fictional customers in
-//! data/sample/. `data/sample-config.toml` describes them in the connector
-//! format.
+//! data/sample/, plus `analytics`, an OpenDSR processor. Their write
+//! endpoints honour `Idempotency-Key` and count requests per key; tests can
+//! slow them down or inject faults (`idempotency::Knobs`).
+//! `data/sample-config.toml` describes them in the connector format.
 
+pub mod analytics;
 pub mod auth;
 pub mod billing;
 pub mod crm;
 pub mod generate;
+pub mod idempotency;
 pub mod loyalty;
 pub mod mailing;
 pub mod matching;
@@ -16,6 +20,8 @@ pub mod people;
 pub mod state;
 pub mod support;
 
+#[cfg(test)]
+mod action_tests;
 #[cfg(test)]
 mod config_tests;
 #[cfg(test)]
@@ -33,10 +39,10 @@ use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-/// The sample config, describing the five systems on ports 8701-8705.
+/// The sample config, describing the six systems on ports 8701-8706.
 pub const SAMPLE_CONFIG: &str = include_str!("../../data/sample-config.toml");
 
-/// Default first port (`--port-base`): crm 8701 ... mailing 8705.
+/// Default first port (`--port-base`): crm 8701 ... mailing 8705, analytics 8706.
 pub const DEFAULT_PORT_BASE: u16 = 8701;
 
 /// The committed sample data, one JSON array per system.
@@ -50,8 +56,14 @@ fn embedded(s: Sys) -> &'static str {
     }
 }
 
+/// The OpenDSR processor served after the five data systems.
+pub const ANALYTICS: &str = "analytics";
+
 /// The records a sample system starts with.
 pub fn records(system: &str) -> io::Result<Vec<Value>> {
+    if system == ANALYTICS {
+        return Ok(analytics::profiles(&records("crm")?));
+    }
     let s = Sys::ALL
         .into_iter()
         .find(|s| s.name() == system)
@@ -72,7 +84,7 @@ pub fn records(system: &str) -> io::Result<Vec<Value>> {
 /// How to start the sample systems.
 #[derive(Debug, Clone, Default)]
 pub struct SampleOptions {
-    /// System i (crm = 0 ... mailing = 4) listens on `port_base + i`;
+    /// System i (crm = 0 ... mailing = 4, analytics = 5) listens on `port_base + i`;
     /// None = free ports chosen by the OS.
     pub port_base: Option<u16>,
     /// Random delay per request in milliseconds (min, max), for demo realism;
@@ -104,16 +116,27 @@ pub struct SampleSystems {
     stop: watch::Sender<bool>,
 }
 
-/// Bind and serve the five sample systems on 127.0.0.1.
+/// The names of the sample systems, in port order.
+pub fn system_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Sys::ALL.iter().map(|s| s.name()).collect();
+    names.push(ANALYTICS);
+    names
+}
+
+/// Bind and serve the six sample systems on 127.0.0.1.
 pub async fn start(opts: SampleOptions) -> io::Result<SampleSystems> {
     // Bind everything first so a busy port fails before anything is served.
     let mut bound = Vec::new();
-    for s in Sys::ALL {
+    let names = system_names();
+    for (i, name) in names.iter().copied().enumerate() {
         let port = match opts.port_base {
-            Some(base) => base.checked_add(s.index() as u16).ok_or_else(|| {
+            Some(base) => base.checked_add(i as u16).ok_or_else(|| {
                 io::Error::new(
                     io::ErrorKind::InvalidInput,
-                    format!("port base {base} leaves no room for 5 systems"),
+                    format!(
+                        "port base {base} leaves no room for {} systems",
+                        names.len()
+                    ),
                 )
             })?,
             None => 0,
@@ -123,39 +146,37 @@ pub async fn start(opts: SampleOptions) -> io::Result<SampleSystems> {
             .map_err(|e| {
                 io::Error::new(
                     e.kind(),
-                    format!(
-                        "sample system {}: cannot listen on 127.0.0.1:{port}: {e}",
-                        s.name()
-                    ),
+                    format!("sample system {name}: cannot listen on 127.0.0.1:{port}: {e}"),
                 )
             })?;
-        bound.push((s, listener));
+        bound.push((name, listener));
     }
     let (stop, _) = watch::channel(false);
     let mut systems = Vec::new();
-    for (s, listener) in bound {
+    for (name, listener) in bound {
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
-        let auth = auth::Auth::for_system(s.name()).ok_or_else(|| {
-            io::Error::other(format!("no credentials for sample system {}", s.name()))
-        })?;
+        let auth = auth::Auth::for_system(name)
+            .ok_or_else(|| io::Error::other(format!("no credentials for sample system {name}")))?;
         let state = Arc::new(SystemState {
-            name: s.name(),
+            name,
             base_url: base_url.clone(),
-            records: RwLock::new(records(s.name())?),
+            records: RwLock::new(records(name)?),
             requests: Default::default(),
             auth,
             latency_ms: opts.latency_ms,
+            knobs: Default::default(),
+            keys: Default::default(),
         });
-        let app = match s {
-            Sys::Crm => crm::router(state.clone()),
-            Sys::Billing => billing::router(state.clone()),
-            Sys::Support => support::router(state.clone()),
-            Sys::Loyalty => loyalty::router(state.clone()),
-            Sys::Mailing => mailing::router(state.clone()),
+        let app = match name {
+            "crm" => crm::router(state.clone()),
+            "billing" => billing::router(state.clone()),
+            "support" => support::router(state.clone()),
+            "loyalty" => loyalty::router(state.clone()),
+            "mailing" => mailing::router(state.clone()),
+            _ => analytics::router(state.clone()),
         };
         let mut rx = stop.subscribe();
-        let name = s.name();
         tokio::spawn(async move {
             let shutdown = async move {
                 while !*rx.borrow_and_update() {
@@ -172,7 +193,7 @@ pub async fn start(opts: SampleOptions) -> io::Result<SampleSystems> {
             }
         });
         systems.push(SampleSystem {
-            name: s.name().to_string(),
+            name: name.to_string(),
             base_url,
             addr,
             state,

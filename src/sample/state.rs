@@ -26,6 +26,10 @@ pub struct SystemState {
     pub auth: Auth,
     /// Random delay range per request, in milliseconds.
     pub latency_ms: Option<(u64, u64)>,
+    /// Test knobs: slow or faulty writes, OpenDSR completion.
+    pub knobs: super::idempotency::Knobs,
+    /// Idempotency keys seen, applied and answered.
+    pub keys: std::sync::Mutex<super::idempotency::KeyLog>,
 }
 
 pub type Shared = Arc<SystemState>;
@@ -48,6 +52,79 @@ impl SystemState {
             })
             .cloned()
     }
+}
+
+impl SystemState {
+    /// Change the record whose `key` field equals `id`; None when there is none.
+    pub fn update<R>(&self, key: &str, id: &str, f: impl FnOnce(&mut Value) -> R) -> Option<R> {
+        let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
+        records.iter_mut().find(|r| same_id(&r[key], id)).map(f)
+    }
+
+    /// Remove the record whose `key` field equals `id`.
+    pub fn remove(&self, key: &str, id: &str) -> Option<Value> {
+        let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
+        let i = records.iter().position(|r| same_id(&r[key], id))?;
+        Some(records.remove(i))
+    }
+}
+
+fn same_id(v: &Value, id: &str) -> bool {
+    match v {
+        Value::String(s) => s == id,
+        Value::Number(n) => n.to_string() == id,
+        _ => false,
+    }
+}
+
+/// 422 with the reason: the request is understood but refused as it is.
+pub fn unprocessable(message: impl Into<String>) -> Response {
+    error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+}
+
+/// A JSON object body, or what is wrong with it (for a 400).
+pub fn object_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err("the request body must be a JSON object".into()),
+        Err(e) => Err(format!("request body is not valid JSON: {e}")),
+    }
+}
+
+/// Merge `patch` into `target`: objects key by key, anything else replaced.
+pub fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                merge(t.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+/// A plausible e-mail address: something@domain.tld.
+pub fn valid_email(s: &str) -> bool {
+    match s.trim().rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// The time now in JST, as the sample systems write it.
+pub fn now_jst() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00"))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// A JSON error: `{"error": {"code": "...", "message": "..."}}`.

@@ -2,17 +2,27 @@
 //! the response, and the next page in an RFC 8288 `Link` header. API key in
 //! the `X-Api-Key` header.
 //!
-//! GET /tickets/requesters?email=...|phone=...|name=...&page=N&per_page=M
-//! GET /tickets/requesters/{id}
+//! GET    /tickets/requesters?email=...|phone=...|name=...&page=N&per_page=M
+//! GET    /tickets/requesters/{id}
+//! PATCH  /tickets/requesters/{id}   {"requester": {"name": ..., "email": ..., "phone": ...}}
+//! DELETE /tickets/requesters/{id}   202 {"status": "deleted"}
+//!
+//! Writes honour `Idempotency-Key`.
 
+use super::idempotency::idempotent;
 use super::matching::{email_key, name_matches, phone_key, Tolerance};
-use super::state::{bad_request, guard, no_route, not_found, number_param, summary, Shared};
+use super::state::{
+    bad_request, guard, merge, no_route, not_found, number_param, object_body, summary,
+    unprocessable, valid_email, Shared,
+};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 
 const DETAIL: &[&str] = &["tickets", "notes"];
@@ -21,8 +31,12 @@ const KINDS: [&str; 3] = ["email", "phone", "name"];
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/tickets/requesters", get(search))
-        .route("/tickets/requesters/{id}", get(fetch))
+        .route(
+            "/tickets/requesters/{id}",
+            get(fetch).patch(update).delete(delete),
+        )
         .fallback(no_route)
+        .layer(middleware::from_fn_with_state(state.clone(), idempotent))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -90,6 +104,45 @@ async fn search(
 async fn fetch(State(st): State<Shared>, Path(id): Path<String>) -> Response {
     match st.find("requester_id", &id) {
         Some(r) => Json(r).into_response(),
+        None => not_found("requester", &id),
+    }
+}
+
+async fn update(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match object_body(&body) {
+        Ok(b) => b,
+        Err(m) => return bad_request(m),
+    };
+    let Some(Value::Object(changes)) = body.get("requester") else {
+        return unprocessable("requester: an object of the fields to change is required");
+    };
+    for (k, v) in changes {
+        if !matches!(k.as_str(), "name" | "email" | "phone") || !v.is_string() {
+            return unprocessable(format!(
+                "requester.{k}: only name, email and phone (text) can be changed"
+            ));
+        }
+    }
+    if let Some(e) = changes.get("email").and_then(Value::as_str) {
+        if !valid_email(e) {
+            return unprocessable(format!(
+                "requester.email: `{e}` is not a valid e-mail address"
+            ));
+        }
+    }
+    let patch = Value::Object(changes.clone());
+    match st.update("requester_id", &id, |r| {
+        merge(r, &patch);
+        r.clone()
+    }) {
+        Some(r) => Json(r).into_response(),
+        None => not_found("requester", &id),
+    }
+}
+
+async fn delete(State(st): State<Shared>, Path(id): Path<String>) -> Response {
+    match st.remove("requester_id", &id) {
+        Some(_) => (StatusCode::ACCEPTED, Json(json!({"status": "deleted"}))).into_response(),
         None => not_found("requester", &id),
     }
 }

@@ -616,7 +616,7 @@ async fn namesakes_are_different_people() {
 
 #[tokio::test]
 async fn port_base_binds_those_ports() {
-    // Look for five consecutive free ports, a few tries.
+    // Look for six consecutive free ports, a few tries.
     for attempt in 0..10u16 {
         let base = 20_000 + (std::process::id() as u16 % 20_000) + attempt * 7;
         let Ok(sys) = start(SampleOptions {
@@ -636,7 +636,14 @@ async fn port_base_binds_those_ports() {
                 .iter()
                 .map(|s| s.name.as_str())
                 .collect::<Vec<_>>(),
-            ["crm", "billing", "support", "loyalty", "mailing"]
+            [
+                "crm",
+                "billing",
+                "support",
+                "loyalty",
+                "mailing",
+                "analytics"
+            ]
         );
         let resp = Client::new()
             .get(format!("http://127.0.0.1:{base}/api/v1/customers/C-1001"))

@@ -225,7 +225,7 @@ pub(crate) fn case_params(case: &Case, keys: &ContactKeys) -> Vec<(String, Value
 }
 
 /// A conversion failure naming the column, so the store can say what is unreadable.
-fn bad(column: &str, detail: impl Into<String>) -> rusqlite::Error {
+pub(crate) fn bad(column: &str, detail: impl Into<String>) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         Type::Text,
@@ -233,12 +233,16 @@ fn bad(column: &str, detail: impl Into<String>) -> rusqlite::Error {
     )
 }
 
-fn parsed<T>(row: &Row, column: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub(crate) fn parsed<T>(
+    row: &Row,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
     let s: String = row.get(column)?;
     parse(&s).ok_or_else(|| bad(column, format!("unknown value `{s}`")))
 }
 
-fn opt_parsed<T>(
+pub(crate) fn opt_parsed<T>(
     row: &Row,
     column: &str,
     parse: impl Fn(&str) -> Option<T>,
@@ -256,13 +260,13 @@ pub(crate) fn utc(row: &Row, column: &str) -> rusqlite::Result<DateTime<Utc>> {
     parse_utc(&s).ok_or_else(|| bad(column, format!("`{s}` is not a time")))
 }
 
-fn parse_utc(s: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_utc(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn opt_utc(row: &Row, column: &str) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(crate) fn opt_utc(row: &Row, column: &str) -> rusqlite::Result<Option<DateTime<Utc>>> {
     opt_parsed(row, column, parse_utc)
 }
 
@@ -270,7 +274,7 @@ pub(crate) fn fixed(row: &Row, column: &str) -> rusqlite::Result<DateTime<FixedO
     parsed(row, column, |s| DateTime::parse_from_rfc3339(s).ok())
 }
 
-fn parse_date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
@@ -278,7 +282,10 @@ pub(crate) fn opt_date(row: &Row, column: &str) -> rusqlite::Result<Option<Naive
     opt_parsed(row, column, parse_date)
 }
 
-fn from_json<T: DeserializeOwned>(row: &Row, column: &str) -> rusqlite::Result<Option<T>> {
+pub(crate) fn from_json<T: DeserializeOwned>(
+    row: &Row,
+    column: &str,
+) -> rusqlite::Result<Option<T>> {
     match row.get::<_, Option<String>>(column)? {
         Some(s) => serde_json::from_str(&s)
             .map(Some)

@@ -289,7 +289,7 @@ fn insert_links(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn insert_event(
+pub(crate) fn insert_event(
     tx: &Connection,
     id: CaseId,
     version: i64,

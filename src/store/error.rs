@@ -60,6 +60,11 @@ pub enum StoreError {
     #[error("there is no case {0}")]
     CaseNotFound(crate::domain::CaseId),
 
+    /// An action, job or task changed since it was read (another session
+    /// decided, ran or completed it first); nothing was written.
+    #[error("{0}")]
+    Stale(String),
+
     /// A filter value given by the caller is not valid.
     #[error("invalid audit filter: {0}")]
     InvalidFilter(String),

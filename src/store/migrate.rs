@@ -34,6 +34,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "cases",
         sql: include_str!("migrations/0003_cases.sql"),
     },
+    Migration {
+        version: 4,
+        name: "actions",
+        sql: include_str!("migrations/0004_actions.sql"),
+    },
 ];
 
 /// The newest schema version this program understands.

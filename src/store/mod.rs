@@ -1,11 +1,13 @@
-//! The SQLite store: migrations, audit chain, drafts, cases. The only place
-//! that writes SQL.
+//! The SQLite store: migrations, audit chain, drafts, cases, actions with
+//! their jobs, journal and manual tasks. The only place that writes SQL.
 //!
 //! One [`Store`] wraps one SQLite connection behind a mutex; share it as
 //! `Arc<Store>`. Several processes may open the same file at once: the file is
 //! in WAL mode, waits up to the busy timeout for locks, and every write is a
 //! single `BEGIN IMMEDIATE` transaction, so nothing is ever half-written.
 
+mod action_rows;
+mod actions;
 mod audit;
 mod case_queries;
 mod case_rows;
@@ -14,6 +16,7 @@ mod chain;
 mod drafts;
 mod error;
 mod migrate;
+mod tasks;
 
 #[cfg(test)]
 mod tests;
@@ -27,6 +30,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+pub use action_rows::Attempt;
+pub use actions::{JobChange, NewJob, TimelineEntry};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use case_queries::DuplicateProbe;
 pub use case_rows::ContactKeys;
@@ -34,6 +39,7 @@ pub use cases::{CaseWrite, NewNote};
 pub use chain::{AuditVerification, BrokenLink};
 pub use drafts::StoredDraft;
 pub use error::StoreError;
+pub use tasks::{NewTask, TaskFilter};
 
 /// The privdesk database.
 #[derive(Debug)]

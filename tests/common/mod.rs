@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod actions;
 pub mod fake;
 
 use privdesk::sample::{self, SampleOptions, SampleSystems};

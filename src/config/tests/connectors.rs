@@ -78,7 +78,7 @@ fn every_pagination_style_loads() {
         let text = system(name, "", search)
             + &format!("\n[systems.{name}.search.pagination]\n{pagination}\n");
         let c = ok(&text);
-        let p = &c.systems[name].search.pagination;
+        let p = &c.systems[name].search.as_ref().unwrap().pagination;
         let expected = match name {
             "none" => PaginationStyle::None,
             "page" => PaginationStyle::Page,
@@ -140,15 +140,17 @@ result = "customer"
 extra = { since = { label = "Customer since", path = "created_at" } }
 "#;
     let c = ok_with(text, &opts_with(&[("CRM_TOKEN", "t")]));
-    let s = &c.systems["crm"];
-    assert_eq!(s.badge.as_deref(), Some("CRM"));
+    let sys = &c.systems["crm"];
+    assert_eq!(sys.badge.as_deref(), Some("CRM"));
+    let s = sys;
+    let search = s.search.as_ref().unwrap();
     assert_eq!(
-        s.search.kinds,
+        search.kinds,
         vec![QueryKind::Name, QueryKind::Email, QueryKind::Phone]
     );
-    assert_eq!(s.search.kind_values[&QueryKind::Email], "mail");
-    assert!(s.search.per_kind.contains_key(&QueryKind::Phone));
-    let q: Vec<&str> = s.search.query.keys().map(String::as_str).collect();
+    assert_eq!(search.kind_values[&QueryKind::Email], "mail");
+    assert!(search.per_kind.contains_key(&QueryKind::Phone));
+    let q: Vec<&str> = search.query.keys().map(String::as_str).collect();
     assert_eq!(q, ["field", "value", "raw"]);
     assert_eq!(s.fetch.as_ref().unwrap().method, HttpMethod::Get);
     assert_eq!(s.extra["plan"].label, "Plan");
@@ -367,7 +369,7 @@ fn body_and_query_keep_their_written_order() {
     )
     .replace("query = { q = \"{query}\" }", "query = { z = \"1\", a = \"2\" }");
     let c = ok(&text);
-    let s = &c.systems["crm"].search;
+    let s = c.systems["crm"].search.as_ref().unwrap();
     let body = serde_json::to_string(s.body.as_ref().unwrap()).unwrap();
     assert_eq!(
         body,

@@ -1,6 +1,7 @@
 //! Tests of configuration loading. Helpers build small config texts; every
 //! test runs with its own environment map and user name.
 
+mod actions;
 mod calendar;
 mod cases;
 mod connectors;

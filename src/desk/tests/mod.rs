@@ -1,6 +1,8 @@
 //! Desk tests against a real SQLite store in a temp folder, with one desk
 //! per operator on the same file (as separate sessions would have).
 
+mod action_env;
+mod actions;
 mod case_deadlines;
 mod case_faults;
 mod case_roles;

@@ -1,5 +1,6 @@
 //! Store tests against real SQLite files in temporary folders.
 
+mod actions;
 mod audit;
 mod cases;
 mod concurrency;
