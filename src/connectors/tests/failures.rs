@@ -243,11 +243,11 @@ async fn valid_json_of_the_wrong_shape() {
         ),
         (
             br#"{"data": [{"id": 1}, {"id": 2}, {"id": 3}, {"name": "x"}]}"#,
-            "item 3: `id` missing",
+            "item 4: `id` missing",
         ),
         (
             br#"{"data": [{"id": 1}, {"id": 2, "contact": {"email": {"a": 1}}}]}"#,
-            "item 1: field email (`contact.email`) is an object, expected text",
+            "item 2: field email (`contact.email`) is an object, expected text",
         ),
         (br#"[1, 2]"#, "field `data` missing"),
     ];
