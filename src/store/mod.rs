@@ -69,6 +69,14 @@ impl Store {
                     })?;
             }
         }
+        if path.is_dir() {
+            return Err(StoreError::OpenFile {
+                path: path.to_path_buf(),
+                source: io::Error::other(
+                    "this is a folder; store.path must name a file, e.g. privdesk.db",
+                ),
+            });
+        }
         create_file_if_missing(path)?;
 
         let sql_err = |e| error::map_sqlite(path, busy_timeout_ms, e);

@@ -229,3 +229,14 @@ fn disk_full_writes_nothing() {
     assert_eq!(v.entries, 1);
     assert!(v.is_intact(), "{v:?}");
 }
+
+#[test]
+fn a_folder_as_store_path_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = match Store::open(dir.path(), 1000) {
+        Err(e) => e,
+        Ok(_) => panic!("a folder opened as a store"),
+    };
+    assert!(matches!(err, StoreError::OpenFile { .. }), "{err:?}");
+    assert!(err.to_string().contains("this is a folder"), "{err}");
+}
