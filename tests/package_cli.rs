@@ -402,6 +402,34 @@ fn a_system_that_is_down_makes_the_package_incomplete() {
         show(&o)
     );
     assert_eq!(env.audit("package")[0].details["complete"], false);
+
+    // The case cannot be closed as fulfilled on an incomplete package.
+    for args in [
+        vec!["case", "status", &id, "in_progress"],
+        vec![
+            "case",
+            "note",
+            &id,
+            "--text",
+            "Your data is enclosed.",
+            "--reply",
+            "--response",
+        ],
+        vec!["case", "status", &id, "responded"],
+    ] {
+        let o = env.run(&args);
+        assert_exit(&o, 0);
+    }
+    let o = env.run(&["case", "status", &id, "closed", "--outcome", "fulfilled"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("the latest disclosure package")
+            && stderr(&o).contains("is INCOMPLETE"),
+        "{}",
+        show(&o)
+    );
+    let o = env.run(&["case", "show", &id, "--json"]);
+    assert_eq!(json(&o)["case"]["status"], "responded", "{}", show(&o));
 }
 
 #[test]

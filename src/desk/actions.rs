@@ -599,7 +599,17 @@ impl Desk {
             case_id: Some(case_id),
             ..Default::default()
         })?;
-        Ok(fulfilment_blockers(&actions, &jobs, &tasks))
+        let mut blockers = fulfilment_blockers(&actions, &jobs, &tasks);
+        // A disclosure package that missed a system is not a fulfilled disclosure.
+        if let Some(p) = self.latest_package(case_id)? {
+            if !p.complete {
+                blockers.push(format!(
+                    "the latest disclosure package ({}) is INCOMPLETE; build it again once every system answers",
+                    p.dir.display()
+                ));
+            }
+        }
+        Ok(blockers)
     }
 
     /// Checks the job can be handled by hand now: its case is workable by
