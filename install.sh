@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Build privdesk in release mode and install it for the current user:
-#   the binary        -> $PREFIX/bin/privdesk          (PREFIX defaults to ~/.local)
+#   the binary        -> $PREFIX/bin/privdesk          (PREFIX defaults to /usr/local for
+#                                                        root, ~/.local for other users)
 #   themes and data   -> $XDG_DATA_HOME/privdesk/      (defaults to ~/.local/share/privdesk)
 # privdesk looks for its themes and data in that XDG data folder.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PREFIX="${PREFIX:-$HOME/.local}"
+if [ -z "${PREFIX:-}" ]; then
+    if [ "$(id -u)" = 0 ]; then PREFIX=/usr/local; else PREFIX="$HOME/.local"; fi
+fi
 DATA_HOME="${XDG_DATA_HOME:-$HOME/.local/share}"
 DEST="$DATA_HOME/privdesk"
 
