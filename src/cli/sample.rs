@@ -4,6 +4,7 @@ use super::search::{search_with, SearchArgs};
 use super::{load_config, load_config_from, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::config::Config;
 use crate::paths;
+use crate::sample::shared::DemoSystems;
 use crate::sample::{self, SampleOptions};
 use clap::Args;
 
@@ -27,6 +28,11 @@ pub struct DemoArgs {
     /// Answer at once instead of with a realistic delay of 50-400 ms.
     #[arg(long)]
     pub no_latency: bool,
+    /// First port of the sample systems (six consecutive ports). A second
+    /// demo started while another serves them there uses the same systems;
+    /// 0 picks free ports, never shared.
+    #[arg(long, default_value_t = sample::DEFAULT_PORT_BASE)]
+    pub port_base: u16,
 }
 
 pub async fn serve(a: &SampleArgs) -> u8 {
@@ -65,18 +71,20 @@ pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {
     } else {
         Some((50, 400))
     };
-    let systems = match sample::start(SampleOptions {
-        port_base: None,
-        latency_ms: latency,
-    })
-    .await
-    {
+    let systems = match sample::shared::start_or_join(a.port_base, latency).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("privdesk: cannot start the sample systems: {e}");
             return EXIT_FAILURE;
         }
     };
+    if let DemoSystems::Joined(urls) = &systems {
+        eprintln!(
+            "privdesk: using the sample systems another demo serves on 127.0.0.1 ports {}-{}; they stop when that demo ends",
+            a.port_base,
+            a.port_base as usize + urls.len().saturating_sub(1)
+        );
+    }
     systems.apply_to(&mut cfg.systems);
     let code = match &a.search {
         Some(q) => {
@@ -96,7 +104,7 @@ pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {
         }
         None => interactive(cli, Some(cfg)).await,
     };
-    systems.shutdown();
+    drop(systems);
     code
 }
 

@@ -17,6 +17,7 @@ pub mod mailing;
 pub mod matching;
 pub mod names;
 pub mod people;
+pub mod shared;
 pub mod state;
 pub mod support;
 
@@ -175,7 +176,13 @@ pub async fn start(opts: SampleOptions) -> io::Result<SampleSystems> {
             "loyalty" => loyalty::router(state.clone()),
             "mailing" => mailing::router(state.clone()),
             _ => analytics::router(state.clone()),
-        };
+        }
+        .route(
+            shared::PROBE_PATH,
+            axum::routing::get(
+                move || async move { axum::Json(serde_json::json!({ "system": name })) },
+            ),
+        );
         let mut rx = stop.subscribe();
         tokio::spawn(async move {
             let shutdown = async move {

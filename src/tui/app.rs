@@ -2,11 +2,15 @@
 //! `update` (update.rs) is the only place that changes the state; views only
 //! read it; effects run as tokio tasks and come back as actions.
 
+pub use super::action_state::*;
 pub use super::case_state::*;
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
 use super::theme::Theme;
-use crate::desk::{CaseView, DuplicateQuery};
+use crate::desk::{
+    ActionRequest, ActionView, CaseActions, CaseView, DuplicateQuery, JobUpdate, PlannedAction,
+    RunReport,
+};
 use crate::domain::{
     Case, CaseFilter, CaseId, CaseSummary, NewCase, Operator, Person, Record, SearchSnapshot,
 };
@@ -26,6 +30,10 @@ pub enum Screen {
     Case,
     /// The new-case form.
     NewCase,
+    /// The actions panel of the case.
+    Actions,
+    /// Actions awaiting a supervisor's approval.
+    Inbox,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +159,10 @@ pub struct State {
     pub cases: Option<CasesView>,
     pub case: Option<CaseScreen>,
     pub new_case: Option<NewCaseScreen>,
+    pub actions: Option<ActionsScreen>,
+    pub inbox: Option<InboxScreen>,
+    /// The disclosure package of the case on screen, being built or as built.
+    pub package: Option<PackageStatus>,
     /// Generation of case list loads.
     pub cases_gen: u64,
     pub spinner: usize,
@@ -200,6 +212,9 @@ impl State {
             cases: None,
             case: None,
             new_case: None,
+            actions: None,
+            inbox: None,
+            package: None,
             cases_gen: 0,
             spinner: 0,
             size: (80, 24),
@@ -304,6 +319,50 @@ pub enum Action {
         id: CaseId,
         result: Result<i64, String>,
     },
+    ActionsLoaded {
+        case: CaseId,
+        result: Result<Box<CaseActions>, String>,
+    },
+    /// An action was prepared (its dry run), or why not.
+    ActionPlanned {
+        case: CaseId,
+        result: Result<Box<PlannedAction>, String>,
+    },
+    ActionDecided {
+        /// `A-3`.
+        action: String,
+        approve: bool,
+        result: Result<Box<ActionView>, String>,
+    },
+    /// A job of a running action changed state.
+    JobProgress {
+        action: String,
+        update: Box<JobUpdate>,
+    },
+    /// A run ended.
+    ActionRan {
+        action: String,
+        result: Result<Box<RunReport>, String>,
+    },
+    /// A job or task was handled: what was done, or why not.
+    JobChanged {
+        op: JobOp,
+        result: Result<String, String>,
+    },
+    InboxLoaded {
+        result: Result<Vec<ActionView>, String>,
+    },
+    /// A package was built (`verify` false) or checked.
+    PackageDone {
+        case: CaseId,
+        verify: bool,
+        result: Result<PackageStatus, String>,
+    },
+    LetterRendered {
+        case: CaseId,
+        template: String,
+        result: Result<String, String>,
+    },
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -359,6 +418,37 @@ pub enum Effect {
     RevealCase {
         id: CaseId,
         purpose: String,
+    },
+    LoadActions {
+        case: CaseId,
+    },
+    /// Prepare an action: stores it with its dry run; nothing is sent but reads.
+    PlanAction {
+        case: CaseId,
+        request: ActionRequest,
+    },
+    DecideAction {
+        id: i64,
+        reference: String,
+        approve: bool,
+        reason: String,
+    },
+    /// Run an approved action, reporting each job's change as it happens.
+    RunAction {
+        id: i64,
+        reference: String,
+    },
+    ChangeJob(JobOp),
+    LoadInbox,
+    BuildPackage {
+        case: CaseId,
+    },
+    VerifyPackage {
+        case: CaseId,
+    },
+    RenderLetter {
+        case: CaseId,
+        template: String,
     },
     Suspend,
     Redraw,

@@ -21,6 +21,8 @@ pub struct CaseSettings {
     /// The business calendar: hours for the status bar, time zone for the
     /// receipt times typed into forms.
     pub calendar: Calendar,
+    /// The names of the letter templates (built in and overridden).
+    pub letter_templates: Vec<String>,
 }
 
 impl Default for CaseSettings {
@@ -29,6 +31,10 @@ impl Default for CaseSettings {
             channels: DEFAULT_CHANNELS.iter().map(|c| c.to_string()).collect(),
             assignees: Vec::new(),
             calendar: Calendar::japan_default(),
+            letter_templates: crate::letters::builtin_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
         }
     }
 }
@@ -87,15 +93,18 @@ pub enum DialogKind {
     Status,
     Assign,
     Verify,
+    /// A letter from a template, edited, recorded as a reply.
+    Letter,
 }
 
 impl DialogKind {
-    pub const ALL: [DialogKind; 5] = [
+    pub const ALL: [DialogKind; 6] = [
         DialogKind::Note,
         DialogKind::Reply,
         DialogKind::Status,
         DialogKind::Assign,
         DialogKind::Verify,
+        DialogKind::Letter,
     ];
 
     /// The last part of the dialog's draft key (`note`).
@@ -106,6 +115,7 @@ impl DialogKind {
             DialogKind::Status => "status",
             DialogKind::Assign => "assign",
             DialogKind::Verify => "verify",
+            DialogKind::Letter => "letter",
         }
     }
 
@@ -121,6 +131,7 @@ impl DialogKind {
             DialogKind::Status => "Change the status",
             DialogKind::Assign => "Assign",
             DialogKind::Verify => "Identity check",
+            DialogKind::Letter => "Letter to the requester",
         }
     }
 
@@ -132,6 +143,7 @@ impl DialogKind {
             DialogKind::Status => "status change",
             DialogKind::Assign => "assignment",
             DialogKind::Verify => "identity check",
+            DialogKind::Letter => "letter",
         }
     }
 
@@ -160,6 +172,9 @@ pub struct CaseDialog {
     pub kind: DialogKind,
     pub form: Form,
     pub draft: DraftSlot,
+    /// Letters: the text as last rendered from the template (a new template
+    /// replaces the text only while it is unedited).
+    pub rendered: Option<String>,
 }
 
 /// The case screen.
@@ -220,6 +235,11 @@ pub enum CaseChange {
     /// Assign to this operator, or to nobody.
     Assign(Option<String>),
     Verify(VerificationInput),
+    /// A letter recorded as a reply (refused while a placeholder is left).
+    Letter {
+        text: String,
+        is_response: bool,
+    },
 }
 
 impl CaseChange {
@@ -238,6 +258,10 @@ impl CaseChange {
             CaseChange::Assign(Some(who)) => format!("assigned to {who}"),
             CaseChange::Assign(None) => "unassigned".into(),
             CaseChange::Verify(v) => format!("identity check recorded ({})", v.result),
+            CaseChange::Letter {
+                is_response: true, ..
+            } => "letter recorded as the response".into(),
+            CaseChange::Letter { .. } => "letter recorded as a reply".into(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! operator saw; a conflict shows what the other operator changed, reloads
 //! the case and keeps the dialog with the operator's text.
 
+use super::action_forms;
 use super::app::*;
 use super::case_forms::{self, field_of_error};
 use super::drafts::{self, DraftTarget, FormDraft};
@@ -271,6 +272,11 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
             }];
         }
         DialogKind::Assign => case_forms::assign_form(&s.case_settings, current.as_deref()),
+        DialogKind::Letter if s.case_settings.letter_templates.is_empty() => {
+            s.warn("no letter templates are available");
+            return vec![];
+        }
+        DialogKind::Letter => action_forms::letter_form(&s.case_settings.letter_templates),
     };
     let mut fx = Vec::new();
     if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) {
@@ -300,12 +306,33 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
             kind,
             form,
             draft: slot,
+            rendered: None,
         });
     }
     if restored {
         s.info(format!("continuing your unsent {}", kind.draft_name()));
+    } else if kind == DialogKind::Letter {
+        fx.extend(render_letter(s));
     }
     fx
+}
+
+/// Render the letter dialog's template for its case.
+fn render_letter(s: &mut State) -> Vec<Effect> {
+    let Some(c) = s.case.as_ref() else {
+        return vec![];
+    };
+    let Some(d) = c.dialog.as_ref().filter(|d| d.kind == DialogKind::Letter) else {
+        return vec![];
+    };
+    let template = d.form.value("template");
+    if template.is_empty() {
+        return vec![];
+    }
+    vec![Effect::RenderLetter {
+        case: c.id,
+        template,
+    }]
 }
 
 /// Keys of an open dialog.
@@ -348,12 +375,16 @@ pub(crate) fn dialog_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             edited(s);
             vec![]
         }
-        FormEvent::Changed(_) => {
+        FormEvent::Changed(field) => {
             if let (DialogKind::Status, Some(from)) = (d.kind, from) {
                 case_forms::refresh_status(&mut d.form, from);
             }
             d.form.error = None;
+            let letter = d.kind == DialogKind::Letter && field == "template";
             edited(s);
+            if letter {
+                return render_letter(s);
+            }
             vec![]
         }
         FormEvent::Moved => vec![],
@@ -381,6 +412,7 @@ fn submit_dialog(s: &mut State) -> Vec<Effect> {
         DialogKind::Status => case_forms::status_input(&d.form, from),
         DialogKind::Assign => Ok(case_forms::assign_input(&d.form)),
         DialogKind::Verify => case_forms::verify_input(&d.form),
+        DialogKind::Letter => action_forms::letter_input(&d.form),
     };
     match change {
         Err((field, message)) => {

@@ -163,9 +163,111 @@ impl Effects {
                 let result = desk.reveal_case(id, &purpose).map_err(|e| e.to_string());
                 let _ = tx.send(Action::CaseRevealDone { id, result });
             })),
+            Effect::LoadActions { case } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk
+                    .case_actions(case, None)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::ActionsLoaded { case, result });
+            })),
+            Effect::PlanAction { case, request } => Some(tokio::spawn(async move {
+                let result = desk
+                    .plan_action(case, &request)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::ActionPlanned { case, result });
+            })),
+            Effect::DecideAction {
+                id,
+                reference,
+                approve,
+                reason,
+            } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk
+                    .decide_action(id, approve, &reason)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::ActionDecided {
+                    action: reference,
+                    approve,
+                    result,
+                });
+            })),
+            Effect::RunAction { id, reference } => {
+                Some(tokio::spawn(run_action(desk, tx, id, reference)))
+            }
+            Effect::ChangeJob(op) => Some(tokio::task::spawn_blocking(move || {
+                let result = super::action_effects::change_job(&desk, &op);
+                let _ = tx.send(Action::JobChanged { op, result });
+            })),
+            Effect::LoadInbox => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.actions_awaiting_approval().map_err(|e| e.to_string());
+                let _ = tx.send(Action::InboxLoaded { result });
+            })),
+            Effect::BuildPackage { case } => Some(tokio::spawn(async move {
+                let result = desk
+                    .build_package(case, &Default::default())
+                    .await
+                    .map(|r| super::action_effects::built(&r))
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::PackageDone {
+                    case,
+                    verify: false,
+                    result,
+                });
+            })),
+            Effect::VerifyPackage { case } => Some(tokio::task::spawn_blocking(move || {
+                let result = super::action_effects::verify(&desk, case);
+                let _ = tx.send(Action::PackageDone {
+                    case,
+                    verify: true,
+                    result,
+                });
+            })),
+            Effect::RenderLetter { case, template } => {
+                Some(tokio::task::spawn_blocking(move || {
+                    let result = desk
+                        .render_letter(case, &template, None)
+                        .map(|l| l.text)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::LetterRendered {
+                        case,
+                        template,
+                        result,
+                    });
+                }))
+            }
             Effect::Suspend | Effect::Redraw => None,
         }
     }
+}
+
+/// Run an action, sending each job's change back as it happens, then the
+/// report.
+async fn run_action(desk: Desk, tx: UnboundedSender<Action>, id: i64, reference: String) {
+    let (progress, mut updates) = tokio::sync::mpsc::unbounded_channel();
+    let forward_tx = tx.clone();
+    let forward_ref = reference.clone();
+    let forward = tokio::spawn(async move {
+        while let Some(update) = updates.recv().await {
+            let _ = forward_tx.send(Action::JobProgress {
+                action: forward_ref.clone(),
+                update: Box::new(update),
+            });
+        }
+    });
+    let result = desk
+        .run_action(id, Some(progress))
+        .await
+        .map(Box::new)
+        .map_err(|e| e.to_string());
+    // Every update first, then the report (the sender is gone with the run).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), forward).await;
+    let _ = tx.send(Action::ActionRan {
+        action: reference,
+        result,
+    });
 }
 
 /// Look for open cases of the same person or contact the operator has not
@@ -230,5 +332,8 @@ pub fn apply(
         CaseChange::Status(c) => desk.change_status(id, version, c),
         CaseChange::Assign(who) => desk.assign(id, version, who.as_deref()),
         CaseChange::Verify(v) => desk.verify_identity(id, version, v),
+        CaseChange::Letter { text, is_response } => {
+            desk.record_letter(id, version, text, *is_response)
+        }
     }
 }

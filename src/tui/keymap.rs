@@ -37,16 +37,22 @@ pub enum Context {
     Case,
     /// The case list ("my cases").
     Cases,
+    /// The actions panel of a case.
+    Actions,
+    /// The approval inbox.
+    Inbox,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::List,
         Context::Person,
         Context::Case,
         Context::Cases,
+        Context::Actions,
+        Context::Inbox,
     ];
 
     /// Lower-case name for help screens (`global`, `list`, `person`, `case`, `cases`).
@@ -57,6 +63,8 @@ impl Context {
             Context::Person => "person",
             Context::Case => "case",
             Context::Cases => "cases",
+            Context::Actions => "actions",
+            Context::Inbox => "inbox",
         }
     }
 
@@ -64,7 +72,16 @@ impl Context {
     /// `Global` is active everywhere, and the person, case and case-list
     /// screens fall back to `List` for moving and scrolling.
     pub fn overlaps(self, other: Context) -> bool {
-        let screen = |c| matches!(c, Context::Person | Context::Case | Context::Cases);
+        let screen = |c| {
+            matches!(
+                c,
+                Context::Person
+                    | Context::Case
+                    | Context::Cases
+                    | Context::Actions
+                    | Context::Inbox
+            )
+        };
         self == other
             || self == Context::Global
             || other == Context::Global
@@ -139,6 +156,23 @@ commands! {
     ReloadCase => "reload_case", Case, "Load the case again", ["f"];
     CasesView => "cases_view", Cases, "Mine / unassigned / all", ["tab"];
     ReloadCases => "reload_cases", Cases, "Load the list again", ["f"];
+    ApprovalInbox => "approval_inbox", Global, "Approval inbox", ["A"];
+    OpenActions => "actions", Case, "Actions: prepare, approve, run", ["x"];
+    WriteLetter => "write_letter", Case, "Write a letter from a template", ["l"];
+    BuildPackage => "build_package", Case, "Build the disclosure package", ["p"];
+    VerifyPackage => "verify_package", Case, "Verify the latest package", ["P"];
+    PrepareAction => "prepare_action", Actions, "Prepare an action (dry run)", ["p"];
+    ApproveAction => "approve_action", Actions, "Approve the action (supervisors)", ["y"];
+    DenyAction => "deny_action", Actions, "Deny the action (supervisors)", ["d"];
+    RunAction => "run_action", Actions, "Run the approved action", ["e"];
+    RetryJob => "retry_job", Actions, "Retry the failed job", ["t"];
+    SkipJob => "skip_job", Actions, "Skip the job, with a reason", ["s"];
+    JobToManual => "job_to_manual", Actions, "Hand the job to a manual task", ["m"];
+    CompleteTask => "complete_task", Actions, "Record a manual task as done", ["D"];
+    ReloadActions => "reload_actions", Actions, "Load the actions again", ["f"];
+    InboxApprove => "inbox_approve", Inbox, "Approve the selected action", ["y"];
+    InboxDeny => "inbox_deny", Inbox, "Deny the selected action", ["d"];
+    ReloadInbox => "reload_inbox", Inbox, "Load the inbox again", ["f"];
 }
 
 impl Command {

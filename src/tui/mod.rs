@@ -3,6 +3,10 @@
 //! tokio tasks (effects.rs) and come back as actions. The runtime
 //! (runtime.rs) owns the terminal: raw mode, signals, resize, hang-up.
 
+pub mod action_effects;
+pub mod action_forms;
+pub mod action_state;
+pub mod action_update;
 pub mod app;
 pub mod backend;
 pub mod case_forms;
@@ -84,6 +88,7 @@ pub fn case_settings(desk: &Desk) -> CaseSettings {
             .map(|(user, d)| (user.clone(), d.display_name.clone()))
             .collect(),
         calendar: desk.calendar().clone(),
+        letter_templates: desk.letter_templates(),
     }
 }
 

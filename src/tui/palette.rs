@@ -20,6 +20,8 @@ pub fn active_contexts(screen: Screen) -> &'static [Context] {
         Screen::Case => &[Context::Case, Context::List, Context::Global],
         Screen::Cases => &[Context::Cases, Context::List, Context::Global],
         Screen::NewCase => &[Context::Global],
+        Screen::Actions => &[Context::Actions, Context::List, Context::Global],
+        Screen::Inbox => &[Context::Inbox, Context::List, Context::Global],
     }
 }
 

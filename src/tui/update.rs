@@ -3,6 +3,7 @@
 //! in `case_update.rs` (list, case, dialogs), `new_case_update.rs` (the
 //! new-case form) and `drafts.rs` (what is saved as a draft, and when).
 
+use super::action_update;
 use super::app::*;
 use super::case_update;
 use super::drafts;
@@ -133,6 +134,27 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             result,
             warning,
         } => new_case_update::created(s, &key, result, warning),
+        Action::ActionsLoaded { case, result } => action_update::loaded(s, case, result),
+        Action::ActionPlanned { case, result } => action_update::planned(s, case, result),
+        Action::ActionDecided {
+            action,
+            approve,
+            result,
+        } => action_update::decided(s, &action, approve, result),
+        Action::JobProgress { action, update } => action_update::progress(s, &action, &update),
+        Action::ActionRan { action, result } => action_update::ran(s, &action, result),
+        Action::JobChanged { op, result } => action_update::job_changed(s, &op, result),
+        Action::InboxLoaded { result } => action_update::inbox_loaded(s, result),
+        Action::PackageDone {
+            case,
+            verify,
+            result,
+        } => action_update::package_done(s, case, verify, result),
+        Action::LetterRendered {
+            case,
+            template,
+            result,
+        } => action_update::letter_rendered(s, case, &template, result),
         Action::HangUp => {
             s.quit = true;
             return drafts::sync(s, Instant::now(), true);
@@ -218,6 +240,7 @@ fn paste(s: &mut State, text: &str) {
             .as_mut()
             .and_then(|c| c.dialog.as_mut())
             .map(|d| &mut d.form),
+        Screen::Actions | Screen::Inbox => action_update::form_mut(s),
         _ => None,
     };
     if let Some(form) = form {
@@ -241,6 +264,9 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         Screen::Case if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) => {
             return case_update::dialog_key(s, k)
         }
+        Screen::Actions | Screen::Inbox if action_update::has_form(s) => {
+            return action_update::form_key(s, k)
+        }
         Screen::Search if s.focus == Focus::Query => {
             if let Some(fx) = query_key(s, k) {
                 return fx;
@@ -253,6 +279,8 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         Screen::Person => Some(Context::Person),
         Screen::Case => Some(Context::Case),
         Screen::Cases => Some(Context::Cases),
+        Screen::Actions => Some(Context::Actions),
+        Screen::Inbox => Some(Context::Inbox),
     };
     let cmd = own
         .and_then(|ctx| s.keymap.command_for(ctx, &k))
@@ -512,6 +540,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             (Screen::Search, Focus::Results) => s.focus = Focus::Query,
             (Screen::Search, Focus::Query) if !s.persons().is_empty() => s.focus = Focus::Results,
             (Screen::Search, _) => {}
+            (Screen::Actions | Screen::Inbox, _) => return action_update::back(s),
             _ => return back(s),
         },
         Command::FocusQuery => {
@@ -528,6 +557,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Open => match s.screen {
             Screen::Search => open_person(s),
             Screen::Cases => return case_update::open_selected(s),
+            Screen::Actions | Screen::Inbox => return action_update::open_selected(s),
             _ => {}
         },
         Command::Reveal => match s.person.as_ref() {
@@ -549,6 +579,25 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::ChangeStatus => return case_update::open_dialog(s, DialogKind::Status),
         Command::Assign => return case_update::open_dialog(s, DialogKind::Assign),
         Command::VerifyIdentity => return case_update::open_dialog(s, DialogKind::Verify),
+        Command::WriteLetter => return case_update::open_dialog(s, DialogKind::Letter),
+        Command::ApprovalInbox => return action_update::open_inbox(s),
+        Command::OpenActions => return action_update::open(s),
+        Command::BuildPackage => return action_update::package(s, false),
+        Command::VerifyPackage => return action_update::package(s, true),
+        Command::PrepareAction => return action_update::prepare(s),
+        Command::ApproveAction | Command::InboxApprove => return action_update::decide(s, true),
+        Command::DenyAction | Command::InboxDeny => return action_update::decide(s, false),
+        Command::RunAction => return action_update::run(s),
+        Command::RetryJob => return action_update::job_command(s, None),
+        Command::SkipJob => return action_update::job_command(s, Some(ActionDialogKind::Skip)),
+        Command::JobToManual => {
+            return action_update::job_command(s, Some(ActionDialogKind::Manual))
+        }
+        Command::CompleteTask => {
+            return action_update::job_command(s, Some(ActionDialogKind::TaskDone))
+        }
+        Command::ReloadActions => return action_update::reload(s),
+        Command::ReloadInbox => return action_update::load_inbox(s),
     }
     vec![]
 }
@@ -574,6 +623,8 @@ fn close_screen(s: &mut State) -> Vec<Effect> {
         Screen::Person => s.person = None,
         Screen::Case => s.case = None,
         Screen::NewCase => s.new_case = None,
+        Screen::Actions => s.actions = None,
+        Screen::Inbox => s.inbox = None,
         Screen::Search | Screen::Cases => {}
     }
     fx
@@ -604,6 +655,8 @@ fn leave_all(s: &mut State) -> Vec<Effect> {
     s.person = None;
     s.case = None;
     s.new_case = None;
+    s.actions = None;
+    s.inbox = None;
     s.stack.clear();
     s.screen = Screen::Search;
     fx
@@ -618,6 +671,10 @@ fn move_by(s: &mut State, delta: i64) {
         case_update::scroll(s, delta);
         return;
     }
+    if matches!(s.screen, Screen::Actions | Screen::Inbox) {
+        action_update::move_by(s, delta);
+        return;
+    }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
@@ -628,7 +685,7 @@ fn move_by(s: &mut State, delta: i64) {
             Some(c) => (c.rows.len(), c.selected),
             None => return,
         },
-        Screen::Case | Screen::NewCase => return,
+        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox => return,
     };
     if len == 0 {
         return;
@@ -649,7 +706,7 @@ fn move_by(s: &mut State, delta: i64) {
                 c.selected = next;
             }
         }
-        Screen::Case | Screen::NewCase => {}
+        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox => {}
     }
 }
 

@@ -74,6 +74,31 @@ fn lines(s: &State, w: usize) -> Vec<Line<'static>> {
     };
     let mut out = Vec::new();
     head(s, v, c.revealed, w, &mut out);
+    if let Some(p) = s.package.as_ref().filter(|p| p.case == c.id) {
+        let role = match (p.busy, p.bad) {
+            (true, _) => Ui::Accent,
+            (false, true) => Ui::Warning,
+            (false, false) => Ui::Ok,
+        };
+        out.push(labelled(
+            s,
+            "Package",
+            vec![Span::styled(
+                fit(&safe(&p.summary), w.saturating_sub(LABEL_W + 2)),
+                s.theme.style(role),
+            )],
+        ));
+        for problem in p.problems.iter().take(3) {
+            out.push(labelled(
+                s,
+                "",
+                vec![Span::styled(
+                    fit(&safe(problem), w.saturating_sub(LABEL_W + 2)),
+                    s.theme.style(Ui::Warning),
+                )],
+            ));
+        }
+    }
     out.push(Line::from(""));
     out.push(section(s, "Timeline", w));
     timeline(s, v, w, &mut out);

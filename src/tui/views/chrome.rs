@@ -16,6 +16,14 @@ pub fn header(s: &State, f: &mut Frame, area: Rect) {
         Screen::Person => "Person",
         Screen::Cases => "My cases",
         Screen::NewCase => "New case",
+        Screen::Inbox => "Approval inbox",
+        Screen::Actions => {
+            case_title = match &s.actions {
+                Some(a) => format!("Actions · {}", a.case),
+                None => "Actions".into(),
+            };
+            &case_title
+        }
         Screen::Case => {
             case_title = match &s.case {
                 Some(c) => format!("Case {}", c.id),
@@ -59,7 +67,8 @@ pub fn key_of(s: &State, cmd: Command, typing: bool) -> String {
 
 fn hints(s: &State) -> Vec<(String, &'static str)> {
     let in_form = s.screen == Screen::NewCase
-        || (s.screen == Screen::Case && s.case.as_ref().is_some_and(|c| c.dialog.is_some()));
+        || (s.screen == Screen::Case && s.case.as_ref().is_some_and(|c| c.dialog.is_some()))
+        || crate::tui::action_update::has_form(s);
     let typing =
         (s.screen == Screen::Search && s.focus == Focus::Query || in_form) && s.overlay.is_none();
     let k = |c| key_of(s, c, typing);
@@ -82,10 +91,25 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             (k(Command::AddNote), "note"),
             (k(Command::AddReply), "reply"),
             (k(Command::ChangeStatus), "status"),
+            (k(Command::OpenActions), "actions"),
             (k(Command::Back), "back"),
             (k(Command::Help), "help"),
         ],
         (Screen::NewCase, _) => vec![],
+        (Screen::Actions, _) => vec![
+            (k(Command::PrepareAction), "prepare"),
+            (k(Command::RunAction), "run"),
+            (k(Command::Open), "dry run"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+        ],
+        (Screen::Inbox, _) => vec![
+            (k(Command::InboxApprove), "approve"),
+            (k(Command::InboxDeny), "deny"),
+            (k(Command::Open), "case"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+        ],
         (Screen::Search, Focus::Query) => vec![
             ("enter".into(), "search"),
             ("↓".into(), "list"),

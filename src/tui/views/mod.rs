@@ -1,11 +1,13 @@
 //! Views: pure functions from the state to a frame. They never change state.
 
+mod actions;
 pub mod case;
 mod cases;
 mod chrome;
 pub mod due;
 mod form;
 pub mod hours;
+mod inbox;
 mod new_case;
 mod overlays;
 mod person;
@@ -37,6 +39,8 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::Cases => cases::draw(s, f, body),
         Screen::Case => case::draw(s, f, body),
         Screen::NewCase => new_case::draw(s, f, body),
+        Screen::Actions => actions::draw(s, f, body),
+        Screen::Inbox => inbox::draw(s, f, body),
     }
     chrome::message(s, f, message);
     chrome::status_bar(s, f, status);
