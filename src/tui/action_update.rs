@@ -553,6 +553,22 @@ pub(crate) fn run(s: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// `2 done, 1 failed`, in the desk's order of states.
+fn progress_words(jobs: &[crate::desk::JobView]) -> String {
+    let parts: Vec<String> = JobState::ALL
+        .iter()
+        .filter_map(|st| {
+            let n = jobs.iter().filter(|j| j.state == *st).count();
+            (n > 0).then(|| format!("{n} {st}"))
+        })
+        .collect();
+    if parts.is_empty() {
+        "no jobs".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// A job changed during a run: show it at once.
 pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect> {
     let Some(a) = s.actions.as_mut() else {
@@ -567,6 +583,7 @@ pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect
             j.message = u.message.clone();
             j.overdue = u.overdue;
         }
+        v.progress = progress_words(&v.jobs);
     };
     if let Some(d) = a.data.as_mut() {
         d.actions.iter_mut().for_each(apply);

@@ -6,7 +6,7 @@
 //! after), and the dialogs drawn over the lower part.
 
 use super::form::{all, draw_lines, field_lines};
-use super::widgets::{centered, clear, fit, safe, width, wrap};
+use super::widgets::{cell, centered, clear, fit, safe, width, wrap};
 use crate::desk::{ActionView, JobView, PlannedAction, TaskView};
 use crate::domain::{ActionStatus, JobMode, JobState};
 use crate::tui::app::{ActionItem, ActionsScreen, State};
@@ -17,6 +17,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
+
+/// Blockers listed at most; the rest are counted.
+const MAX_BLOCKERS: usize = 3;
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let Some(a) = &s.actions else { return };
@@ -167,13 +170,20 @@ fn panel_lines(s: &State, a: &ActionsScreen, w: usize) -> (Vec<Line<'static>>, O
             fit(" ! Keeps the case from being fulfilled:", w),
             s.theme.style(Ui::Warning),
         )));
-        for b in &d.blockers {
-            for l in wrap(&format!("- {}", safe(b)), w.saturating_sub(4)) {
-                out.push(Line::from(Span::styled(
-                    format!("   {l}"),
-                    s.theme.style(Ui::Warning),
-                )));
-            }
+        for b in d.blockers.iter().take(MAX_BLOCKERS) {
+            out.push(Line::from(Span::styled(
+                fit(&format!("   - {}", safe(b)), w),
+                s.theme.style(Ui::Warning),
+            )));
+        }
+        if d.blockers.len() > MAX_BLOCKERS {
+            out.push(Line::from(Span::styled(
+                fit(
+                    &format!("   … and {} more", d.blockers.len() - MAX_BLOCKERS),
+                    w,
+                ),
+                s.theme.style(Ui::Warning),
+            )));
         }
     }
     if d.actions.is_empty() {
@@ -265,7 +275,7 @@ fn action_line(s: &State, v: &ActionView, sel: bool, w: usize) -> Line<'static> 
 }
 
 fn job_lines(s: &State, j: &JobView, sel: bool, w: usize) -> Vec<Line<'static>> {
-    let target = fit(&safe(&j.target), 20);
+    let target = cell(&safe(&j.target), 20);
     let state = state_word(j.state);
     let mut extra = Vec::new();
     if j.mode == JobMode::Manual && j.state == JobState::Queued {
@@ -280,7 +290,7 @@ fn job_lines(s: &State, j: &JobView, sel: bool, w: usize) -> Vec<Line<'static>> 
     if let Some(t) = &j.task {
         extra.push(t.clone());
     }
-    let head = format!(" {}   {} {:<20} ", marker(sel), j.id, target);
+    let head = format!(" {}   {} {target} ", marker(sel), cell(&j.id, 5));
     let head_w = width(&head);
     let style = if sel {
         s.theme.style(Ui::Selection)

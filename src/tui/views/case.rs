@@ -437,7 +437,12 @@ fn dialog(s: &State, f: &mut Frame, area: Rect, d: &CaseDialog) {
         .map(|c| c.id.to_string())
         .unwrap_or_default();
     let inner_w = area.width.saturating_sub(4).min(76) as usize;
-    let area_rows = 6;
+    // A letter gets the rows the screen has; other dialogs stay small.
+    let area_rows = if d.kind == crate::tui::app::DialogKind::Letter {
+        (area.height as usize).saturating_sub(9).max(6)
+    } else {
+        6
+    };
     let fl = field_lines(s, &d.form, &all(&d.form), inner_w, 14, area_rows);
     let want = fl.lines.len() as u16 + 3;
     let h = want.min(area.height);
