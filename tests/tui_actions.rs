@@ -1,0 +1,644 @@
+//! The action screens driven through `update` with actions made by the real
+//! desk against the real sample systems (see action_support): the actions
+//! panel, preparing an action and its dry run, approving and denying (and
+//! the desk's refusal shown as given), a run whose jobs change on screen as
+//! the desk reports them, retry/skip/manual/task done, the approval inbox,
+//! letters edited before they are recorded, the disclosure package, and
+//! the keys (in the help, remappable). Snapshots at 80x24 show masked data
+//! only: no unmasked personal value may appear on any of them.
+
+mod action_support;
+mod case_support;
+mod tui_support;
+
+use action_support::*;
+use crossterm::event::KeyCode;
+use privdesk::config::KeyBinding;
+use privdesk::domain::{ActionKind, ActionStatus, JobState};
+use privdesk::tui::app::{
+    Action, ActionDialogKind, ActionItem, CaseChange, DialogKind, Effect, JobOp, Level, Overlay,
+    PackageStatus, Screen, State,
+};
+use privdesk::tui::drafts::DRAFT_PAUSE;
+use privdesk::tui::keymap::{Command, Context, Keymap};
+use std::time::{Duration, Instant};
+use tui_support::*;
+
+fn run(s: &mut State, cmd: Command) -> Vec<Effect> {
+    act(s, Action::Run(cmd))
+}
+
+/// Render at 80x24, check no personal value shows unmasked, snapshot.
+fn snap(name: &str, s: &State) -> String {
+    let text = screen(s, 80, 24);
+    for secret in &fixture().secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "{secret} is on the {name} screen unmasked:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(format!("{name}_80x24"), text);
+    text
+}
+
+fn message(s: &State) -> (Level, String) {
+    let m = s.message.as_ref().expect("a message");
+    (m.level, m.text.clone())
+}
+
+/// Move the panel's cursor onto `item`.
+fn select(s: &mut State, item: ActionItem) {
+    let items = s.actions.as_ref().expect("panel").items();
+    let at = items.iter().position(|i| *i == item).expect("the item");
+    run(s, Command::First);
+    for _ in 0..at {
+        run(s, Command::MoveDown);
+    }
+    assert_eq!(s.actions.as_ref().unwrap().item(), Some(item));
+}
+
+/// The index of the action whose id is `id` in the panel.
+fn action_at(s: &State, id: &str) -> usize {
+    s.actions
+        .as_ref()
+        .and_then(|a| a.data.as_ref())
+        .and_then(|d| d.actions.iter().position(|v| v.id == id))
+        .unwrap_or_else(|| panic!("no action {id}"))
+}
+
+#[test]
+fn the_panel_lists_actions_jobs_and_what_blocks_fulfilment() {
+    let f = fixture();
+    let s = panel("default", AGENT);
+    assert_eq!(s.screen, Screen::Actions);
+    let a = s.actions.as_ref().unwrap();
+    // Every action, each followed by its jobs.
+    let n_jobs: usize = f.actions.actions.iter().map(|v| v.jobs.len()).sum();
+    assert_eq!(
+        a.items().len(),
+        f.actions.actions.len() + n_jobs + f.actions.tasks.len()
+    );
+    let text = snap("actions_panel", &s);
+    for v in &f.actions.actions {
+        assert!(text.contains(&v.id), "{} listed:\n{text}", v.id);
+    }
+    // The refused job shows the system's words.
+    let refused = &f.actions.actions[2].jobs[0];
+    assert_eq!(refused.state, JobState::Failed);
+    let words = refused.message.as_deref().expect("a message");
+    assert!(words.contains("422"), "{words}");
+    assert!(text.contains("HTTP 422"), "{text}");
+    assert!(!f.actions.blockers.is_empty());
+    assert!(
+        text.contains("Keeps the case from being fulfilled"),
+        "{text}"
+    );
+}
+
+#[test]
+fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
+    let f = fixture();
+    let mut s = panel("default", AGENT);
+    run(&mut s, Command::PrepareAction);
+    let form = s.actions.as_ref().unwrap().prepare.clone().expect("form");
+    // The case asks for a correction, so the form starts there, with
+    // every linked record ticked.
+    assert_eq!(form.value("kind"), "update");
+    assert_eq!(form.value("records").split(',').count(), f.view.links.len());
+    snap("prepare_form", &s);
+
+    // Nothing to change yet: refused, the form stays.
+    let fx = act(&mut s, ctrl('s'));
+    assert!(fx.is_empty(), "{fx:?}");
+    let form = s.actions.as_ref().unwrap().prepare.as_ref().unwrap();
+    assert_eq!(form.error.as_ref().map(|e| e.0.as_str()), Some("set_phone"));
+    assert_eq!(form.focused(), "set_phone");
+
+    type_text(&mut s, NEW_PHONE);
+    let fx = act(&mut s, ctrl('s'));
+    let request = match fx.as_slice() {
+        [Effect::PlanAction { case, request }] if *case == f.view.case.id => request.clone(),
+        other => panic!("expected a plan, got {other:?}"),
+    };
+    assert_eq!(request.kind, Some(ActionKind::Update));
+    assert_eq!(request.changes, vec![("phone".into(), NEW_PHONE.into())]);
+    assert!(request.records.is_empty(), "all records: the default");
+    // Sent once: a second ctrl-s waits for the answer.
+    assert!(act(&mut s, ctrl('s')).is_empty());
+
+    // The desk's dry run replaces the form.
+    let fx = act(
+        &mut s,
+        Action::ActionPlanned {
+            case: f.view.case.id,
+            result: Ok(Box::new(f.correction.clone())),
+        },
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadActions { .. })));
+    let a = s.actions.as_ref().unwrap();
+    assert!(a.prepare.is_none());
+    assert_eq!(
+        a.dry_run.as_ref().unwrap().action.id,
+        f.correction.action.id
+    );
+    let (level, text) = message(&s);
+    assert_eq!(level, Level::Info);
+    assert!(text.contains("ready to run"), "{text}");
+    let shown = snap("dry_run_correction", &s);
+    // Per system the method and URL, and the before -> after, masked.
+    for j in &f.correction.action.jobs {
+        let r = j.request.as_ref().expect("an API job");
+        assert!(shown.contains(&r.method), "{shown}");
+        assert!(!j.diff.is_empty());
+    }
+    assert!(shown.contains('→'), "{shown}");
+}
+
+#[test]
+fn a_refused_plan_keeps_the_form_and_says_why() {
+    let f = fixture();
+    let mut s = panel("default", AGENT);
+    run(&mut s, Command::PrepareAction);
+    // Only the first record, as a disclosure.
+    s.actions
+        .as_mut()
+        .unwrap()
+        .prepare
+        .as_mut()
+        .unwrap()
+        .set("kind", "export");
+    s.actions
+        .as_mut()
+        .unwrap()
+        .prepare
+        .as_mut()
+        .unwrap()
+        .focus_on("records");
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char(' ')); // untick the second record
+    let fx = act(&mut s, ctrl('s'));
+    let request = match fx.as_slice() {
+        [Effect::PlanAction { request, .. }] => request.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(request.kind, Some(ActionKind::Export));
+    assert!(request.changes.is_empty());
+    let kept: Vec<String> = request.records.iter().map(|r| r.to_string()).collect();
+    let expected: Vec<String> = f
+        .view
+        .links
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, l)| l.to_string())
+        .collect();
+    assert_eq!(kept, expected);
+    act(
+        &mut s,
+        Action::ActionPlanned {
+            case: f.view.case.id,
+            result: Err("crm: cannot read C-1001".into()),
+        },
+    );
+    let form = s.actions.as_ref().unwrap().prepare.as_ref().expect("kept");
+    assert!(!form.pending, "the form can be sent again");
+    assert_eq!(
+        message(&s),
+        (Level::Error, "crm: cannot read C-1001".into())
+    );
+}
+
+#[test]
+fn a_run_shows_each_job_change_as_the_desk_reports_it() {
+    let f = fixture();
+    let mut s = panel("default", AGENT);
+    // The correction as it was before its run: every job queued.
+    let before = f.correction.clone();
+    s.actions.as_mut().unwrap().data.as_mut().unwrap().actions[0] = before.action.clone();
+    select(&mut s, ActionItem::Action(0));
+    let fx = run(&mut s, Command::RunAction);
+    let id = match fx.as_slice() {
+        [Effect::RunAction { id, reference }] if *reference == before.action.id => *id,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(id, 1);
+    assert_eq!(s.actions.as_ref().unwrap().running.as_deref(), Some("A-1"));
+    // A second run while this one goes is refused on screen.
+    assert!(run(&mut s, Command::RunAction).is_empty());
+
+    let job_state = |s: &State, job: &str| {
+        s.actions.as_ref().unwrap().data.as_ref().unwrap().actions[0]
+            .jobs
+            .iter()
+            .find(|j| j.id == job)
+            .map(|j| j.state)
+    };
+    assert!(!f.updates.is_empty());
+    for u in &f.updates {
+        s.dirty = false;
+        act(
+            &mut s,
+            Action::JobProgress {
+                action: "A-1".into(),
+                update: Box::new(u.clone()),
+            },
+        );
+        assert!(s.dirty, "a job change redraws");
+        assert_eq!(job_state(&s, &u.job), Some(u.state));
+        let line = screen(&s, 80, 24)
+            .lines()
+            .find(|l| l.contains(&format!("{} ", u.job)))
+            .map(str::to_string)
+            .expect("the job's line");
+        assert!(line.contains(u.state.as_str()), "{line}");
+    }
+    for j in &f.report.action.jobs {
+        assert_eq!(job_state(&s, &j.id), Some(JobState::Done));
+    }
+    let fx = act(
+        &mut s,
+        Action::ActionRan {
+            action: "A-1".into(),
+            result: Ok(Box::new(f.report.clone())),
+        },
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadActions { .. })));
+    assert_eq!(s.actions.as_ref().unwrap().running, None);
+    let (level, text) = message(&s);
+    assert_eq!(level, Level::Info);
+    assert!(text.contains(&f.report.action.progress), "{text}");
+}
+
+#[test]
+fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
+    let f = fixture();
+    let disclosure = &f.disclosure.action.id;
+    assert_eq!(f.disclosure.action.status, ActionStatus::AwaitingApproval);
+
+    // An agent is told at once.
+    let mut s = panel("default", AGENT);
+    let i = action_at(&s, disclosure);
+    select(&mut s, ActionItem::Action(i));
+    assert!(run(&mut s, Command::ApproveAction).is_empty());
+    assert!(s.actions.as_ref().unwrap().dialog.is_none());
+    assert_eq!(message(&s).0, Level::Warning);
+
+    // A supervisor gives a reason.
+    let mut s = panel("default", USER);
+    select(&mut s, ActionItem::Action(i));
+    run(&mut s, Command::ApproveAction);
+    let d = s.actions.as_ref().unwrap().dialog.clone().expect("dialog");
+    assert_eq!(d.kind, ActionDialogKind::Approve);
+    assert_eq!(&d.target, disclosure);
+    assert!(act(&mut s, ctrl('s')).is_empty(), "no reason, nothing sent");
+    type_text(&mut s, "identity checked twice");
+    let fx = act(&mut s, ctrl('s'));
+    match fx.as_slice() {
+        [Effect::DecideAction {
+            id,
+            approve: true,
+            reason,
+            ..
+        }] => {
+            assert_eq!(*id, 2);
+            assert_eq!(reason, "identity checked twice");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The desk's refusal is shown as the desk words it; the dialog stays.
+    act(
+        &mut s,
+        Action::ActionDecided {
+            action: disclosure.clone(),
+            approve: true,
+            result: Err(f.self_approve.clone()),
+        },
+    );
+    assert!(f.self_approve.contains("four-eyes"), "{}", f.self_approve);
+    assert_eq!(message(&s), (Level::Error, f.self_approve.clone()));
+    let d = s.actions.as_ref().unwrap().dialog.as_ref().expect("kept");
+    assert!(!d.form.pending);
+    assert!(screen(&s, 80, 24).contains("another supervisor must"));
+
+    // Deny, with a reason.
+    act(&mut s, key(KeyCode::Esc));
+    run(&mut s, Command::DenyAction);
+    type_text(&mut s, "not this way");
+    let fx = act(&mut s, ctrl('s'));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::DecideAction { approve: false, .. }]
+    ));
+}
+
+#[test]
+fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
+    let f = fixture();
+    let mut s = panel("default", AGENT);
+    let i = action_at(&s, &f.actions.actions[2].id);
+    select(&mut s, ActionItem::Job(i, 0));
+    let job = f.actions.actions[2].jobs[0].id.clone();
+    let n: i64 = job.trim_start_matches("J-").parse().unwrap();
+
+    match run(&mut s, Command::RetryJob).as_slice() {
+        [Effect::ChangeJob(JobOp::Retry { job })] => assert_eq!(*job, n),
+        other => panic!("{other:?}"),
+    }
+
+    run(&mut s, Command::SkipJob);
+    type_text(&mut s, "the customer withdrew it");
+    match act(&mut s, ctrl('s')).as_slice() {
+        [Effect::ChangeJob(JobOp::Skip { job, reason })] => {
+            assert_eq!((*job, reason.as_str()), (n, "the customer withdrew it"))
+        }
+        other => panic!("{other:?}"),
+    }
+    act(&mut s, key(KeyCode::Esc));
+
+    run(&mut s, Command::JobToManual);
+    let form = |s: &mut State| {
+        s.actions
+            .as_mut()
+            .unwrap()
+            .dialog
+            .as_mut()
+            .unwrap()
+            .form
+            .focus_on("due")
+    };
+    form(&mut s);
+    type_text(&mut s, "2026-13-01");
+    assert!(act(&mut s, ctrl('s')).is_empty(), "not a date");
+    assert_eq!(message(&s).0, Level::Error);
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    type_text(&mut s, "12-01");
+    let op = match act(&mut s, ctrl('s')).as_slice() {
+        [Effect::ChangeJob(op @ JobOp::Manual { job, input })] => {
+            assert_eq!(*job, n);
+            assert_eq!(
+                input.due.map(|d| d.to_string()).as_deref(),
+                Some("2026-12-01")
+            );
+            op.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    let fx = act(
+        &mut s,
+        Action::JobChanged {
+            op,
+            result: Ok(format!("{job} handed to T-1")),
+        },
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadActions { .. })));
+    assert!(s.actions.as_ref().unwrap().dialog.is_none());
+
+    // A job that ended well is neither retried nor skipped.
+    select(&mut s, ActionItem::Job(0, 0));
+    assert!(run(&mut s, Command::RetryJob).is_empty());
+    assert!(run(&mut s, Command::SkipJob).is_empty());
+    assert!(s.actions.as_ref().unwrap().dialog.is_none());
+}
+
+#[test]
+fn the_approval_inbox_shows_the_dry_run_and_decides() {
+    let f = fixture();
+    let mut s = case_support::case_state("default");
+    s.screen = Screen::Cases;
+    let fx = run(&mut s, Command::ApprovalInbox);
+    assert_eq!(fx, vec![Effect::LoadInbox]);
+    assert_eq!(s.screen, Screen::Inbox);
+    act(
+        &mut s,
+        Action::InboxLoaded {
+            result: Ok(f.inbox.clone()),
+        },
+    );
+    assert_eq!(f.inbox.len(), 2, "{:?}", f.inbox);
+    let text = snap("approval_inbox", &s);
+    assert!(text.contains(&f.inbox[0].id));
+    assert!(text.contains("What would be sent"));
+    run(&mut s, Command::MoveDown);
+    assert_eq!(s.inbox.as_ref().unwrap().selected, 1);
+    run(&mut s, Command::InboxDeny);
+    type_text(&mut s, "wrong person");
+    match act(&mut s, ctrl('s')).as_slice() {
+        [Effect::DecideAction {
+            reference,
+            approve: false,
+            reason,
+            ..
+        }] => {
+            assert_eq!(reference, &f.inbox[1].id);
+            assert_eq!(reason, "wrong person");
+        }
+        other => panic!("{other:?}"),
+    }
+    let fx = act(
+        &mut s,
+        Action::ActionDecided {
+            action: f.inbox[1].id.clone(),
+            approve: false,
+            result: Ok(Box::new(f.inbox[1].clone())),
+        },
+    );
+    assert!(fx.contains(&Effect::LoadInbox), "{fx:?}");
+    assert!(s.inbox.as_ref().unwrap().dialog.is_none());
+    // Enter opens the selected action's case.
+    let fx = run(&mut s, Command::Open);
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::LoadCase { id } if *id == f.inbox[1].case)));
+}
+
+#[test]
+fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
+    let f = fixture();
+    let mut s = case_open("default", AGENT);
+    let id = f.view.case.id;
+    let fx = run(&mut s, Command::WriteLetter);
+    let template = s.case_settings.letter_templates[0].clone();
+    assert_eq!(
+        fx,
+        vec![Effect::RenderLetter {
+            case: id,
+            template: template.clone()
+        }]
+    );
+    act(
+        &mut s,
+        Action::LetterRendered {
+            case: id,
+            template: template.clone(),
+            result: Ok(f.letter.clone()),
+        },
+    );
+    let dialog = |s: &State| s.case.as_ref().unwrap().dialog.clone().expect("letter");
+    assert_eq!(dialog(&s).kind, DialogKind::Letter);
+    assert_eq!(dialog(&s).form.value("text"), f.letter);
+    // The rendered letter alone is not a draft yet.
+    let later = Action::Tick {
+        now: Instant::now() + DRAFT_PAUSE + Duration::from_millis(50),
+        wall: wall(),
+    };
+    assert!(act(&mut s, later.clone()).is_empty());
+
+    s.case
+        .as_mut()
+        .unwrap()
+        .dialog
+        .as_mut()
+        .unwrap()
+        .form
+        .focus_on("text");
+    type_text(&mut s, "追記あり");
+    let edited = dialog(&s).form.value("text");
+    assert!(edited.contains("追記あり"));
+    snap("letter_editor", &s);
+    let later = Action::Tick {
+        now: Instant::now() + DRAFT_PAUSE + Duration::from_millis(50),
+        wall: wall(),
+    };
+    let saved = act(&mut s, later);
+    let key = format!("case.{id}.letter");
+    assert!(
+        saved.iter().any(|e| matches!(
+            e,
+            Effect::SaveDraft { key: k, text } if *k == key && text.contains("追記あり")
+        )),
+        "{saved:?}"
+    );
+
+    // Another template does not replace what was typed.
+    s.case
+        .as_mut()
+        .unwrap()
+        .dialog
+        .as_mut()
+        .unwrap()
+        .form
+        .focus_on("template");
+    let fx = press(&mut s, KeyCode::Right);
+    let other = dialog(&s).form.value("template");
+    assert_ne!(other, template);
+    assert_eq!(
+        fx,
+        vec![Effect::RenderLetter {
+            case: id,
+            template: other.clone()
+        }]
+    );
+    act(
+        &mut s,
+        Action::LetterRendered {
+            case: id,
+            template: other,
+            result: Ok("another letter".into()),
+        },
+    );
+    assert_eq!(dialog(&s).form.value("text"), edited);
+    assert_eq!(message(&s).0, Level::Warning);
+
+    let fx = act(&mut s, ctrl('s'));
+    match fx.as_slice() {
+        [Effect::ChangeCase {
+            change: CaseChange::Letter { text, is_response },
+            key: Some(k),
+            ..
+        }] => {
+            assert_eq!(text, &edited);
+            assert!(!is_response);
+            assert_eq!(k, &key);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn packages_are_built_and_checked_from_the_case_screen() {
+    let f = fixture();
+    let mut s = case_open("default", AGENT);
+    let id = f.view.case.id;
+    assert_eq!(
+        run(&mut s, Command::BuildPackage),
+        vec![Effect::BuildPackage { case: id }]
+    );
+    assert!(s.package.as_ref().unwrap().busy);
+    assert!(screen(&s, 80, 24).contains("building"));
+    // Asked again while it builds: nothing more.
+    assert!(run(&mut s, Command::BuildPackage).is_empty());
+    let incomplete = PackageStatus {
+        case: id,
+        busy: false,
+        summary: "INCOMPLETE (billing) · /tmp/p".into(),
+        bad: true,
+        problems: vec!["billing: timed out after 5 s".into()],
+    };
+    act(
+        &mut s,
+        Action::PackageDone {
+            case: id,
+            verify: false,
+            result: Ok(incomplete),
+        },
+    );
+    assert_eq!(message(&s).0, Level::Warning);
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("INCOMPLETE (billing)"), "{text}");
+    assert!(text.contains("billing: timed out"), "{text}");
+    assert_eq!(
+        run(&mut s, Command::VerifyPackage),
+        vec![Effect::VerifyPackage { case: id }]
+    );
+}
+
+#[test]
+fn every_new_key_is_in_the_help_and_can_be_remapped() {
+    let new = [
+        (Command::OpenActions, Screen::Case),
+        (Command::WriteLetter, Screen::Case),
+        (Command::BuildPackage, Screen::Case),
+        (Command::VerifyPackage, Screen::Case),
+        (Command::ApprovalInbox, Screen::Cases),
+        (Command::PrepareAction, Screen::Actions),
+        (Command::ApproveAction, Screen::Actions),
+        (Command::DenyAction, Screen::Actions),
+        (Command::RunAction, Screen::Actions),
+        (Command::RetryJob, Screen::Actions),
+        (Command::SkipJob, Screen::Actions),
+        (Command::JobToManual, Screen::Actions),
+        (Command::CompleteTask, Screen::Actions),
+        (Command::ReloadActions, Screen::Actions),
+        (Command::InboxApprove, Screen::Inbox),
+        (Command::InboxDeny, Screen::Inbox),
+        (Command::ReloadInbox, Screen::Inbox),
+    ];
+    for (cmd, screen_of) in new {
+        // Remapped to a key nothing else uses.
+        let mut cfg = indexmap::IndexMap::new();
+        cfg.insert(cmd.name().to_string(), KeyBinding::One("f12".into()));
+        let (map, problems) = Keymap::from_config(&cfg);
+        assert_eq!(problems, vec![], "{cmd}");
+        let f12 =
+            crossterm::event::KeyEvent::new(KeyCode::F(12), crossterm::event::KeyModifiers::NONE);
+        let ctx = match cmd.context() {
+            Context::Global => Context::List,
+            c => c,
+        };
+        assert_eq!(map.command_for(ctx, &f12), Some(cmd));
+        // And the help of its screen lists it with that key.
+        let mut s = state_with("default", map);
+        s.screen = screen_of;
+        s.overlay = Some(Overlay::Help);
+        let text = screen(&s, 120, 40);
+        let line = text
+            .lines()
+            .find(|l| l.contains(cmd.description()))
+            .unwrap_or_else(|| panic!("{cmd} is not in the help:\n{text}"));
+        assert!(line.contains("f12"), "{line}");
+    }
+}
