@@ -111,7 +111,7 @@ fn sample_systems_serve_a_real_search() {
 fn demo_search_runs_against_in_process_systems() {
     let home = tempfile::tempdir().unwrap();
     let mut c = Command::new(BIN);
-    c.args(["demo", "--search", "yamada", "--json"]);
+    c.args(["demo", "--search", "yamada", "--json", "--port-base", "0"]);
     isolate(&mut c, home.path());
     let o = c.output().unwrap();
     assert_exit(&o, 0);
@@ -131,4 +131,77 @@ fn demo_search_runs_against_in_process_systems() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].kind, "search");
     assert_eq!(entries[0].details["query"], "yamada");
+}
+
+/// A free range of six ports served by `sample-systems` (another demo's
+/// systems, as far as a second demo can tell).
+fn serving_somewhere(home: &std::path::Path) -> (u16, Serving) {
+    let mut base = 20_000 + (std::process::id() % 10_000) as u16;
+    for _ in 0..20 {
+        if let Some(s) = serve(home, base) {
+            return (base, s);
+        }
+        base = 20_000 + (base - 20_000 + 89) % 10_000;
+    }
+    panic!("no free range of six ports");
+}
+
+#[test]
+fn a_second_demo_uses_the_sample_systems_already_served() {
+    let home = tempfile::tempdir().unwrap();
+    let (base, serving) = serving_somewhere(home.path());
+    let mut c = Command::new(BIN);
+    c.args([
+        "demo",
+        "--search",
+        "yamada",
+        "--json",
+        "--port-base",
+        &base.to_string(),
+    ]);
+    isolate(&mut c, home.path());
+    let o = c.output().unwrap();
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "using the sample systems another demo serves on 127.0.0.1 ports {base}-{}",
+            base + 5
+        )),
+        "{err}"
+    );
+    let v = json(&o);
+    assert_eq!(record_keys(person_with(&v, "crm", "C-1001")), TARO);
+    // Once they are gone, the same demo starts its own on those ports.
+    drop(serving);
+    let o = c.output().unwrap();
+    assert_exit(&o, 0);
+    assert!(!stderr(&o).contains("another demo"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_demo_refuses_ports_held_by_something_else() {
+    let home = tempfile::tempdir().unwrap();
+    // One port of a free range held by a listener that never answers.
+    let (base, serving) = serving_somewhere(home.path());
+    drop(serving);
+    let _held = std::net::TcpListener::bind(("127.0.0.1", base + 2)).expect("bind");
+    let mut c = Command::new(BIN);
+    c.args([
+        "demo",
+        "--search",
+        "yamada",
+        "--port-base",
+        &base.to_string(),
+    ]);
+    isolate(&mut c, home.path());
+    let o = c.output().unwrap();
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("not all served by privdesk's sample systems"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("ports {base}-{}", base + 5)), "{err}");
+    assert!(err.contains("--port-base"), "{err}");
 }
