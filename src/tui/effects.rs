@@ -18,6 +18,8 @@ pub struct Effects {
     /// Drafts are written one after the other, in the order typed, by one task.
     drafts: UnboundedSender<(String, String)>,
     draft_writer: JoinHandle<()>,
+    /// Actions being run by this session: a second run of one waits.
+    running: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
 }
 
 /// Write drafts as they come; when several wait, only the newest text of
@@ -54,6 +56,7 @@ impl Effects {
             tx,
             drafts,
             draft_writer,
+            running: Default::default(),
         }
     }
 
@@ -195,7 +198,23 @@ impl Effects {
                 });
             })),
             Effect::RunAction { id, reference } => {
-                Some(tokio::spawn(run_action(desk, tx, id, reference)))
+                let running = self.running.clone();
+                let fresh = running.lock().map(|mut r| r.insert(id)).unwrap_or(false);
+                if !fresh {
+                    let _ = tx.send(Action::ActionRan {
+                        action: reference.clone(),
+                        result: Err(format!(
+                            "{reference} is running already; wait for it to end"
+                        )),
+                    });
+                    return None;
+                }
+                Some(tokio::spawn(async move {
+                    run_action(desk, tx, id, reference).await;
+                    if let Ok(mut r) = running.lock() {
+                        r.remove(&id);
+                    }
+                }))
             }
             Effect::ChangeJob(op) => Some(tokio::task::spawn_blocking(move || {
                 let result = super::action_effects::change_job(&desk, &op);
