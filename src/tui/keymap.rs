@@ -157,21 +157,21 @@ commands! {
     CasesView => "cases_view", Cases, "Mine / unassigned / all", ["tab"];
     ReloadCases => "reload_cases", Cases, "Load the list again", ["f"];
     ApprovalInbox => "approval_inbox", Global, "Approval inbox", ["A"];
-    OpenActions => "actions", Case, "Actions: prepare, approve, run", ["x"];
-    WriteLetter => "write_letter", Case, "Write a letter from a template", ["l"];
-    BuildPackage => "build_package", Case, "Build the disclosure package", ["p"];
+    OpenActions => "actions", Case, "Actions of the case", ["x"];
+    WriteLetter => "write_letter", Case, "Write a letter", ["l"];
+    BuildPackage => "build_package", Case, "Build the package", ["p"];
     VerifyPackage => "verify_package", Case, "Verify the latest package", ["P"];
-    PrepareAction => "prepare_action", Actions, "Prepare an action (dry run)", ["p"];
-    ApproveAction => "approve_action", Actions, "Approve the action (supervisors)", ["y"];
-    DenyAction => "deny_action", Actions, "Deny the action (supervisors)", ["d"];
+    PrepareAction => "prepare_action", Actions, "Prepare (shows dry run)", ["p"];
+    ApproveAction => "approve_action", Actions, "Approve (supervisors)", ["y"];
+    DenyAction => "deny_action", Actions, "Deny (supervisors)", ["d"];
     RunAction => "run_action", Actions, "Run the approved action", ["e"];
     RetryJob => "retry_job", Actions, "Retry the failed job", ["t"];
-    SkipJob => "skip_job", Actions, "Skip the job, with a reason", ["s"];
-    JobToManual => "job_to_manual", Actions, "Hand the job to a manual task", ["m"];
-    CompleteTask => "complete_task", Actions, "Record a manual task as done", ["D"];
+    SkipJob => "skip_job", Actions, "Skip a job (with reason)", ["s"];
+    JobToManual => "job_to_manual", Actions, "Make the job a task", ["m"];
+    CompleteTask => "complete_task", Actions, "Record a task done", ["D"];
     ReloadActions => "reload_actions", Actions, "Load the actions again", ["f"];
-    InboxApprove => "inbox_approve", Inbox, "Approve the selected action", ["y"];
-    InboxDeny => "inbox_deny", Inbox, "Deny the selected action", ["d"];
+    InboxApprove => "inbox_approve", Inbox, "Approve (with reason)", ["y"];
+    InboxDeny => "inbox_deny", Inbox, "Deny (with reason)", ["d"];
     ReloadInbox => "reload_inbox", Inbox, "Load the inbox again", ["f"];
 }
 
