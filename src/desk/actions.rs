@@ -66,6 +66,44 @@ pub struct ManualInput {
     pub instructions: Option<String>,
 }
 
+/// An action worked out and not stored yet.
+struct Prepared {
+    action: Action,
+    jobs: Vec<NewJob>,
+    left_out: Vec<String>,
+}
+
+/// A job as it would be once stored (for a preview).
+fn unsaved_job(action: &Action, j: &NewJob) -> ActionJob {
+    ActionJob {
+        id: 0,
+        action_id: action.id,
+        case_id: action.case_id,
+        kind: action.kind,
+        system: j.system.clone(),
+        record_id: j.record_id.clone(),
+        mode: j.mode,
+        idempotency_key: j.idempotency_key.clone(),
+        request: j.request.clone(),
+        preview: j.preview.clone(),
+        diff: j.diff.clone(),
+        manual_reason: j.manual_reason.clone(),
+        state: JobState::Queued,
+        attempts: 0,
+        last_sent_at: None,
+        submitted_at: None,
+        overdue_at: None,
+        polls: 0,
+        http_status: None,
+        message: None,
+        verified: None,
+        has_result: false,
+        skip_reason: None,
+        updated_at: action.prepared_at,
+        finished_at: None,
+    }
+}
+
 /// One target before it becomes a job.
 struct Target {
     system: String,
@@ -141,6 +179,87 @@ impl Desk {
         case_id: CaseId,
         req: &ActionRequest,
     ) -> Result<PlannedAction, DeskError> {
+        let Prepared {
+            action,
+            jobs,
+            left_out,
+        } = self.prepare_action(case_id, req).await?;
+        let (kind, needs_approval) = (action.kind, action.needs_approval);
+        let systems_named: Vec<String> = jobs.iter().map(|j| j.system.clone()).collect();
+        let manual_count = jobs.iter().filter(|j| j.mode == JobMode::Manual).count();
+        let event = TimelineEntry {
+            kind: "action_planned".into(),
+            after: json!({
+                "kind": kind, "systems": systems_named, "jobs": jobs.len(),
+                "needs_approval": needs_approval,
+            }),
+        };
+        let audit = NewAuditEntry {
+            operator: self.operator().username.clone(),
+            kind: "action_plan".into(),
+            subject: case_id.to_string(),
+            details: json!({
+                "kind": kind, "jobs": jobs.len(), "manual": manual_count,
+                "systems": systems_named, "needs_approval": needs_approval,
+                "fields": req.changes.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            }),
+        };
+        let store = self.store().clone();
+        let (stored, stored_jobs) = tokio::task::spawn_blocking(move || {
+            store.create_action(&action, &jobs, &event, &audit)
+        })
+        .await
+        .map_err(|e| DeskError::Invalid(format!("the store write was interrupted: {e}")))??;
+        tracing::info!(case = %case_id, action = stored.id, kind = %kind, "action prepared");
+        Ok(PlannedAction {
+            action: action_view(&stored, &stored_jobs, &[], None, false, now_utc()),
+            left_out,
+        })
+    }
+
+    /// The dry run of an action without storing it: what [`Desk::plan_action`]
+    /// would prepare, with the same checks and the same reads, for the
+    /// operator to confirm. Its reference is `new` and its jobs have none
+    /// yet. Audited (`action_preview`), as the reads touch personal data.
+    pub async fn preview_action(
+        &self,
+        case_id: CaseId,
+        req: &ActionRequest,
+    ) -> Result<PlannedAction, DeskError> {
+        let Prepared {
+            action,
+            jobs,
+            left_out,
+        } = self.prepare_action(case_id, req).await?;
+        let systems_named: Vec<String> = jobs.iter().map(|j| j.system.clone()).collect();
+        self.audit_async(
+            "action_preview",
+            &case_id.to_string(),
+            json!({
+                "kind": action.kind, "jobs": jobs.len(), "systems": systems_named,
+                "fields": req.changes.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            }),
+        )
+        .await?;
+        let now = now_utc();
+        let unsaved: Vec<ActionJob> = jobs.iter().map(|j| unsaved_job(&action, j)).collect();
+        let mut view = action_view(&action, &unsaved, &[], None, false, now);
+        view.id = "new".into();
+        for j in &mut view.jobs {
+            j.id = String::new();
+        }
+        Ok(PlannedAction {
+            action: view,
+            left_out,
+        })
+    }
+
+    /// Everything preparing an action works out before it is stored.
+    async fn prepare_action(
+        &self,
+        case_id: CaseId,
+        req: &ActionRequest,
+    ) -> Result<Prepared, DeskError> {
         let case = self.load_case(case_id)?;
         self.check_action_work(&case, "action plan")?;
         if !case.status.is_open() {
@@ -397,34 +516,9 @@ impl Desk {
             },
             ..draft
         };
-        let systems_named: Vec<String> = jobs.iter().map(|j| j.system.clone()).collect();
-        let manual_count = jobs.iter().filter(|j| j.mode == JobMode::Manual).count();
-        let event = TimelineEntry {
-            kind: "action_planned".into(),
-            after: json!({
-                "kind": kind, "systems": systems_named, "jobs": jobs.len(),
-                "needs_approval": needs_approval,
-            }),
-        };
-        let audit = NewAuditEntry {
-            operator: self.operator().username.clone(),
-            kind: "action_plan".into(),
-            subject: case_id.to_string(),
-            details: json!({
-                "kind": kind, "jobs": jobs.len(), "manual": manual_count,
-                "systems": systems_named, "needs_approval": needs_approval,
-                "fields": req.changes.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
-            }),
-        };
-        let store = self.store().clone();
-        let (stored, stored_jobs) = tokio::task::spawn_blocking(move || {
-            store.create_action(&action, &jobs, &event, &audit)
-        })
-        .await
-        .map_err(|e| DeskError::Invalid(format!("the store write was interrupted: {e}")))??;
-        tracing::info!(case = %case_id, action = stored.id, kind = %kind, "action prepared");
-        Ok(PlannedAction {
-            action: action_view(&stored, &stored_jobs, &[], None, false, now_utc()),
+        Ok(Prepared {
+            action,
+            jobs,
             left_out,
         })
     }

@@ -427,3 +427,41 @@ async fn an_action_is_run_by_one_live_process_at_a_time() {
     assert_eq!(report.action.jobs[0].state, JobState::Done);
     assert_eq!(alice.store().action_runner(id).unwrap(), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preview_shows_the_plan_without_storing_it() {
+    let env = ActionEnv::start().await;
+    let alice = env.desk("alice");
+    let case = taro_case(&alice, RequestKind::Rectification, &TARO, true);
+    let req = ActionRequest {
+        changes: changes(&[("email", "hanako.yamada@example.jp")]),
+        ..Default::default()
+    };
+    let preview = alice.preview_action(case, &req).await.unwrap();
+    assert_eq!(preview.action.id, "new");
+    assert!(preview.action.jobs.iter().all(|j| j.id.is_empty()));
+    assert!(alice.store().case_actions(case).unwrap().is_empty());
+    assert_eq!(env.writes(), 0, "nothing is sent");
+    let audits = alice
+        .store()
+        .audit_entries(&AuditFilter {
+            kind: Some("action_preview".into()),
+            subject: Some(case.to_string()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(audits.len(), 1);
+    // Confirming stores the same requests.
+    let planned = alice.plan_action(case, &req).await.unwrap();
+    let shown = |p: &crate::desk::PlannedAction| {
+        p.action
+            .jobs
+            .iter()
+            .map(|j| (j.target.clone(), j.request.clone(), j.diff.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shown(&preview), shown(&planned));
+    assert_eq!(preview.left_out, planned.left_out);
+    assert_eq!(preview.action.status, planned.action.status);
+    assert_eq!(alice.store().case_actions(case).unwrap().len(), 1);
+}
