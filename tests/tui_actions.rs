@@ -117,8 +117,8 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     type_text(&mut s, NEW_PHONE);
     let fx = act(&mut s, ctrl('s'));
     let request = match fx.as_slice() {
-        [Effect::PlanAction { case, request }] if *case == f.view.case.id => request.clone(),
-        other => panic!("expected a plan, got {other:?}"),
+        [Effect::PreviewAction { case, request }] if *case == f.view.case.id => request.clone(),
+        other => panic!("expected a dry run, got {other:?}"),
     };
     assert_eq!(request.kind, Some(ActionKind::Update));
     assert_eq!(request.changes, vec![("phone".into(), NEW_PHONE.into())]);
@@ -126,7 +126,46 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     // Sent once: a second ctrl-s waits for the answer.
     assert!(act(&mut s, ctrl('s')).is_empty());
 
-    // The desk's dry run replaces the form.
+    // The dry run, nothing created yet.
+    let previewed = |s: &mut State| {
+        act(
+            s,
+            Action::ActionPreviewed {
+                case: f.view.case.id,
+                result: Ok(Box::new(f.preview.clone())),
+            },
+        )
+    };
+    assert!(previewed(&mut s).is_empty());
+    assert!(s.actions.as_ref().unwrap().previewing());
+    let shown = snap("dry_run_preview", &s);
+    assert!(shown.contains("not created yet"), "{shown}");
+    for j in &f.preview.action.jobs {
+        assert!(shown.contains(&j.target), "{shown}");
+    }
+    // Nothing runs or gets decided before it exists.
+    assert!(run(&mut s, Command::RunAction).is_empty());
+    // Back to the form, as it was typed.
+    act(&mut s, key(KeyCode::Esc));
+    let a = s.actions.as_ref().unwrap();
+    assert!(a.dry_run.is_none() && a.confirm.is_none());
+    assert_eq!(a.prepare.as_ref().unwrap().value("set_phone"), NEW_PHONE);
+    assert!(matches!(
+        act(&mut s, ctrl('s')).as_slice(),
+        [Effect::PreviewAction { .. }]
+    ));
+    previewed(&mut s);
+    // Enter creates it, with the request previewed.
+    match run(&mut s, Command::Open).as_slice() {
+        [Effect::PlanAction { case, request: r }] => {
+            assert_eq!(*case, f.view.case.id);
+            assert_eq!(r, &request);
+        }
+        other => panic!("expected a plan, got {other:?}"),
+    }
+    assert!(run(&mut s, Command::Open).is_empty(), "sent once");
+
+    // The stored action's dry run replaces the preview.
     let fx = act(
         &mut s,
         Action::ActionPlanned {
@@ -178,7 +217,7 @@ fn a_refused_plan_keeps_the_form_and_says_why() {
     press(&mut s, KeyCode::Char(' ')); // untick the second record
     let fx = act(&mut s, ctrl('s'));
     let request = match fx.as_slice() {
-        [Effect::PlanAction { request, .. }] => request.clone(),
+        [Effect::PreviewAction { request, .. }] => request.clone(),
         other => panic!("{other:?}"),
     };
     assert_eq!(request.kind, Some(ActionKind::Export));
@@ -195,7 +234,7 @@ fn a_refused_plan_keeps_the_form_and_says_why() {
     assert_eq!(kept, expected);
     act(
         &mut s,
-        Action::ActionPlanned {
+        Action::ActionPreviewed {
             case: f.view.case.id,
             result: Err("crm: cannot read C-1001".into()),
         },

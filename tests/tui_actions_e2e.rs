@@ -145,6 +145,11 @@ fn agent_prepares_supervisor_approves_agent_runs() {
     }
     agent.send(b"080-9999-1234");
     agent.send(CTRL_S);
+    agent.wait_text("not created yet");
+    let screen = agent.screen();
+    assert!(screen.contains("PATCH"), "{screen}");
+    assert!(!screen.contains("080-9999-1234"), "masked:\n{screen}");
+    agent.send(ENTER);
     agent.wait_text("Dry run · A-1");
     agent.wait_text("ready to run");
     let screen = agent.screen();
@@ -163,6 +168,8 @@ fn agent_prepares_supervisor_approves_agent_runs() {
     agent.send(RIGHT); // -> export
     agent.wait_text("Export (disclosure)");
     agent.send(CTRL_S);
+    agent.wait_text("will wait for approval");
+    agent.send(ENTER);
     agent.wait_text("Dry run · A-2");
     agent.wait_text("waits for a supervisor's approval");
 

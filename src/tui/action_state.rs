@@ -5,7 +5,7 @@
 //! from `app`.
 
 use super::form::Form;
-use crate::desk::{ActionView, CaseActions, JobView, PlannedAction, TaskView};
+use crate::desk::{ActionRequest, ActionView, CaseActions, JobView, PlannedAction, TaskView};
 use crate::domain::CaseId;
 
 /// One line of the actions panel the cursor can rest on.
@@ -60,8 +60,11 @@ pub struct ActionsScreen {
     pub error: Option<String>,
     /// Index into [`ActionsScreen::items`].
     pub selected: usize,
-    /// The form preparing a new action.
+    /// The form preparing a new action (kept while its preview is shown).
     pub prepare: Option<Form>,
+    /// The request of the form, once sent for a preview: while the preview
+    /// is shown, confirming stores it.
+    pub confirm: Option<ActionRequest>,
     /// The dry run shown (just prepared, or of the selected action).
     pub dry_run: Option<PlannedAction>,
     /// How far the dry run is scrolled.
@@ -80,6 +83,7 @@ impl ActionsScreen {
             error: None,
             selected: 0,
             prepare: None,
+            confirm: None,
             dry_run: None,
             dry_scroll: 0,
             dialog: None,
@@ -103,6 +107,11 @@ impl ActionsScreen {
             out.push(ActionItem::Task(t));
         }
         out
+    }
+
+    /// A preview is shown: the action is not created yet.
+    pub fn previewing(&self) -> bool {
+        self.confirm.is_some() && self.dry_run.is_some()
     }
 
     pub fn item(&self) -> Option<ActionItem> {

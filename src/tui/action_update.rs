@@ -84,6 +84,12 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
     if s.screen == Screen::Actions {
         if let Some(a) = s.actions.as_mut() {
             if a.dry_run.take().is_some() {
+                if a.confirm.take().is_some() {
+                    if let Some(f) = a.prepare.as_mut() {
+                        f.pending = false;
+                    }
+                    s.info("nothing was created; change the form, ctrl-s shows the dry run again");
+                }
                 return vec![];
             }
         }
@@ -104,7 +110,7 @@ pub(crate) fn has_form(s: &State) -> bool {
         Screen::Actions => s
             .actions
             .as_ref()
-            .is_some_and(|a| a.prepare.is_some() || a.dialog.is_some()),
+            .is_some_and(|a| a.dialog.is_some() || (a.prepare.is_some() && a.dry_run.is_none())),
         Screen::Inbox => s.inbox.as_ref().is_some_and(|i| i.dialog.is_some()),
         _ => false,
     }
@@ -117,8 +123,8 @@ pub(crate) fn form_mut(s: &mut State) -> Option<&mut super::form::Form> {
             let a = s.actions.as_mut()?;
             match (&mut a.dialog, &mut a.prepare) {
                 (Some(d), _) => Some(&mut d.form),
-                (None, Some(p)) => Some(p),
-                (None, None) => None,
+                (None, Some(p)) if a.dry_run.is_none() => Some(p),
+                _ => None,
             }
         }
         Screen::Inbox => s.inbox.as_mut()?.dialog.as_mut().map(|d| &mut d.form),
@@ -189,6 +195,9 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
             let Some(a) = s.actions.as_mut() else {
                 return vec![];
             };
+            if a.previewing() {
+                return confirm(s);
+            }
             match a.action().cloned() {
                 Some(v) => {
                     a.dry_scroll = 0;
@@ -223,6 +232,9 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
 /// selected one.
 fn focused_action(s: &State) -> Option<ActionView> {
     let a = s.actions.as_ref()?;
+    if a.previewing() {
+        return None;
+    }
     match &a.dry_run {
         Some(dr) => Some(dr.action.clone()),
         None => a.action().cloned(),
@@ -246,6 +258,7 @@ pub(crate) fn prepare(s: &mut State) -> Vec<Effect> {
     let form = action_forms::prepare_form(v.case.kind, &v.links);
     if let Some(a) = s.actions.as_mut() {
         a.dry_run = None;
+        a.confirm = None;
         a.prepare = Some(form);
     }
     s.message = None;
@@ -334,8 +347,13 @@ fn submit(s: &mut State) -> Vec<Effect> {
             match action_forms::prepare_input(form, &links) {
                 Err((f, m)) => return refuse(s, f, m),
                 Ok(request) => {
-                    s.info("preparing: reading the records to show what will change…");
-                    Effect::PlanAction { case, request }
+                    s.info(
+                        "working out the dry run: reading the records to show what will change…",
+                    );
+                    if let Some(a) = s.actions.as_mut() {
+                        a.confirm = Some(request.clone());
+                    }
+                    Effect::PreviewAction { case, request }
                 }
             }
         }
@@ -383,6 +401,56 @@ fn dialog_effect(s: &State, d: &ActionDialog) -> Result<Effect, action_forms::Fi
     })
 }
 
+/// The dry run of an action not created yet: shown for the operator to
+/// confirm (Enter) or go back to the form (Esc).
+pub(crate) fn previewed(
+    s: &mut State,
+    case: CaseId,
+    result: Result<Box<PlannedAction>, String>,
+) -> Vec<Effect> {
+    let Some(a) = s
+        .actions
+        .as_mut()
+        .filter(|a| a.case == case && a.confirm.is_some())
+    else {
+        return vec![];
+    };
+    if let Some(f) = a.prepare.as_mut() {
+        f.pending = false;
+    }
+    match result {
+        Ok(p) => {
+            a.dry_run = Some(*p);
+            a.dry_scroll = 0;
+            s.info("the dry run: nothing is created or sent yet");
+        }
+        Err(e) => {
+            a.confirm = None;
+            s.error(e);
+        }
+    }
+    vec![]
+}
+
+/// Create the previewed action.
+fn confirm(s: &mut State) -> Vec<Effect> {
+    let Some(a) = s.actions.as_mut() else {
+        return vec![];
+    };
+    let Some(request) = a.confirm.clone() else {
+        return vec![];
+    };
+    if a.prepare.as_ref().is_some_and(|f| f.pending) {
+        return vec![];
+    }
+    if let Some(f) = a.prepare.as_mut() {
+        f.pending = true;
+    }
+    let case = a.case;
+    s.info("creating the action…");
+    vec![Effect::PlanAction { case, request }]
+}
+
 /// The dry run of a just-prepared action, or why it was not prepared.
 pub(crate) fn planned(
     s: &mut State,
@@ -395,13 +463,14 @@ pub(crate) fn planned(
     match result {
         Ok(p) => {
             a.prepare = None;
+            a.confirm = None;
             let text = match p.action.status {
                 ActionStatus::AwaitingApproval => format!(
-                    "{} prepared: it waits for a supervisor's approval (nothing sent yet)",
+                    "{} created: it waits for a supervisor's approval (nothing sent yet)",
                     p.action.id
                 ),
                 _ => format!(
-                    "{} prepared and ready to run: {} runs it (nothing sent yet)",
+                    "{} created and ready to run: {} runs it (nothing sent yet)",
                     p.action.id,
                     s.keymap.hint(super::keymap::Command::RunAction)
                 ),

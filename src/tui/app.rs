@@ -323,6 +323,11 @@ pub enum Action {
         case: CaseId,
         result: Result<Box<CaseActions>, String>,
     },
+    /// The dry run of an action not created yet, or why there is none.
+    ActionPreviewed {
+        case: CaseId,
+        result: Result<Box<PlannedAction>, String>,
+    },
     /// An action was prepared (its dry run), or why not.
     ActionPlanned {
         case: CaseId,
@@ -421,6 +426,11 @@ pub enum Effect {
     },
     LoadActions {
         case: CaseId,
+    },
+    /// Work out the dry run of an action without storing it.
+    PreviewAction {
+        case: CaseId,
+        request: ActionRequest,
     },
     /// Prepare an action: stores it with its dry run; nothing is sent but reads.
     PlanAction {

@@ -173,6 +173,14 @@ impl Effects {
                     .map_err(|e| e.to_string());
                 let _ = tx.send(Action::ActionsLoaded { case, result });
             })),
+            Effect::PreviewAction { case, request } => Some(tokio::spawn(async move {
+                let result = desk
+                    .preview_action(case, &request)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::ActionPreviewed { case, result });
+            })),
             Effect::PlanAction { case, request } => Some(tokio::spawn(async move {
                 let result = desk
                     .plan_action(case, &request)

@@ -135,6 +135,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             warning,
         } => new_case_update::created(s, &key, result, warning),
         Action::ActionsLoaded { case, result } => action_update::loaded(s, case, result),
+        Action::ActionPreviewed { case, result } => action_update::previewed(s, case, result),
         Action::ActionPlanned { case, result } => action_update::planned(s, case, result),
         Action::ActionDecided {
             action,

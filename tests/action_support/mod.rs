@@ -41,6 +41,8 @@ pub struct ActionFixture {
     /// Its actions: A-1 the correction (done), A-2 the disclosure
     /// (awaiting approval), A-3 a correction crm refused.
     pub actions: CaseActions,
+    /// The dry run of the correction before it was created.
+    pub preview: PlannedAction,
     /// The dry run of the correction, as prepared.
     pub correction: PlannedAction,
     /// The dry run of the disclosure, as prepared.
@@ -158,15 +160,17 @@ fn build() -> ActionFixture {
                 link("support", "9001"),
             ],
         );
+        let fix = ActionRequest {
+            kind: Some(ActionKind::Update),
+            changes: vec![("phone".into(), NEW_PHONE.into())],
+            ..Default::default()
+        };
+        let preview = agent
+            .preview_action(id, &fix)
+            .await
+            .expect("the correction's dry run");
         let correction = agent
-            .plan_action(
-                id,
-                &ActionRequest {
-                    kind: Some(ActionKind::Update),
-                    changes: vec![("phone".into(), NEW_PHONE.into())],
-                    ..Default::default()
-                },
-            )
+            .plan_action(id, &fix)
             .await
             .expect("the correction is prepared");
         let disclosure = agent
@@ -250,6 +254,7 @@ fn build() -> ActionFixture {
         ActionFixture {
             view: stable_view(view, &renumber),
             actions: stable_actions(actions, &renumber),
+            preview: stable_planned(preview, &renumber),
             correction: stable_planned(correction, &renumber),
             disclosure: stable_planned(disclosure, &renumber),
             updates,

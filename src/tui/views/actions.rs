@@ -24,14 +24,27 @@ const MAX_BLOCKERS: usize = 3;
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let Some(a) = &s.actions else { return };
     let w = area.width as usize;
-    if let Some(form) = &a.prepare {
+    if let (Some(form), None) = (&a.prepare, &a.dry_run) {
         prepare(s, f, area, a, form);
     } else if let Some(dr) = &a.dry_run {
         let lines = dry_run_lines(s, dr, w);
         let h = area.height.saturating_sub(1) as usize;
         let max = lines.len().saturating_sub(h);
         let offset = (a.dry_scroll as usize).min(max);
-        let mut hint = dry_run_hint(s, &dr.action);
+        let mut hint = if a.previewing() {
+            let sending = a.prepare.as_ref().is_some_and(|f| f.pending);
+            if sending {
+                " creating the action…".to_string()
+            } else {
+                format!(
+                    " not created yet: {} creates it · {} back to the form",
+                    key(s, Command::Open),
+                    key(s, Command::Back)
+                )
+            }
+        } else {
+            dry_run_hint(s, &dr.action)
+        };
         if max > 0 {
             hint.push_str(&format!(" · j/k scroll ({}/{})", offset, max));
         }
@@ -381,15 +394,23 @@ fn task_lines(s: &State, t: &TaskView, sel: bool, w: usize) -> Vec<Line<'static>
 /// data masked, a correction's before → after, systems done by hand.
 pub(super) fn dry_run_lines(s: &State, p: &PlannedAction, w: usize) -> Vec<Line<'static>> {
     let v = &p.action;
-    let mut out = vec![Line::from(vec![
-        Span::styled(
+    let (head, status, role) = if v.id == "new" {
+        let then = if v.needs_approval {
+            "not created yet; will wait for approval"
+        } else {
+            "not created yet; will be ready to run"
+        };
+        (format!(" Dry run · {} · ", v.label), then, Ui::Warning)
+    } else {
+        (
             format!(" Dry run · {} {} · ", v.id, v.label),
-            s.theme.style(Ui::Title),
-        ),
-        Span::styled(
-            status_word(v.status).to_string(),
-            s.theme.style(status_role(v.status)),
-        ),
+            status_word(v.status),
+            status_role(v.status),
+        )
+    };
+    let mut out = vec![Line::from(vec![
+        Span::styled(head, s.theme.style(Ui::Title)),
+        Span::styled(status.to_string(), s.theme.style(role)),
     ])];
     let mut about = format!(" {} · prepared by {}", v.case, safe(&v.prepared_by));
     if let Some(n) = &v.note {
@@ -407,16 +428,17 @@ pub(super) fn dry_run_lines(s: &State, p: &PlannedAction, w: usize) -> Vec<Line<
             JobMode::Opendsr => "OpenDSR",
             JobMode::Manual => "by hand",
         };
-        out.push(section(
-            s,
-            &format!(
+        let title = if j.id.is_empty() {
+            format!("{} · {how}", safe(&j.target))
+        } else {
+            format!(
                 "{} {} · {how} · {}",
                 j.id,
                 safe(&j.target),
                 state_word(j.state)
-            ),
-            w,
-        ));
+            )
+        };
+        out.push(section(s, &title, w));
         match &j.request {
             Some(r) => {
                 let line = format!("   {} {}", safe(&r.method), safe(&r.url));

@@ -96,6 +96,11 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             (k(Command::Help), "help"),
         ],
         (Screen::NewCase, _) => vec![],
+        (Screen::Actions, _) if s.actions.as_ref().is_some_and(|a| a.previewing()) => vec![
+            (k(Command::Open), "create it"),
+            (k(Command::Back), "back to the form"),
+            (k(Command::Help), "help"),
+        ],
         (Screen::Actions, _) => vec![
             (k(Command::PrepareAction), "prepare"),
             (k(Command::RunAction), "run"),
