@@ -69,7 +69,7 @@ fn action_at(s: &State, id: &str) -> usize {
 #[test]
 fn the_panel_lists_actions_jobs_and_what_blocks_fulfilment() {
     let f = fixture();
-    let s = panel("default", AGENT);
+    let mut s = panel("default", AGENT);
     assert_eq!(s.screen, Screen::Actions);
     let a = s.actions.as_ref().unwrap();
     // Every action, each followed by its jobs.
@@ -91,6 +91,15 @@ fn the_panel_lists_actions_jobs_and_what_blocks_fulfilment() {
     assert!(!f.actions.blockers.is_empty());
     assert!(
         text.contains("Keeps the case from being fulfilled"),
+        "{text}"
+    );
+    // The list scrolls to the cursor: the open manual task at the end.
+    select(&mut s, ActionItem::Task(0));
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("Manual tasks (1)"), "{text}");
+    assert!(text.contains(&f.actions.tasks[0].id), "{text}");
+    assert!(
+        text.contains("Check the address with the customer"),
         "{text}"
     );
 }
@@ -435,6 +444,38 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
     );
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadActions { .. })));
     assert!(s.actions.as_ref().unwrap().dialog.is_none());
+
+    // The manual task is recorded done with what was found.
+    select(&mut s, ActionItem::Task(0));
+    let task = f.actions.tasks[0].id.clone();
+    assert!(!f.actions.tasks[0].done);
+    run(&mut s, Command::CompleteTask);
+    assert!(act(&mut s, ctrl('s')).is_empty(), "a result is needed");
+    type_text(&mut s, "corrected by phone");
+    match act(&mut s, ctrl('s')).as_slice() {
+        [Effect::ChangeJob(JobOp::TaskDone {
+            task: t,
+            result,
+            note: None,
+        })] => {
+            assert_eq!(format!("T-{t}"), task);
+            assert_eq!(result, "corrected by phone");
+        }
+        other => panic!("{other:?}"),
+    }
+    act(
+        &mut s,
+        Action::JobChanged {
+            op: JobOp::Retry { job: n },
+            result: Err("not allowed: this task is someone else's".into()),
+        },
+    );
+    assert!(
+        s.actions.as_ref().unwrap().dialog.is_some(),
+        "kept on a refusal"
+    );
+    assert_eq!(message(&s).0, Level::Error);
+    act(&mut s, key(KeyCode::Esc));
 
     // A job that ended well is neither retried nor skipped.
     select(&mut s, ActionItem::Job(0, 0));

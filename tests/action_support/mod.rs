@@ -39,7 +39,8 @@ pub struct ActionFixture {
     /// The correction case as the case screen shows it.
     pub view: CaseView,
     /// Its actions: A-1 the correction (done), A-2 the disclosure
-    /// (awaiting approval), A-3 a correction crm refused.
+    /// (awaiting approval), A-3 a correction crm refused (and support's
+    /// part of it handed to a manual task, T-1).
     pub actions: CaseActions,
     /// The dry run of the correction before it was created.
     pub preview: PlannedAction,
@@ -196,7 +197,7 @@ fn build() -> ActionFixture {
                 id,
                 &ActionRequest {
                     kind: Some(ActionKind::Update),
-                    records: vec![link("crm", "C-1001")],
+                    records: vec![link("crm", "C-1001"), link("support", "9001")],
                     changes: vec![("email".into(), "not-an-email".into())],
                     ..Default::default()
                 },
@@ -206,7 +207,24 @@ fn build() -> ActionFixture {
         let a3 =
             privdesk::domain::action::parse_ref('A', "an action", &refused.action.id).expect("A-3");
         let bad = agent.run_action(a3, None).await.expect("the run ends");
-        assert_eq!(bad.failed, 1, "crm refuses the address: {bad:?}");
+        assert_eq!(bad.failed, 2, "both refuse the address: {bad:?}");
+        // Support's part is handed to a person.
+        let support = bad
+            .action
+            .jobs
+            .iter()
+            .find(|j| j.system == "support")
+            .expect("support's job");
+        let job = privdesk::domain::action::parse_ref('J', "a job", &support.id).expect("id");
+        agent
+            .job_to_manual(
+                job,
+                &privdesk::desk::ManualInput {
+                    instructions: Some("Check the address with the customer by phone".into()),
+                    ..Default::default()
+                },
+            )
+            .expect("a manual task");
 
         // A supervisor's own action, on another case: the desk refuses
         // to let them approve it.
