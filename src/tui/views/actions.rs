@@ -6,6 +6,7 @@
 //! after), and the dialogs drawn over the lower part.
 
 use super::form::{all, draw_lines, field_lines};
+use super::message_mask::mask_message;
 use super::widgets::{cell, centered, clear, fit, safe, width, wrap};
 use crate::desk::{ActionView, JobView, PlannedAction, TaskView};
 use crate::domain::{ActionStatus, JobMode, JobState};
@@ -185,7 +186,7 @@ fn panel_lines(s: &State, a: &ActionsScreen, w: usize) -> (Vec<Line<'static>>, O
         )));
         for b in d.blockers.iter().take(MAX_BLOCKERS) {
             out.push(Line::from(Span::styled(
-                fit(&format!("   - {}", safe(b)), w),
+                fit(&format!("   - {}", safe(&mask_message(b))), w),
                 s.theme.style(Ui::Warning),
             )));
         }
@@ -326,7 +327,7 @@ fn job_lines(s: &State, j: &JobView, sel: bool, w: usize) -> Vec<Line<'static>> 
     let mut out = vec![Line::from(spans)];
     // The system's own words when a job did not end well.
     let why = match j.state {
-        JobState::Failed | JobState::Unknown => j.message.clone(),
+        JobState::Failed | JobState::Unknown => j.message.as_deref().map(mask_message),
         JobState::Skipped => j.skip_reason.clone().map(|r| format!("skipped: {r}")),
         _ => None,
     };
@@ -488,7 +489,7 @@ pub(super) fn dry_run_lines(s: &State, p: &PlannedAction, w: usize) -> Vec<Line<
         if matches!(j.state, JobState::Failed | JobState::Unknown) {
             if let Some(m) = &j.message {
                 out.push(Line::from(Span::styled(
-                    fit(&format!("   {}", safe(m)), w),
+                    fit(&format!("   {}", safe(&mask_message(m))), w),
                     s.theme.style(Ui::Error),
                 )));
             }
