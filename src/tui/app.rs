@@ -26,6 +26,8 @@ pub enum Screen {
     Case,
     /// The new-case form.
     NewCase,
+    /// Counts, response times and deadlines met (supervisors, auditors).
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +153,7 @@ pub struct State {
     pub cases: Option<CasesView>,
     pub case: Option<CaseScreen>,
     pub new_case: Option<NewCaseScreen>,
+    pub report: Option<super::report_state::ReportScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
     pub spinner: usize,
@@ -200,6 +203,7 @@ impl State {
             cases: None,
             case: None,
             new_case: None,
+            report: None,
             cases_gen: 0,
             spinner: 0,
             size: (80, 24),
@@ -304,6 +308,10 @@ pub enum Action {
         id: CaseId,
         result: Result<i64, String>,
     },
+    ReportLoaded {
+        gen: u64,
+        result: Result<Box<crate::domain::report::Report>, String>,
+    },
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -359,6 +367,9 @@ pub enum Effect {
     RevealCase {
         id: CaseId,
         purpose: String,
+    },
+    LoadReport {
+        gen: u64,
     },
     Suspend,
     Redraw,

@@ -9,6 +9,7 @@ use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
 use super::new_case_update;
 use super::palette;
+use super::report_update;
 use super::views::hours::hours_label;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -125,6 +126,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             result,
         } => case_update::changed(s, id, key, change, result),
         Action::CaseRevealDone { id, result } => case_update::revealed(s, id, result),
+        Action::ReportLoaded { gen, result } => {
+            report_update::loaded(s, gen, result);
+            vec![]
+        }
         Action::DuplicatesFound { key, result } => {
             new_case_update::duplicates_found(s, &key, result)
         }
@@ -249,7 +254,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     let own = match s.screen {
-        Screen::Search | Screen::NewCase => None,
+        Screen::Search | Screen::NewCase | Screen::Report => None,
         Screen::Person => Some(Context::Person),
         Screen::Case => Some(Context::Case),
         Screen::Cases => Some(Context::Cases),
@@ -540,6 +545,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::NewBlankCase => return new_case_update::open(s, false),
         Command::ResumeDraft => return case_update::resume(s),
         Command::Cases => return case_update::open_cases(s),
+        Command::Report => return report_update::open(s),
         Command::CasesView => return case_update::next_tab(s),
         Command::ReloadCases => return case_update::load_cases(s),
         Command::ReloadCase => return case_update::reload_case(s),
@@ -574,6 +580,7 @@ fn close_screen(s: &mut State) -> Vec<Effect> {
         Screen::Person => s.person = None,
         Screen::Case => s.case = None,
         Screen::NewCase => s.new_case = None,
+        Screen::Report => s.report = None,
         Screen::Search | Screen::Cases => {}
     }
     fx
@@ -604,6 +611,7 @@ fn leave_all(s: &mut State) -> Vec<Effect> {
     s.person = None;
     s.case = None;
     s.new_case = None;
+    s.report = None;
     s.stack.clear();
     s.screen = Screen::Search;
     fx
@@ -618,6 +626,10 @@ fn move_by(s: &mut State, delta: i64) {
         case_update::scroll(s, delta);
         return;
     }
+    if s.screen == Screen::Report {
+        report_update::scroll(s, delta);
+        return;
+    }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
@@ -628,7 +640,7 @@ fn move_by(s: &mut State, delta: i64) {
             Some(c) => (c.rows.len(), c.selected),
             None => return,
         },
-        Screen::Case | Screen::NewCase => return,
+        Screen::Case | Screen::NewCase | Screen::Report => return,
     };
     if len == 0 {
         return;
@@ -649,7 +661,7 @@ fn move_by(s: &mut State, delta: i64) {
                 c.selected = next;
             }
         }
-        Screen::Case | Screen::NewCase => {}
+        Screen::Case | Screen::NewCase | Screen::Report => {}
     }
 }
 

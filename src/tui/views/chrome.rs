@@ -16,6 +16,7 @@ pub fn header(s: &State, f: &mut Frame, area: Rect) {
         Screen::Person => "Person",
         Screen::Cases => "My cases",
         Screen::NewCase => "New case",
+        Screen::Report => "Report",
         Screen::Case => {
             case_title = match &s.case {
                 Some(c) => format!("Case {}", c.id),
@@ -86,6 +87,13 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             (k(Command::Help), "help"),
         ],
         (Screen::NewCase, _) => vec![],
+        (Screen::Report, _) => vec![
+            (k(Command::Report), "reload"),
+            (k(Command::MoveDown), "scroll"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
+        ],
         (Screen::Search, Focus::Query) => vec![
             ("enter".into(), "search"),
             ("↓".into(), "list"),
