@@ -12,7 +12,7 @@ use rusqlite::params;
 const REPORT_SQL: &str = "
 SELECT category, kind, law, status, outcome, received_at, responded_at, closed_at,
        queue_due, clock_stopped, refusal_grounds, extension,
-       CASE WHEN status IN ('refused', 'closed') THEN
+       CASE WHEN status = 'refused' OR outcome = 'refused' THEN
            (SELECT MIN(e.at) FROM case_events e
              WHERE e.case_id = cases.id AND e.kind = 'status'
                AND json_extract(e.after, '$.status') = 'refused')

@@ -80,7 +80,7 @@ fn kinds(r: &Report) -> Vec<Count> {
 /// Horizontal bars of the non-zero counts, largest first.
 fn bars(s: &State, f: &mut Frame, area: Rect, title: &str, counts: &[Count]) {
     let mut shown: Vec<&Count> = counts.iter().filter(|c| c.count > 0).collect();
-    shown.sort_by(|a, b| b.count.cmp(&a.count));
+    shown.sort_by_key(|c| std::cmp::Reverse(c.count));
     let rows = area.height.saturating_sub(2) as usize;
     let label_w = 12;
     let data: Vec<Bar> = shown
