@@ -187,3 +187,49 @@ fn only_supervisors_run_retention_and_refusals_are_audited() {
     let closed = fx.count("SELECT COUNT(*) FROM cases WHERE status = 'closed'");
     assert_eq!(due.cases.len() as i64, closed);
 }
+
+#[test]
+fn package_folders_named_by_the_audit_log_are_listed_then_removed() {
+    let fx = Fixture::with_cases_table("[retention]\nclosed_case_days = 1\n");
+    let built = build_all(&fx);
+    let sue = fx.desk("sue");
+    let id = built
+        .iter()
+        .find(|(s, _)| s.status() == CaseStatus::Closed)
+        .map(|(_, c)| c.id)
+        .unwrap();
+    let package = fx.dir.path().join("packages").join(format!("{id}-1"));
+    std::fs::create_dir_all(&package).unwrap();
+    std::fs::write(package.join(crate::package::MANIFEST_FILE), "{}").unwrap();
+    std::fs::write(package.join("data.json"), "{\"name\": \"Requester\"}").unwrap();
+    // A folder without a manifest is not a package: left alone.
+    let other = fx.dir.path().join("not-a-package");
+    std::fs::create_dir_all(&other).unwrap();
+    for dir in [&package, &other] {
+        sue.audit(
+            "package",
+            &id.to_string(),
+            serde_json::json!({ "dir": dir.display().to_string() }),
+        )
+        .unwrap();
+    }
+    let later = Utc::now() + Duration::days(2);
+    let dry = sue.retention_run_at(later, true).unwrap();
+    let c = dry.cases.iter().find(|c| c.case_id == id).unwrap();
+    assert_eq!(c.packages, vec![package.clone()]);
+    assert!(package.is_dir());
+    let run = sue.retention_run_at(later, false).unwrap();
+    assert_eq!(run.packages_removed, vec![package.clone()]);
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    assert!(!package.exists() && other.is_dir());
+    let e = fx
+        .desk("sue")
+        .store()
+        .audit_entries(&crate::store::AuditFilter {
+            kind: Some("retention_purge".into()),
+            subject: Some(id.to_string()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(e[0].details["packages"][0], package.display().to_string());
+}
