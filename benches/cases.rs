@@ -2,7 +2,8 @@
 //! transaction): 80% closed (received over two years), the rest open
 //! (received over the last sixty days), so thousands are overdue. Prints the time of the overdue list
 //! and of the first screen of the queue (50 rows, soonest due first), through
-//! the desk (with its audit entry) and through the store alone.
+//! the desk (with its audit entry) and through the store alone, and of the
+//! report over the last 365 days.
 //!
 //!     cargo bench --bench cases
 
@@ -187,6 +188,19 @@ fn main() {
     println!(
         "store first screen (50, by due date)  {:>6} rows  median {}",
         rows.len(),
+        ms(d)
+    );
+    let (d, report) = time(|| desk.report(None, None).expect("report"));
+    println!(
+        "desk  report (365 days, audited)     {:>6} cases median {}",
+        report.received,
+        ms(d)
+    );
+    let from = today - chrono::Days::new(364);
+    let (d, rows_read) = time(|| desk.store().report_cases(from, today).expect("report rows"));
+    println!(
+        "store report rows (365 days)         {:>6} rows  median {}",
+        rows_read.len(),
         ms(d)
     );
     let id = rows.first().map(|r| r.id).expect("a case");

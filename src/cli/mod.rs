@@ -15,6 +15,8 @@ mod config_cmd;
 mod letter;
 mod output;
 mod package;
+mod report;
+mod retention;
 mod sample;
 mod search;
 
@@ -84,6 +86,11 @@ pub enum Command {
     /// Manual tasks: list them, record one done.
     #[command(subcommand)]
     Task(action::TaskCommand),
+    /// Counts, response times, deadlines met, refusals and extensions (supervisors, auditors).
+    Report(report::ReportArgs),
+    /// Retention: purge personal data of closed cases past their period (supervisors).
+    #[command(subcommand)]
+    Retention(retention::RetentionCommand),
 }
 
 /// Parse the command line and run it.
@@ -119,6 +126,8 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Letter(a)) => letter::run(&cli, a),
         Some(Command::Action(c)) => action::run(&cli, c).await,
         Some(Command::Task(c)) => action::run_task(&cli, c),
+        Some(Command::Report(a)) => report::run(&cli, a),
+        Some(Command::Retention(c)) => retention::run(&cli, c),
         None => sample::interactive(&cli, None).await,
     }
 }

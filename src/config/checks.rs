@@ -55,6 +55,7 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
     let systems: Vec<&str> = config.systems.keys().map(String::as_str).collect();
     check_letters(&config.letters, &systems, &mut out);
     super::action_checks::check_actions_table(&config.actions, &mut out);
+    super::retention::check_retention(&config.retention, &mut out);
     for (name, def) in &config.operators {
         if !valid_username(name) {
             out.push(Issue::new(

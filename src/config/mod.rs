@@ -23,6 +23,7 @@ mod order;
 mod pagination_checks;
 mod paths;
 mod problem;
+pub mod retention;
 mod secrets;
 pub mod systems;
 pub mod types;
@@ -44,6 +45,7 @@ pub use operators::{current_username, CURRENT_USER_KEY};
 pub use options::{ExtraCheck, LoadOptions};
 pub use paths::{expand_tilde, resolve_path};
 pub use problem::{line_column, Problem, Problems};
+pub use retention::RetentionConfig;
 pub use systems::*;
 pub use types::*;
 

@@ -5,6 +5,7 @@
 use super::actions::ActionsConfig;
 use super::calendar_config::{CalendarConfig, DeadlineConfig};
 use super::letters_config::LettersConfig;
+use super::retention::RetentionConfig;
 use super::systems::SystemDef;
 use crate::domain::Role;
 use indexmap::IndexMap;
@@ -32,6 +33,8 @@ pub struct Config {
     pub letters: LettersConfig,
     /// `[actions]`: approvals and waiting for processors.
     pub actions: ActionsConfig,
+    /// `[retention]`: how long closed cases keep their personal data.
+    pub retention: RetentionConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,

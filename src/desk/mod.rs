@@ -19,6 +19,8 @@ mod letters;
 mod package;
 mod package_check;
 mod package_source;
+mod report;
+mod retention;
 mod search;
 mod tasks;
 
@@ -34,6 +36,7 @@ pub use error::DeskError;
 pub use letters::Letter;
 pub use package::{PackageCheck, PackageOptions, PackageRecord, PackageReport};
 pub use package_source::{FetchSource, RecordSource};
+pub use retention::{RetentionCase, RetentionRun};
 pub use search::{SearchOptions, SearchRun};
 
 use crate::calendar::Calendar;

@@ -14,6 +14,7 @@ pub mod mask;
 pub mod operator;
 pub mod query;
 pub mod record;
+pub mod report;
 pub mod request;
 pub mod search;
 pub mod status;

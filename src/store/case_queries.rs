@@ -65,7 +65,7 @@ fn like_pattern(text: &str) -> String {
 
 impl Store {
     /// Turns a row-reading error into a message that says what is unreadable.
-    fn read_err(&self, e: rusqlite::Error) -> StoreError {
+    pub(super) fn read_err(&self, e: rusqlite::Error) -> StoreError {
         match e {
             rusqlite::Error::FromSqlConversionFailure(_, _, detail) => StoreError::BadData {
                 path: self.path.clone(),

@@ -39,6 +39,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "actions",
         sql: include_str!("migrations/0004_actions.sql"),
     },
+    Migration {
+        version: 5,
+        name: "retention",
+        sql: include_str!("migrations/0005_retention.sql"),
+    },
 ];
 
 /// The newest schema version this program understands.

@@ -16,6 +16,8 @@ mod chain;
 mod drafts;
 mod error;
 mod migrate;
+mod report_rows;
+mod retention;
 mod tasks;
 
 #[cfg(test)]
@@ -39,6 +41,7 @@ pub use cases::{CaseWrite, NewNote};
 pub use chain::{AuditVerification, BrokenLink};
 pub use drafts::StoredDraft;
 pub use error::StoreError;
+pub use retention::{ClosedCase, PurgeCounts};
 pub use tasks::{NewTask, TaskFilter};
 
 /// The privdesk database.

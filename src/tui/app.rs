@@ -34,6 +34,8 @@ pub enum Screen {
     Actions,
     /// Actions awaiting a supervisor's approval.
     Inbox,
+    /// Counts, response times and deadlines met (supervisors, auditors).
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +165,7 @@ pub struct State {
     pub inbox: Option<InboxScreen>,
     /// The disclosure package of the case on screen, being built or as built.
     pub package: Option<PackageStatus>,
+    pub report: Option<super::report_state::ReportScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
     pub spinner: usize,
@@ -215,6 +218,7 @@ impl State {
             actions: None,
             inbox: None,
             package: None,
+            report: None,
             cases_gen: 0,
             spinner: 0,
             size: (80, 24),
@@ -368,6 +372,10 @@ pub enum Action {
         template: String,
         result: Result<String, String>,
     },
+    ReportLoaded {
+        gen: u64,
+        result: Result<Box<crate::domain::report::Report>, String>,
+    },
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -459,6 +467,9 @@ pub enum Effect {
     RenderLetter {
         case: CaseId,
         template: String,
+    },
+    LoadReport {
+        gen: u64,
     },
     Suspend,
     Redraw,

@@ -121,6 +121,13 @@ impl Effects {
                 let result = desk.list_cases(&filter).map_err(|e| e.to_string());
                 let _ = tx.send(Action::CasesLoaded { gen, result });
             })),
+            Effect::LoadReport { gen } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk
+                    .report(None, None)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::ReportLoaded { gen, result });
+            })),
             Effect::LoadCase { id } => Some(tokio::task::spawn_blocking(move || {
                 let result = desk.get_case(id).map(Box::new).map_err(|e| e.to_string());
                 let _ = tx.send(Action::CaseLoaded { id, result });

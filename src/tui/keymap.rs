@@ -142,6 +142,7 @@ commands! {
     Open => "open", List, "Open the selected item", ["enter"];
     FocusQuery => "focus_query", List, "Type a new search", ["/"];
     Cases => "cases", List, "My cases (by due date)", ["c"];
+    Report => "report", List, "Report: counts, response times, deadlines met", ["R"];
     Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
     NewCase => "new_case", Person, "New case for this person", ["n"];

@@ -19,6 +19,8 @@ pub mod input;
 pub mod keymap;
 pub mod new_case_update;
 pub mod palette;
+pub mod report_state;
+pub mod report_update;
 pub mod runtime;
 pub mod textarea;
 pub mod theme;

@@ -22,6 +22,7 @@ pub fn active_contexts(screen: Screen) -> &'static [Context] {
         Screen::NewCase => &[Context::Global],
         Screen::Actions => &[Context::Actions, Context::List, Context::Global],
         Screen::Inbox => &[Context::Inbox, Context::List, Context::Global],
+        Screen::Report => &[Context::List, Context::Global],
     }
 }
 

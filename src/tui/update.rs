@@ -10,6 +10,7 @@ use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
 use super::new_case_update;
 use super::palette;
+use super::report_update;
 use super::views::hours::hours_label;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -126,6 +127,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             result,
         } => case_update::changed(s, id, key, change, result),
         Action::CaseRevealDone { id, result } => case_update::revealed(s, id, result),
+        Action::ReportLoaded { gen, result } => {
+            report_update::loaded(s, gen, result);
+            vec![]
+        }
         Action::DuplicatesFound { key, result } => {
             new_case_update::duplicates_found(s, &key, result)
         }
@@ -276,7 +281,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     let own = match s.screen {
-        Screen::Search | Screen::NewCase => None,
+        Screen::Search | Screen::NewCase | Screen::Report => None,
         Screen::Person => Some(Context::Person),
         Screen::Case => Some(Context::Case),
         Screen::Cases => Some(Context::Cases),
@@ -571,6 +576,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::NewBlankCase => return new_case_update::open(s, false),
         Command::ResumeDraft => return case_update::resume(s),
         Command::Cases => return case_update::open_cases(s),
+        Command::Report => return report_update::open(s),
         Command::CasesView => return case_update::next_tab(s),
         Command::ReloadCases => return case_update::load_cases(s),
         Command::ReloadCase => return case_update::reload_case(s),
@@ -626,6 +632,7 @@ fn close_screen(s: &mut State) -> Vec<Effect> {
         Screen::NewCase => s.new_case = None,
         Screen::Actions => s.actions = None,
         Screen::Inbox => s.inbox = None,
+        Screen::Report => s.report = None,
         Screen::Search | Screen::Cases => {}
     }
     fx
@@ -658,6 +665,7 @@ fn leave_all(s: &mut State) -> Vec<Effect> {
     s.new_case = None;
     s.actions = None;
     s.inbox = None;
+    s.report = None;
     s.stack.clear();
     s.screen = Screen::Search;
     fx
@@ -676,6 +684,10 @@ fn move_by(s: &mut State, delta: i64) {
         action_update::move_by(s, delta);
         return;
     }
+    if s.screen == Screen::Report {
+        report_update::scroll(s, delta);
+        return;
+    }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
@@ -686,7 +698,7 @@ fn move_by(s: &mut State, delta: i64) {
             Some(c) => (c.rows.len(), c.selected),
             None => return,
         },
-        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox => return,
+        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox | Screen::Report => return,
     };
     if len == 0 {
         return;
@@ -707,7 +719,7 @@ fn move_by(s: &mut State, delta: i64) {
                 c.selected = next;
             }
         }
-        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox => {}
+        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox | Screen::Report => {}
     }
 }
 

@@ -8,6 +8,9 @@ mod case_faults;
 mod case_roles;
 mod cases;
 mod package;
+mod report;
+mod report_fixture;
+mod retention;
 
 use crate::config::{load_str, Config, LoadOptions};
 use crate::desk::Desk;

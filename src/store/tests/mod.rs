@@ -5,6 +5,7 @@ mod audit;
 mod cases;
 mod concurrency;
 mod open;
+mod retention;
 mod tamper;
 
 use std::path::{Path, PathBuf};

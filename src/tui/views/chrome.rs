@@ -24,6 +24,7 @@ pub fn header(s: &State, f: &mut Frame, area: Rect) {
             };
             &case_title
         }
+        Screen::Report => "Report",
         Screen::Case => {
             case_title = match &s.case {
                 Some(c) => format!("Case {}", c.id),
@@ -114,6 +115,13 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             (k(Command::Open), "case"),
             (k(Command::Back), "back"),
             (k(Command::Help), "help"),
+        ],
+        (Screen::Report, _) => vec![
+            (k(Command::Report), "reload"),
+            (k(Command::MoveDown), "scroll"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
         ],
         (Screen::Search, Focus::Query) => vec![
             ("enter".into(), "search"),

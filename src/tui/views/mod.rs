@@ -12,6 +12,7 @@ pub mod message_mask;
 mod new_case;
 mod overlays;
 mod person;
+mod report;
 mod search;
 pub mod widgets;
 
@@ -42,6 +43,7 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::NewCase => new_case::draw(s, f, body),
         Screen::Actions => actions::draw(s, f, body),
         Screen::Inbox => inbox::draw(s, f, body),
+        Screen::Report => report::draw(s, f, body),
     }
     chrome::message(s, f, message);
     chrome::status_bar(s, f, status);
