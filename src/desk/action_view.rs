@@ -4,6 +4,7 @@
 
 use crate::domain::action::{action_ref, job_ref, task_ref};
 use crate::domain::mask::mask_field;
+use crate::domain::message_mask::mask_message;
 use crate::domain::{
     Action, ActionJob, ActionKind, ActionStatus, CaseId, FieldChange, JobMode, JobState,
     ManualTask, PlannedRequest,
@@ -168,7 +169,13 @@ pub fn job_view(
         attempts: j.attempts,
         polls: j.polls,
         http_status: j.http_status,
-        message: j.message.clone(),
+        // Systems echo the values they refused; masked like the rest
+        // unless revealed.
+        message: if reveal {
+            j.message.clone()
+        } else {
+            j.message.as_deref().map(mask_message)
+        },
         verified: j.verified,
         has_result: j.has_result,
         skip_reason: j.skip_reason.clone(),

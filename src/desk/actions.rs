@@ -703,7 +703,11 @@ impl Desk {
                 ));
             }
         }
-        Ok(blockers)
+        // Blockers quote systems' messages and typed task titles.
+        Ok(blockers
+            .iter()
+            .map(|b| crate::domain::message_mask::mask_message(b))
+            .collect())
     }
 
     /// Checks the job can be handled by hand now: its case is workable by

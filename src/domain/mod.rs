@@ -11,6 +11,7 @@ pub mod case_rules;
 pub mod case_status;
 pub mod lang;
 pub mod mask;
+pub mod message_mask;
 pub mod operator;
 pub mod query;
 pub mod record;

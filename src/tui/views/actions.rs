@@ -6,9 +6,9 @@
 //! after), and the dialogs drawn over the lower part.
 
 use super::form::{all, draw_lines, field_lines};
-use super::message_mask::mask_message;
 use super::widgets::{cell, centered, clear, fit, safe, width, wrap};
 use crate::desk::{ActionView, JobView, PlannedAction, TaskView};
+use crate::domain::message_mask::mask_message;
 use crate::domain::{ActionStatus, JobMode, JobState};
 use crate::tui::app::{ActionItem, ActionsScreen, State};
 use crate::tui::form::Form;

@@ -8,7 +8,6 @@ pub mod due;
 mod form;
 pub mod hours;
 mod inbox;
-pub mod message_mask;
 mod new_case;
 mod overlays;
 mod person;

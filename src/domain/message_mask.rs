@@ -1,4 +1,4 @@
-//! What a system said about a job is shown as it said it, except for
+//! What a system said about a job is kept as it said it, but shown with
 //! values that look like personal data: systems often echo the value they
 //! refused (`phone 090-1234-5678 is not valid`). E-mail addresses and
 //! phone-like runs of digits are masked as the screens mask them elsewhere.
