@@ -1,11 +1,14 @@
-//! `privdesk audit verify` and `privdesk audit log`.
+//! `privdesk audit verify`, `privdesk audit log` and `privdesk audit export`.
 
 use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::desk::DeskError;
+use crate::desk::{trail_csv, DeskError, PersonTrail};
 use crate::domain::text::escape_controls;
 use crate::store::AuditFilter;
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use serde_json::json;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -20,22 +23,49 @@ pub enum AuditCommand {
         operator: Option<String>,
         #[arg(long, value_name = "KIND")]
         kind: Option<String>,
+        /// A case number, `query`, `records`, `audit` ...
         #[arg(long, value_name = "SUBJECT")]
         subject: Option<String>,
         /// Only entries at or after this time (RFC 3339 or YYYY-MM-DD).
         #[arg(long, value_name = "TIME")]
         since: Option<String>,
+        /// Only entries at or before this time (RFC 3339, or YYYY-MM-DD for that whole day).
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// Only the newest N matching entries.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
         #[arg(long)]
         json: bool,
     },
+    /// Everything the audit holds about one person (who searched for them,
+    /// revealed or viewed their data, worked on their cases, sent requests
+    /// about them to processors), written to a file. The export is audited.
+    Export {
+        /// A record key (crm:C-1001), or an email, phone number or name.
+        #[arg(long, value_name = "QUERY")]
+        person: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// The file to write (must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }
 
 fn fail(e: DeskError) -> u8 {
     eprintln!("privdesk: {e}");
+    if let Some(code) = super::denied_exit(&e) {
+        return code;
+    }
     match e {
-        DeskError::Denied(_) | DeskError::Refused(_) | DeskError::Invalid(_) => EXIT_USAGE,
+        DeskError::Invalid(_) => EXIT_USAGE,
         _ => EXIT_FAILURE,
     }
 }
@@ -76,6 +106,7 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
             kind,
             subject,
             since,
+            until,
             limit,
             json,
         } => {
@@ -84,6 +115,7 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 kind: kind.clone(),
                 subject: subject.clone(),
                 since: since.clone(),
+                until: until.clone(),
                 limit: *limit,
             };
             match desk.audit_log(&filter) {
@@ -113,5 +145,63 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 Err(e) => fail(e),
             }
         }
+        AuditCommand::Export {
+            person,
+            format,
+            out,
+        } => {
+            // Refuse a file that exists before anything is read or audited.
+            if out.exists() {
+                eprintln!(
+                    "privdesk: {} already exists; name a new file with --out",
+                    out.display()
+                );
+                return EXIT_USAGE;
+            }
+            let trail = match desk.audit_export(person) {
+                Ok(t) => t,
+                Err(e) => return fail(e),
+            };
+            let text = match format {
+                ExportFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&trail).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+                ExportFormat::Csv => trail_csv(&trail),
+            };
+            if let Err(e) = write_new(out, &text) {
+                eprintln!("privdesk: cannot write {}: {e}", out.display());
+                return EXIT_FAILURE;
+            }
+            summary(&trail, out)
+        }
+    }
+}
+
+/// Writes `text` to a new file readable by its owner only.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+fn summary(t: &PersonTrail, out: &Path) -> u8 {
+    let line = format!(
+        "{} audit entries about {} ({} records, {} cases) written to {} (export recorded as audit entry {})\n",
+        t.entries.len(),
+        escape_controls(&t.person),
+        t.records.len(),
+        t.cases.len(),
+        out.display(),
+        t.audit_id
+    );
+    match emit(&line) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
 }

@@ -16,6 +16,7 @@ impl Desk {
     /// Tasks matching the filter (open ones unless `include_done`), soonest
     /// due first.
     pub fn list_tasks(&self, filter: &TaskFilter) -> Result<Vec<TaskView>, DeskError> {
+        self.gate("task list")?;
         let tasks = self.store().tasks(filter)?;
         self.audit(
             "task_list",
@@ -43,6 +44,7 @@ impl Desk {
             .get_task(id)?
             .ok_or_else(|| DeskError::Invalid(format!("there is no task {}", task_ref(id))))?;
         let case = self.load_case(task.case_id)?;
+        self.gate_on(&case.id.to_string(), "task done")?;
         let me = self.operator().username.clone();
         if self.operator().role == Role::Auditor {
             return Err(self.deny_case(

@@ -16,6 +16,7 @@ mod chain;
 mod drafts;
 mod error;
 mod migrate;
+mod person_trail;
 mod tasks;
 
 #[cfg(test)]
