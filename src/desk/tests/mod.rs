@@ -8,6 +8,8 @@ mod case_faults;
 mod case_roles;
 mod cases;
 mod package;
+mod revocation;
+mod role_matrix;
 
 use crate::config::{load_str, Config, LoadOptions};
 use crate::desk::Desk;
