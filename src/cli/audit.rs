@@ -1,13 +1,11 @@
 //! `privdesk audit verify`, `privdesk audit log` and `privdesk audit export`.
 
 use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::desk::{trail_csv, DeskError, PersonTrail};
+use crate::desk::{write_trail, DeskError, PersonTrail};
 use crate::domain::text::escape_controls;
 use crate::store::AuditFilter;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -162,32 +160,13 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 Ok(t) => t,
                 Err(e) => return fail(e),
             };
-            let text = match format {
-                ExportFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&trail).unwrap_or_default();
-                    s.push('\n');
-                    s
-                }
-                ExportFormat::Csv => trail_csv(&trail),
-            };
-            if let Err(e) = write_new(out, &text) {
+            if let Err(e) = write_trail(&trail, out, *format == ExportFormat::Csv) {
                 eprintln!("privdesk: cannot write {}: {e}", out.display());
                 return EXIT_FAILURE;
             }
             summary(&trail, out)
         }
     }
-}
-
-/// Writes `text` to a new file readable by its owner only.
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
 }
 
 fn summary(t: &PersonTrail, out: &Path) -> u8 {

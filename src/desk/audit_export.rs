@@ -22,6 +22,9 @@ use crate::store::{AuditEntry, AuditFilter, DuplicateProbe};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
 
 /// One audit entry about the person, and why it is in the trail.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -210,6 +213,49 @@ impl Desk {
             details: e.details,
         }
     }
+}
+
+/// The trail as pretty JSON, or as CSV.
+pub fn trail_text(t: &PersonTrail, csv: bool) -> String {
+    if csv {
+        trail_csv(t)
+    } else {
+        let mut s = serde_json::to_string_pretty(t).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// Writes the trail to `path`, a new file (an existing one is never
+/// overwritten) readable by its owner only. The folder is made if needed.
+pub fn write_trail(t: &PersonTrail, path: &Path, csv: bool) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(trail_text(t, csv).as_bytes())?;
+    f.sync_all()
+}
+
+/// A new file for an export from the terminal UI:
+/// `$XDG_DATA_HOME/privdesk/exports/audit-<audit id>.<json|csv>` (named by
+/// the export's audit entry, so no personal data is in the file name).
+pub fn export_file(t: &PersonTrail, csv: bool) -> PathBuf {
+    let dir = crate::paths::user_data_dir()
+        .map(|d| d.join("exports"))
+        .unwrap_or_else(|| PathBuf::from("."));
+    dir.join(format!(
+        "audit-{}.{}",
+        t.audit_id,
+        if csv { "csv" } else { "json" }
+    ))
 }
 
 /// The trail as CSV (RFC 4180): one row per entry, details as JSON.

@@ -31,7 +31,7 @@ pub use crate::domain::{SearchSnapshot, SystemState};
 pub use action_run::{JobUpdate, RunReport};
 pub use action_view::{ActionView, CaseActions, JobView, TaskView};
 pub use actions::{ActionRequest, ManualInput, PlannedAction};
-pub use audit_export::{trail_csv, PersonTrail, TrailEntry};
+pub use audit_export::{export_file, trail_csv, trail_text, write_trail, PersonTrail, TrailEntry};
 pub use cases::{CaseView, DuplicateQuery};
 pub use error::DeskError;
 pub use letters::Letter;

@@ -2,6 +2,7 @@
 //! `update` (update.rs) is the only place that changes the state; views only
 //! read it; effects run as tokio tasks and come back as actions.
 
+pub use super::audit_state::*;
 pub use super::case_state::*;
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
@@ -26,6 +27,8 @@ pub enum Screen {
     Case,
     /// The new-case form.
     NewCase,
+    /// The audit trail (supervisors and auditors).
+    Audit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +156,12 @@ pub struct State {
     pub new_case: Option<NewCaseScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
+    pub audit: Option<AuditScreen>,
+    /// Why the operator may no longer use the desk (removed from the
+    /// configuration, role reduced): everything is hidden behind this.
+    pub refused: Option<String>,
+    /// When the desk was last asked whether the operator may go on.
+    pub access_checked: Instant,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
@@ -201,6 +210,9 @@ impl State {
             case: None,
             new_case: None,
             cases_gen: 0,
+            audit: None,
+            refused: None,
+            access_checked: Instant::now(),
             spinner: 0,
             size: (80, 24),
             quit: false,
@@ -304,6 +316,15 @@ pub enum Action {
         id: CaseId,
         result: Result<i64, String>,
     },
+    AuditLoaded {
+        gen: u64,
+        result: Result<Vec<crate::store::AuditEntry>, String>,
+    },
+    AuditVerified(Result<crate::store::AuditVerification, String>),
+    /// The export of one person's trail: where it was written, or why not.
+    AuditExported(Result<String, String>),
+    /// Whether the operator may still use the desk (Err: why not).
+    AccessChecked(Result<(), String>),
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -360,6 +381,18 @@ pub enum Effect {
         id: CaseId,
         purpose: String,
     },
+    LoadAudit {
+        gen: u64,
+        filter: crate::store::AuditFilter,
+    },
+    VerifyAudit,
+    /// Export the trail of `person` to a new file in the data folder.
+    ExportAudit {
+        person: String,
+        csv: bool,
+    },
+    /// Ask the desk whether the operator is still configured.
+    CheckAccess,
     Suspend,
     Redraw,
 }

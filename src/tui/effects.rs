@@ -163,6 +163,22 @@ impl Effects {
                 let result = desk.reveal_case(id, &purpose).map_err(|e| e.to_string());
                 let _ = tx.send(Action::CaseRevealDone { id, result });
             })),
+            Effect::LoadAudit { gen, filter } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.audit_log(&filter).map_err(|e| e.to_string());
+                let _ = tx.send(Action::AuditLoaded { gen, result });
+            })),
+            Effect::VerifyAudit => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.audit_verify().map_err(|e| e.to_string());
+                let _ = tx.send(Action::AuditVerified(result));
+            })),
+            Effect::ExportAudit { person, csv } => Some(tokio::task::spawn_blocking(move || {
+                let result = export(&desk, &person, csv);
+                let _ = tx.send(Action::AuditExported(result));
+            })),
+            Effect::CheckAccess => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.check_access().map_err(|e| e.to_string());
+                let _ = tx.send(Action::AccessChecked(result));
+            })),
             Effect::Suspend | Effect::Redraw => None,
         }
     }
@@ -212,6 +228,19 @@ pub fn create(
         },
         None => (Ok(Box::new(case)), None),
     }
+}
+
+/// Export one person's audit trail to a new file; what to tell the operator.
+fn export(desk: &Desk, person: &str, csv: bool) -> Result<String, String> {
+    let trail = desk.audit_export(person).map_err(|e| e.to_string())?;
+    let path = crate::desk::export_file(&trail, csv);
+    crate::desk::write_trail(&trail, &path, csv)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(format!(
+        "{} entries about this person written to {}",
+        trail.entries.len(),
+        path.display()
+    ))
 }
 
 /// Make one change through the desk, based on `version`.

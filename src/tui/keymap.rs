@@ -37,16 +37,19 @@ pub enum Context {
     Case,
     /// The case list ("my cases").
     Cases,
+    /// The audit trail.
+    Audit,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
         Context::List,
         Context::Person,
         Context::Case,
         Context::Cases,
+        Context::Audit,
     ];
 
     /// Lower-case name for help screens (`global`, `list`, `person`, `case`, `cases`).
@@ -57,6 +60,7 @@ impl Context {
             Context::Person => "person",
             Context::Case => "case",
             Context::Cases => "cases",
+            Context::Audit => "audit",
         }
     }
 
@@ -64,7 +68,12 @@ impl Context {
     /// `Global` is active everywhere, and the person, case and case-list
     /// screens fall back to `List` for moving and scrolling.
     pub fn overlaps(self, other: Context) -> bool {
-        let screen = |c| matches!(c, Context::Person | Context::Case | Context::Cases);
+        let screen = |c| {
+            matches!(
+                c,
+                Context::Person | Context::Case | Context::Cases | Context::Audit
+            )
+        };
         self == other
             || self == Context::Global
             || other == Context::Global
@@ -116,6 +125,7 @@ commands! {
     Back => "back", Global, "Go back / close the popup", ["esc"];
     NewBlankCase => "new_blank_case", Global, "New case (blank form)", ["ctrl-n"];
     ResumeDraft => "resume_draft", Global, "Continue an unsent draft", ["f3"];
+    AuditLog => "audit_log", Global, "Audit trail: who did what, chain check", ["f7"];
     MoveDown => "move_down", List, "Move down", ["j", "down"];
     MoveUp => "move_up", List, "Move up", ["k", "up"];
     PageDown => "page_down", List, "Page down", ["pgdn", "ctrl-d"];
@@ -139,6 +149,10 @@ commands! {
     ReloadCase => "reload_case", Case, "Load the case again", ["f"];
     CasesView => "cases_view", Cases, "Mine / unassigned / all", ["tab"];
     ReloadCases => "reload_cases", Cases, "Load the list again", ["f"];
+    AuditFilters => "audit_filters", Audit, "Filter by operator, subject, kind, time", ["e"];
+    AuditVerify => "audit_verify", Audit, "Verify the hash chain", ["v"];
+    AuditExport => "audit_export", Audit, "Export one person's trail to a file", ["x"];
+    ReloadAudit => "reload_audit", Audit, "Load the trail again", ["f"];
 }
 
 impl Command {

@@ -4,6 +4,8 @@
 //! (runtime.rs) owns the terminal: raw mode, signals, resize, hang-up.
 
 pub mod app;
+pub mod audit_state;
+pub mod audit_update;
 pub mod backend;
 pub mod case_forms;
 pub mod case_state;

@@ -20,6 +20,7 @@ pub fn active_contexts(screen: Screen) -> &'static [Context] {
         Screen::Case => &[Context::Case, Context::List, Context::Global],
         Screen::Cases => &[Context::Cases, Context::List, Context::Global],
         Screen::NewCase => &[Context::Global],
+        Screen::Audit => &[Context::Audit, Context::List, Context::Global],
     }
 }
 

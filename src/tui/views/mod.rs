@@ -1,5 +1,6 @@
 //! Views: pure functions from the state to a frame. They never change state.
 
+mod audit;
 pub mod case;
 mod cases;
 mod chrome;
@@ -9,6 +10,7 @@ pub mod hours;
 mod new_case;
 mod overlays;
 mod person;
+mod refused;
 mod search;
 pub mod widgets;
 
@@ -25,6 +27,11 @@ pub fn view(s: &State, f: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(f.area());
+    if let Some(why) = &s.refused {
+        refused::draw(s, why, f, body);
+        chrome::status_bar(s, f, status);
+        return;
+    }
     if s.locked {
         chrome::lock(s, f, body);
         chrome::status_bar(s, f, status);
@@ -37,6 +44,7 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::Cases => cases::draw(s, f, body),
         Screen::Case => case::draw(s, f, body),
         Screen::NewCase => new_case::draw(s, f, body),
+        Screen::Audit => audit::draw(s, f, body),
     }
     chrome::message(s, f, message);
     chrome::status_bar(s, f, status);
