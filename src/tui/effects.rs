@@ -236,9 +236,10 @@ fn export(desk: &Desk, person: &str, csv: bool) -> Result<String, String> {
     let path = crate::desk::export_file(&trail, csv);
     crate::desk::write_trail(&trail, &path, csv)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let n = trail.entries.len();
     Ok(format!(
-        "{} entries about this person written to {}",
-        trail.entries.len(),
+        "{n} {} about this person written to {}",
+        if n == 1 { "entry" } else { "entries" },
         path.display()
     ))
 }
