@@ -78,13 +78,16 @@ impl Watch {
         }
     }
 
-    /// None when `operator` may go on; otherwise why not.
-    fn check(&self, operator: &Operator) -> Option<String> {
-        let path = self.path.as_deref()?;
+    /// None when `operator` may go on; otherwise why not. The flag is true
+    /// when this answer differs from the last one (refused or allowed again).
+    fn check(&self, operator: &Operator) -> (Option<String>, bool) {
+        let Some(path) = self.path.as_deref() else {
+            return (None, false);
+        };
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let now = stamp(path).ok();
         if now.is_some() && now == state.stamp {
-            return state.refusal.clone();
+            return (state.refusal.clone(), false);
         }
         let mut verdict = self.verdict(path, operator);
         if verdict.is_some() {
@@ -94,11 +97,12 @@ impl Watch {
             verdict = self.verdict(path, operator);
         }
         state.stamp = stamp(path).ok();
+        let changed = state.refusal.is_some() != verdict.is_some();
         state.refusal = verdict.clone();
-        if verdict.is_some() {
+        if verdict.is_some() && changed {
             tracing::warn!("operator refused after a configuration change");
         }
-        verdict
+        (verdict, changed)
     }
 
     fn verdict(&self, path: &Path, operator: &Operator) -> Option<String> {
@@ -176,9 +180,20 @@ fn read_operators(path: &Path) -> Result<Vec<(String, Option<Role>)>, String> {
 
 impl Desk {
     /// Whether the operator may still use the desk, by the configuration
-    /// file as it is now. Not audited; see [`Desk::gate`].
+    /// file as it is now (see [`Desk::gate`] for operations).
+    /// The moment a running session is cut off (or let back in) is itself
+    /// an audit entry (`session_refused`, `session_restored`).
     pub fn check_access(&self) -> Result<(), DeskError> {
-        match self.inner.watch.check(self.operator()) {
+        let (verdict, changed) = self.inner.watch.check(self.operator());
+        if changed {
+            let kind = if verdict.is_some() {
+                "session_refused"
+            } else {
+                "session_restored"
+            };
+            let _ = self.audit(kind, "session", json!({ "reason": verdict }));
+        }
+        match verdict {
             None => Ok(()),
             Some(why) => Err(DeskError::Refused(why)),
         }

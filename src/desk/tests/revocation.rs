@@ -108,6 +108,18 @@ async fn a_removed_operator_is_refused_by_a_session_already_open() {
     );
     refused(alice.check_access(), "removed");
     // Each attempt is on record; nothing was written.
+    let cut: Vec<String> = cfg
+        .store()
+        .audit_entries(&AuditFilter {
+            operator: Some("alice".into()),
+            subject: Some("session".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(cut, ["session_refused"], "the cut itself is on record once");
     assert_eq!(
         denied_of(&cfg.store(), "alice"),
         [
