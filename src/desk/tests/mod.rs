@@ -7,6 +7,7 @@ mod case_deadlines;
 mod case_faults;
 mod case_roles;
 mod cases;
+mod concurrent;
 mod package;
 mod revocation;
 mod role_matrix;
