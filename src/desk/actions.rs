@@ -583,12 +583,16 @@ impl Desk {
         Ok(action_view(&a, &jobs, &tasks, waits, false, now_utc()))
     }
 
-    /// Actions waiting for a supervisor's approval (the approval queue).
+    /// Actions waiting for a supervisor's approval (the approval queue);
+    /// agents get those of the cases they see.
     pub fn actions_awaiting_approval(&self) -> Result<Vec<ActionView>, DeskError> {
         self.gate("action list")?;
         let now = now_utc();
         let mut out = Vec::new();
         for a in self.store().actions_awaiting_approval()? {
+            if !self.sees_case_id(a.case_id)? {
+                continue;
+            }
             let jobs = self.store().action_jobs(a.id)?;
             out.push(action_view(&a, &jobs, &[], None, false, now));
         }

@@ -14,10 +14,22 @@ use serde_json::json;
 
 impl Desk {
     /// Tasks matching the filter (open ones unless `include_done`), soonest
-    /// due first.
+    /// due first. Agents get the tasks given to them and those of the cases
+    /// they see.
     pub fn list_tasks(&self, filter: &TaskFilter) -> Result<Vec<TaskView>, DeskError> {
         self.gate("task list")?;
-        let tasks = self.store().tasks(filter)?;
+        let mut tasks = self.store().tasks(filter)?;
+        // Agents: tasks given to them, and tasks of cases they see.
+        if self.operator().role == Role::Agent {
+            let me = self.operator().username.clone();
+            let mut kept = Vec::with_capacity(tasks.len());
+            for t in tasks {
+                if t.assignee.as_deref() == Some(me.as_str()) || self.sees_case_id(t.case_id)? {
+                    kept.push(t);
+                }
+            }
+            tasks = kept;
+        }
         self.audit(
             "task_list",
             "tasks",

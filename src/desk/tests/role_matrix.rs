@@ -354,3 +354,40 @@ async fn auditors_reveal_only_when_configured() {
     assert_eq!(reveals[0].details["purpose"], "Audit sample check");
     assert_eq!(reveals[0].subject, id.to_string());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_list_tasks_and_approvals_of_the_cases_they_see_only() {
+    let env = ActionEnv::start().await;
+    let sue = env.desk("sue");
+    let alice = env.desk("alice");
+    let bob = env.desk("bob");
+    let mine = case_for(&sue, RequestKind::Erasure, Some("alice"));
+    let bobs = case_for(&sue, RequestKind::Erasure, Some("bob"));
+    alice
+        .plan_action(mine, &ActionRequest::default())
+        .await
+        .unwrap();
+    let planned = bob
+        .plan_action(bobs, &ActionRequest::default())
+        .await
+        .unwrap();
+    let cases = |d: &Desk| -> Vec<CaseId> {
+        d.actions_awaiting_approval()
+            .unwrap()
+            .iter()
+            .map(|a| a.case)
+            .collect()
+    };
+    assert_eq!(cases(&alice), vec![mine]);
+    assert_eq!(cases(&bob), vec![bobs]);
+    assert_eq!(cases(&sue).len(), 2);
+    // A manual task on bob's case, given to bob: alice does not see it.
+    let job = crate::desk::tests::action_env::job_id(&planned.action.jobs[0]);
+    sue.decide_action(action_id(&planned.action), true, "checked")
+        .unwrap();
+    bob.job_to_manual(job, &Default::default()).unwrap();
+    let tasks = |d: &Desk| d.list_tasks(&Default::default()).unwrap().len();
+    assert_eq!(tasks(&bob), 1);
+    assert_eq!(tasks(&sue), 1);
+    assert_eq!(tasks(&alice), 0);
+}
