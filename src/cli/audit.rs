@@ -86,7 +86,11 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 } else if let Some(b) = &v.first_broken {
                     format!("audit chain BROKEN at entry {}: {}", b.id, b.reason)
                 } else {
-                    format!("audit chain intact: {} entries", v.entries)
+                    format!(
+                        "audit chain intact: {} {}",
+                        v.entries,
+                        if v.entries == 1 { "entry" } else { "entries" }
+                    )
                 };
                 if let Err(code) = emit(&format!("{text}\n")) {
                     return code;
