@@ -221,6 +221,39 @@ impl Desk {
 mod tests {
     use super::*;
 
+    fn op(name: &str, role: Role) -> Operator {
+        Operator {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+        }
+    }
+
+    #[test]
+    fn the_current_user_key_of_a_demo_configuration_is_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let with =
+            "demo = true\n[operators.\"$USER\"]\ndisplay_name = \"Me\"\nrole = \"supervisor\"\n";
+        std::fs::write(&path, with).unwrap();
+        let me = op("someone", Role::Supervisor);
+        let watch = Watch::new(Some(&path), &me);
+        assert!(watch.current_user_key);
+        assert_eq!(watch.check(&me), (None, false));
+        std::fs::write(
+            &path,
+            "demo = true\n[operators.other]\ndisplay_name = \"O\"\nrole = \"agent\"\n",
+        )
+        .unwrap();
+        let (verdict, changed) = watch.check(&me);
+        assert!(changed);
+        assert!(verdict.unwrap().contains("was removed"));
+        // Someone listed by name is not taken for "$USER".
+        std::fs::write(&path, with).unwrap();
+        let named = Watch::new(Some(&path), &op("$USER", Role::Supervisor));
+        assert!(!named.current_user_key);
+    }
+
     #[test]
     fn reduced_roles_lose_the_session_and_promotions_keep_it() {
         assert!(keeps_rights(Role::Agent, Role::Agent));
