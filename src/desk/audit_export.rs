@@ -18,7 +18,7 @@ use super::{Desk, DeskError};
 use crate::config::SystemKind;
 use crate::domain::CaseId;
 use crate::identity::{self, normalize};
-use crate::store::{AuditEntry, AuditFilter, DuplicateProbe};
+use crate::store::{AuditEntry, DuplicateProbe};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -58,6 +58,9 @@ pub struct PersonTrail {
     /// The `audit_export` entry written for this export.
     pub audit_id: i64,
 }
+
+/// Entries read from the store at once while looking for the person's.
+const EXPORT_PAGE: usize = 5000;
 
 /// Kinds that are about one case, their subject the case number.
 const CASE_KINDS: &[&str] = &[
@@ -120,19 +123,23 @@ impl Desk {
             }
         }
         let case_names: BTreeSet<String> = cases.iter().map(|c| c.to_string()).collect();
-        let all = self.store().audit_entries(&AuditFilter::default())?;
         let max = self.config().search.max_query_chars;
-        let entries: Vec<TrailEntry> = all
-            .into_iter()
-            .filter_map(|e| {
+        let mut entries: Vec<TrailEntry> = Vec::new();
+        // The whole log, a page at a time, keeping only what matches.
+        let mut after = 0;
+        loop {
+            let page = self.store().audit_entries_after(after, EXPORT_PAGE)?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            entries.extend(page.into_iter().filter_map(|e| {
                 let matched_by = self.trail_match(&e, &records, &case_names, |q| {
                     let norm = query_norm.as_deref()?;
                     let q = identity::prepare_query(q, max).ok()?;
                     Some(q.normalized == norm)
                 })?;
                 Some(self.trail_entry(e, matched_by))
-            })
-            .collect();
+            }));
+        }
         let audit_id = self.audit(
             "audit_export",
             "audit",

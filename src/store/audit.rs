@@ -189,8 +189,30 @@ impl Store {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }
 
+        let mut out = self.read_entries(&sql, &args)?;
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Up to `limit` entries after entry `after`, oldest first: for walking
+    /// the whole log a page at a time.
+    pub fn audit_entries_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let sql = format!(
+            "SELECT id, at, operator, kind, subject, details, prev_hash, hash FROM audit
+             WHERE id > {after} ORDER BY id LIMIT {}",
+            limit.min(i64::MAX as usize)
+        );
+        self.read_entries(&sql, &[])
+    }
+
+    /// Runs a query of the audit columns in order and decodes the rows.
+    fn read_entries(&self, sql: &str, args: &[String]) -> Result<Vec<AuditEntry>, StoreError> {
         let conn = self.lock();
-        let mut stmt = conn.prepare(&sql).map_err(|e| self.sql_err(e))?;
+        let mut stmt = conn.prepare(sql).map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map(params_from_iter(args.iter()), |r| {
                 Ok((
@@ -232,7 +254,6 @@ impl Store {
                 hash,
             });
         }
-        out.reverse();
         Ok(out)
     }
 }
