@@ -348,6 +348,16 @@ fn a_refused_operator_sees_only_the_refusal() {
         )),
     );
     assert!(s.search.is_none(), "search results are forgotten");
+    // A search answer still on its way is dropped.
+    let old_gen = s.search_gen - 1;
+    act(
+        &mut s,
+        Action::SearchUpdate {
+            gen: old_gen,
+            snapshot: Box::new(data().yamada_final().clone()),
+        },
+    );
+    assert!(s.search.is_none());
     let text = screen(&s, 80, 24);
     assert!(text.contains("Access refused"), "{text}");
     assert!(!text.contains("Yamada"), "{text}");

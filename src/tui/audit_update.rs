@@ -266,6 +266,9 @@ pub fn access_checked(s: &mut State, result: Result<(), String>) -> Vec<Effect> 
                 tracing::warn!("session refused by the desk");
             }
             s.refused = Some(why);
+            // Answers still on their way are dropped when they arrive.
+            s.search_gen += 1;
+            s.cases_gen += 1;
             s.search = None;
             s.person = None;
             s.case = None;
