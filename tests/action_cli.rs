@@ -108,14 +108,14 @@ fn the_preparer_never_approves_their_own_action() {
     let id = planned["action"]["id"].as_str().unwrap().to_string();
     // ...and may not approve it.
     let o = env.run(&["action", "approve", &id, "--reason", "fine"]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     assert!(stderr(&o).contains("four-eyes"), "{}", show(&o));
     let denied = env.audit("denied");
     assert_eq!(denied.len(), 1);
     assert_eq!(denied[0].subject, case);
     // An agent may not either; a reason is required.
     let o = env.run_as(AGENT, &["action", "approve", &id, "--reason", "fine"]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     let o = env.run_as(SAM, &["action", "approve", &id]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("--reason"), "{}", show(&o));
@@ -450,7 +450,7 @@ fn bad_references_and_roles_are_refused_with_exit_2() {
     );
     let case = env.taro_case("erasure", &["crm:C-1001"]);
     let o = env.run_as("demo-auditor", &["action", "plan", &case]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     assert!(
         stderr(&o).contains("auditors are read-only"),
         "{}",

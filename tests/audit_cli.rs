@@ -100,7 +100,7 @@ fn agents_cannot_read_the_trail_and_the_attempt_is_audited() {
         let mut all = vec!["--as", "demo-agent"];
         all.extend_from_slice(args);
         let o = env.run(&all);
-        assert_exit(&o, 2);
+        assert_exit(&o, 5);
         assert!(
             stderr(&o).contains("not allowed: only supervisors and auditors read the audit trail"),
             "{}",

@@ -1,5 +1,5 @@
 //! `privdesk case ...` with the real binary on a temp store: output, exit
-//! codes (0 ok, 2 bad input / not allowed, 4 conflict, 1 store failure),
+//! codes (0 ok, 2 bad input, 5 not allowed, 4 conflict, 1 store failure),
 //! masking, roles, and several processes writing one store at once.
 
 mod common;
@@ -370,7 +370,7 @@ fn roles_are_enforced_and_refusals_audited() {
     let env = Env::offline();
     let id = open_access(&env);
     let o = env.run(&["--as", "demo-auditor", "case", "note", &id, "--text", "x"]);
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 5);
     assert!(
         stderr(&o).contains("not allowed: auditors are read-only"),
         "{}",
@@ -383,7 +383,7 @@ fn roles_are_enforced_and_refusals_audited() {
     let o = env.run(&["--as", "demo-agent", "case", "status", &id, "withdrawn"]);
     ok(&o);
     let o = env.run(&["--as", "demo-agent", "case", "status", &id, "closed"]);
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 5);
     assert!(
         stderr(&o).contains("only supervisors close cases"),
         "{}",

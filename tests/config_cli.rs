@@ -196,7 +196,7 @@ fn an_os_user_who_is_not_an_operator_is_refused() {
 
     for args in [&["search", "yamada"][..], &["audit", "log"][..]] {
         let o = env.run(args);
-        assert_exit(&o, 2);
+        assert_exit(&o, 5);
         let err = stderr(&o);
         assert!(
             err.contains(&format!("user \"{me}\" is not an operator")),

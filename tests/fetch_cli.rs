@@ -111,7 +111,7 @@ fn an_unknown_system_is_a_usage_error() {
 fn auditors_do_not_fetch_customer_records() {
     let env = Env::start();
     let o = env.run(&["--as", "demo-auditor", "fetch", "crm", "C-1001"]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     assert!(
         stderr(&o).contains("not allowed: auditors do not read customer records"),
         "{}",

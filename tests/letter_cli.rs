@@ -292,7 +292,7 @@ fn letters_that_need_what_the_case_lacks_are_refused_by_line() {
         "--template",
         "receipt",
     ]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     assert!(stderr(&o).contains("not allowed"), "{}", show(&o));
 }
 

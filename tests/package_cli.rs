@@ -551,13 +551,19 @@ fn third_party_provision_records_are_reported_missing() {
 fn only_those_who_work_on_the_case_build_it_and_only_when_due() {
     let env = Env::start();
     let id = taro_case(&env);
+    // Exit 5: not allowed; 2: not possible yet.
     let refused = |args: &[&str], needle: &str, dir: &str| {
         let out = out_dir(&env, dir);
         let out_s = out.display().to_string();
         let mut all = args.to_vec();
         all.extend(["--out", out_s.as_str()]);
         let o = env.run(&all);
-        assert_exit(&o, 2);
+        let code = if needle.contains("not allowed") || needle.contains("is assigned to") {
+            5
+        } else {
+            2
+        };
+        assert_exit(&o, code);
         assert!(stderr(&o).contains(needle), "{}", show(&o));
         assert!(!out.exists(), "{dir} was written");
     };

@@ -169,7 +169,7 @@ fn the_report_counts_cases_opened_through_the_cli() {
 fn agents_and_bad_periods_are_refused() {
     let env = Env::offline();
     let o = env.run(&["--as", "demo-agent", "report"]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     assert!(
         stderr(&o).contains("only supervisors and auditors read reports"),
         "{}",
@@ -261,7 +261,7 @@ fn the_dry_run_changes_nothing_and_the_run_purges_old_closed_cases() {
     );
 
     let o = env.run(&["--as", "demo-agent", "retention", "run"]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     assert!(
         stderr(&o).contains("only supervisors run retention"),
         "{}",

@@ -288,7 +288,7 @@ fn reveal_needs_a_purpose_before_anything_is_asked() {
 fn auditors_neither_search_nor_reveal_and_the_attempt_is_audited() {
     let env = Env::start();
     let o = env.run(&["--as", "demo-auditor", "search", "yamada"]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     let err = stderr(&o);
     assert!(
         err.contains("not allowed") && err.contains("auditors do not search"),
@@ -305,7 +305,7 @@ fn auditors_neither_search_nor_reveal_and_the_attempt_is_audited() {
         "--purpose",
         "curiosity",
     ]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     let err = stderr(&o);
     assert!(
         err.contains("not allowed") && err.contains("cannot reveal"),

@@ -1,11 +1,12 @@
-//! `privdesk audit verify` and `privdesk audit log`.
+//! `privdesk audit verify`, `privdesk audit log` and `privdesk audit export`.
 
 use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::desk::DeskError;
+use crate::desk::{write_trail, DeskError, PersonTrail};
 use crate::domain::text::escape_controls;
 use crate::store::AuditFilter;
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use serde_json::json;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -20,22 +21,49 @@ pub enum AuditCommand {
         operator: Option<String>,
         #[arg(long, value_name = "KIND")]
         kind: Option<String>,
+        /// A case number, `query`, `records`, `audit` ...
         #[arg(long, value_name = "SUBJECT")]
         subject: Option<String>,
         /// Only entries at or after this time (RFC 3339 or YYYY-MM-DD).
         #[arg(long, value_name = "TIME")]
         since: Option<String>,
+        /// Only entries at or before this time (RFC 3339, or YYYY-MM-DD for that whole day).
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// Only the newest N matching entries.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
         #[arg(long)]
         json: bool,
     },
+    /// Everything the audit holds about one person (who searched for them,
+    /// revealed or viewed their data, worked on their cases, sent requests
+    /// about them to processors), written to a file. The export is audited.
+    Export {
+        /// A record key (crm:C-1001), or an email, phone number or name.
+        #[arg(long, value_name = "QUERY")]
+        person: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// The file to write (must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }
 
 fn fail(e: DeskError) -> u8 {
     eprintln!("privdesk: {e}");
+    if let Some(code) = super::denied_exit(&e) {
+        return code;
+    }
     match e {
-        DeskError::Denied(_) | DeskError::Refused(_) | DeskError::Invalid(_) => EXIT_USAGE,
+        DeskError::Invalid(_) => EXIT_USAGE,
         _ => EXIT_FAILURE,
     }
 }
@@ -58,7 +86,11 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 } else if let Some(b) = &v.first_broken {
                     format!("audit chain BROKEN at entry {}: {}", b.id, b.reason)
                 } else {
-                    format!("audit chain intact: {} entries", v.entries)
+                    format!(
+                        "audit chain intact: {} {}",
+                        v.entries,
+                        if v.entries == 1 { "entry" } else { "entries" }
+                    )
                 };
                 if let Err(code) = emit(&format!("{text}\n")) {
                     return code;
@@ -76,6 +108,7 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
             kind,
             subject,
             since,
+            until,
             limit,
             json,
         } => {
@@ -84,6 +117,7 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 kind: kind.clone(),
                 subject: subject.clone(),
                 since: since.clone(),
+                until: until.clone(),
                 limit: *limit,
             };
             match desk.audit_log(&filter) {
@@ -113,5 +147,44 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 Err(e) => fail(e),
             }
         }
+        AuditCommand::Export {
+            person,
+            format,
+            out,
+        } => {
+            // Refuse a file that exists before anything is read or audited.
+            if out.exists() {
+                eprintln!(
+                    "privdesk: {} already exists; name a new file with --out",
+                    out.display()
+                );
+                return EXIT_USAGE;
+            }
+            let trail = match desk.audit_export(person) {
+                Ok(t) => t,
+                Err(e) => return fail(e),
+            };
+            if let Err(e) = write_trail(&trail, out, *format == ExportFormat::Csv) {
+                eprintln!("privdesk: cannot write {}: {e}", out.display());
+                return EXIT_FAILURE;
+            }
+            summary(&trail, out)
+        }
+    }
+}
+
+fn summary(t: &PersonTrail, out: &Path) -> u8 {
+    let line = format!(
+        "{} audit entries about {} ({} records, {} cases) written to {} (export recorded as audit entry {})\n",
+        t.entries.len(),
+        escape_controls(&t.person),
+        t.records.len(),
+        t.cases.len(),
+        out.display(),
+        t.audit_id
+    );
+    match emit(&line) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
 }

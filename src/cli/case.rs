@@ -50,6 +50,9 @@ pub enum CaseCommand {
 /// Prints the error and returns its exit code.
 pub(crate) fn fail(e: &DeskError) -> u8 {
     eprintln!("privdesk: {e}");
+    if let Some(code) = super::denied_exit(e) {
+        return code;
+    }
     match e {
         DeskError::Conflict(_) => EXIT_CONFLICT,
         DeskError::Invalid(_)

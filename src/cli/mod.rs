@@ -1,8 +1,10 @@
 //! The command line: every core operation as a subcommand, with `--json`
 //! output for scripts. Exit codes: 0 success, 2 usage or configuration
-//! errors (also: not allowed, unknown case), 3 some systems failed (the
+//! errors (also: unknown case), 3 some systems failed (the
 //! others' results are still printed), 4 a case changed since the version
-//! the change was based on (nothing was written), 1 any other failure.
+//! the change was based on (nothing was written), 5 not allowed (the
+//! operator's role forbids it, or the operator is unknown or was removed
+//! from the configuration; the attempt is audited), 1 any other failure.
 
 mod action;
 mod action_output;
@@ -32,6 +34,14 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_PARTIAL: u8 = 3;
 /// A case changed since the version a change was based on; nothing was written.
 pub const EXIT_CONFLICT: u8 = 4;
+/// Not allowed: the role forbids it, or the operator is not (or no longer)
+/// configured. The attempt is in the audit log.
+pub const EXIT_DENIED: u8 = 5;
+
+/// The exit code for a refusal (`Denied`, `Refused`), if `e` is one.
+pub(crate) fn denied_exit(e: &DeskError) -> Option<u8> {
+    matches!(e, DeskError::Denied(_) | DeskError::Refused(_)).then_some(EXIT_DENIED)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -195,7 +205,8 @@ pub(crate) fn open_desk(cli: &Cli, cfg: Config) -> Result<Desk, u8> {
     Desk::open(cfg, &user).map_err(|e| {
         eprintln!("privdesk: {e}");
         match e {
-            DeskError::Refused(_) | DeskError::Config(_) => EXIT_USAGE,
+            DeskError::Refused(_) => EXIT_DENIED,
+            DeskError::Config(_) => EXIT_USAGE,
             _ => EXIT_FAILURE,
         }
     })

@@ -47,6 +47,9 @@ fn desk_for(cli: &Cli) -> Result<Desk, u8> {
 }
 
 fn exit_for(e: &DeskError) -> u8 {
+    if let Some(code) = super::denied_exit(e) {
+        return code;
+    }
     match e {
         DeskError::Invalid(_)
         | DeskError::Refused(_)

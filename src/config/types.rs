@@ -91,6 +91,10 @@ pub struct SearchConfig {
 pub struct RevealConfig {
     /// Purposes offered when revealing masked personal data.
     pub purposes: Vec<String>,
+    /// Auditors may reveal masked values too (with a purpose, audited).
+    /// Off by default: auditors read the trail, not personal data.
+    #[serde(default)]
+    pub auditors_may_reveal: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

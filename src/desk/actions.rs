@@ -577,6 +577,7 @@ impl Desk {
             "action deny"
         };
         let subject = action.case_id.to_string();
+        self.gate_on(&subject, op)?;
         if self.operator().role != Role::Supervisor {
             return Err(self.deny_case(&subject, op, "only supervisors approve or deny actions"));
         }
@@ -625,7 +626,8 @@ impl Desk {
         case_id: CaseId,
         reveal: Option<&str>,
     ) -> Result<CaseActions, DeskError> {
-        self.load_case(case_id)?;
+        let case = self.load_case(case_id)?;
+        self.check_case_access(Some(&case), CaseAccess::View)?;
         if let Some(purpose) = reveal {
             self.reveal_case(case_id, purpose)?;
         }
@@ -662,6 +664,8 @@ impl Desk {
     /// One action as shown (not audited: the caller already showed its case).
     pub fn action(&self, id: i64) -> Result<ActionView, DeskError> {
         let a = self.load_action(id)?;
+        let case = self.load_case(a.case_id)?;
+        self.check_case_access(Some(&case), CaseAccess::View)?;
         let actions = self.store().case_actions(a.case_id)?;
         let jobs = self.store().case_jobs(a.case_id)?;
         let tasks = self.store().tasks(&crate::store::TaskFilter {
@@ -673,11 +677,16 @@ impl Desk {
         Ok(action_view(&a, &jobs, &tasks, waits, false, now_utc()))
     }
 
-    /// Actions waiting for a supervisor's approval (the approval queue).
+    /// Actions waiting for a supervisor's approval (the approval queue);
+    /// agents get those of the cases they see.
     pub fn actions_awaiting_approval(&self) -> Result<Vec<ActionView>, DeskError> {
+        self.gate("action list")?;
         let now = now_utc();
         let mut out = Vec::new();
         for a in self.store().actions_awaiting_approval()? {
+            if !self.sees_case_id(a.case_id)? {
+                continue;
+            }
             let jobs = self.store().action_jobs(a.id)?;
             out.push(action_view(&a, &jobs, &[], None, false, now));
         }
@@ -687,6 +696,7 @@ impl Desk {
     /// Why a case cannot be closed as fulfilled: jobs not ended well and
     /// open tasks (empty when nothing blocks it).
     pub fn fulfilment_blockers(&self, case_id: CaseId) -> Result<Vec<String>, DeskError> {
+        self.gate_on(&case_id.to_string(), "case view")?;
         let actions = self.store().case_actions(case_id)?;
         let jobs = self.store().case_jobs(case_id)?;
         let tasks = self.store().tasks(&crate::store::TaskFilter {
@@ -888,6 +898,8 @@ impl Desk {
     pub fn export_data(&self, job_id: i64, purpose: &str) -> Result<serde_json::Value, DeskError> {
         let job = self.load_job(job_id)?;
         let purpose = self.check_reveal(purpose)?;
+        let case = self.load_case(job.case_id)?;
+        self.check_case_access(Some(&case), CaseAccess::View)?;
         if job.kind != ActionKind::Export || !job.has_result {
             return Err(DeskError::Invalid(format!(
                 "job {} holds no exported data ({} {})",

@@ -6,7 +6,8 @@ use crate::store::{AuditEntry, AuditFilter, AuditVerification, StoreError};
 use serde_json::json;
 
 impl Desk {
-    fn require_audit_reader(&self, operation: &str) -> Result<(), DeskError> {
+    pub(crate) fn require_audit_reader(&self, operation: &str) -> Result<(), DeskError> {
+        self.gate(operation)?;
         match self.operator().role {
             Role::Supervisor | Role::Auditor => Ok(()),
             Role::Agent => Err(self.deny(
@@ -31,7 +32,7 @@ impl Desk {
             "audit",
             json!({
                 "operator": filter.operator, "kind": filter.kind, "subject": filter.subject,
-                "since": filter.since, "returned": entries.len(),
+                "since": filter.since, "until": filter.until, "returned": entries.len(),
             }),
         )?;
         Ok(entries)

@@ -1,7 +1,8 @@
 //! Who may do what with cases.
 //!
 //! - Auditors read cases (every view audited) and change nothing.
-//! - Agents open cases, and work on cases assigned to them or to nobody:
+//! - Agents open cases, and see and work on cases assigned to them or to
+//!   nobody (a case another agent holds is refused, view included):
 //!   notes, replies, identity checks, requester details, pauses, fees,
 //!   links, and the ordinary status changes. An agent may take an
 //!   unassigned case for themself, but not assign cases to others, refuse,
@@ -19,6 +20,8 @@ use serde_json::json;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CaseAccess<'a> {
     Create,
+    /// Looking at the case (its view, its actions, its contact details).
+    View,
     /// Ordinary work on the case.
     Work,
     Assign {
@@ -34,6 +37,7 @@ impl CaseAccess<'_> {
     fn operation(&self) -> &'static str {
         match self {
             CaseAccess::Create => "case create",
+            CaseAccess::View => "case view",
             CaseAccess::Work => "case change",
             CaseAccess::Assign { .. } => "case assign",
             CaseAccess::Status { .. } => "case status",
@@ -62,9 +66,11 @@ impl Desk {
     ) -> Result<(), DeskError> {
         let me = self.operator();
         let subject = case.map_or("cases".to_string(), |c| c.id.to_string());
+        self.gate_on(&subject, access.operation())?;
         let deny = |why: String| Err(self.deny_case(&subject, access.operation(), &why));
         match me.role {
             Role::Supervisor => Ok(()),
+            Role::Auditor if access == CaseAccess::View => Ok(()),
             Role::Auditor => deny(match access {
                 CaseAccess::Create => "auditors are read-only: they cannot open cases".into(),
                 _ => "auditors are read-only: they cannot change cases".into(),
@@ -75,6 +81,12 @@ impl Desk {
                 };
                 if let Some(owner) = case.assignee.as_deref().filter(|o| *o != me.username) {
                     let taking = matches!(access, CaseAccess::Assign { .. });
+                    if access == CaseAccess::View {
+                        return deny(format!(
+                            "case {} is assigned to {owner}; agents see their own and unassigned cases",
+                            case.id
+                        ));
+                    }
                     return deny(format!(
                         "case {} is assigned to {owner}; agents work on their own and unassigned cases{}",
                         case.id,
@@ -82,7 +94,7 @@ impl Desk {
                     ));
                 }
                 match access {
-                    CaseAccess::Create | CaseAccess::Work => Ok(()),
+                    CaseAccess::Create | CaseAccess::View | CaseAccess::Work => Ok(()),
                     CaseAccess::Assign { to } => {
                         if case.assignee.is_none() && to == Some(me.username.as_str()) {
                             Ok(())
@@ -108,6 +120,25 @@ impl Desk {
                 }
             }
         }
+    }
+
+    /// Whether the operator may look at `case` (agents: their own and
+    /// unassigned ones). Not audited: for filtering lists.
+    pub(crate) fn sees_case(&self, case: &Case) -> bool {
+        let me = self.operator();
+        me.role != Role::Agent || case.assignee.as_deref().is_none_or(|a| a == me.username)
+    }
+
+    /// Whether the operator may look at case `id` (see [`Desk::sees_case`]);
+    /// a case that is gone is not shown.
+    pub(crate) fn sees_case_id(&self, id: crate::domain::CaseId) -> Result<bool, DeskError> {
+        if self.operator().role != Role::Agent {
+            return Ok(true);
+        }
+        Ok(self
+            .store()
+            .get_case(id)?
+            .is_some_and(|c| self.sees_case(&c)))
     }
 
     /// Checks that `username` may hold cases (a configured agent or supervisor).

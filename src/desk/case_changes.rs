@@ -186,6 +186,11 @@ impl Desk {
         assignee: Option<&str>,
     ) -> Result<Case, DeskError> {
         let assignee = assignee.map(str::trim).filter(|a| !a.is_empty());
+        if self.operator().role == crate::domain::Role::Auditor {
+            // Refused for the role before anything about the assignee.
+            let case = self.load_case(id)?;
+            self.check_case_access(Some(&case), CaseAccess::Assign { to: assignee })?;
+        }
         if let Some(a) = assignee {
             self.check_assignable(a)?;
         }

@@ -12,8 +12,8 @@ use super::case_time::now_utc;
 use super::{Desk, DeskError};
 use crate::domain::case_rules;
 use crate::domain::{
-    Case, CaseEvent, CaseFilter, CaseId, CaseNote, CaseStatus, CaseSummary, Contact, LinkedRecord,
-    NewCase, Role,
+    AssigneeFilter, Case, CaseEvent, CaseFilter, CaseId, CaseNote, CaseStatus, CaseSummary,
+    Contact, LinkedRecord, NewCase, Role,
 };
 use crate::identity::normalize;
 use crate::store::{ContactKeys, DuplicateProbe, NewAuditEntry};
@@ -186,13 +186,15 @@ impl Desk {
     }
 
     /// Record that the masked contact details of a case are shown, and why.
-    /// Auditors read the trail, not personal data: they are refused.
+    /// Auditors read the trail, not personal data: they are refused unless
+    /// `[reveal] auditors_may_reveal`; agents reveal only on cases they see.
     pub fn reveal_case(&self, id: CaseId, purpose: &str) -> Result<i64, DeskError> {
-        if self.operator().role == Role::Auditor {
+        self.gate_on(&id.to_string(), "reveal")?;
+        if self.operator().role == Role::Auditor && !self.config().reveal.auditors_may_reveal {
             return Err(self.deny_case(
                 &id.to_string(),
                 "reveal",
-                "auditors cannot reveal personal data",
+                "auditors cannot reveal personal data ([reveal] auditors_may_reveal is off)",
             ));
         }
         let purpose = purpose.trim();
@@ -201,15 +203,18 @@ impl Desk {
                 "a purpose is required to reveal personal data".into(),
             ));
         }
-        self.load_case(id)?;
+        let case = self.load_case(id)?;
+        self.check_case_access(Some(&case), CaseAccess::View)?;
         self.audit("reveal", &id.to_string(), json!({ "purpose": purpose }))
     }
 
     /// Everything about one case; the view is audited (`case_view`). The due
     /// dates (with their steps) are in `case.deadlines`; while a pause stops
     /// the clock they are shown as of now.
+    /// Agents see only their own and unassigned cases.
     pub fn get_case(&self, id: CaseId) -> Result<CaseView, DeskError> {
         let case = self.load_case(id)?;
+        self.check_case_access(Some(&case), CaseAccess::View)?;
         let links = self.store().case_links(id)?;
         let all = self
             .store()
@@ -239,11 +244,29 @@ impl Desk {
     /// The queue: cases matching `filter`, soonest due first, with the days
     /// left. Audited (`case_list`, with the filter and the
     /// number of rows, no names).
+    /// Agents get their own and unassigned cases only.
     pub fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, DeskError> {
+        self.gate_on("cases", "case list")?;
         if let Some(t) = &filter.text {
             case_rules::clean_text("the search text", t, case_rules::MAX_FIELD_CHARS)?;
         }
-        let mut rows = self.store().list_cases(filter, self.today())?;
+        let me = self.operator();
+        let visible_to = (me.role == Role::Agent).then_some(me.username.as_str());
+        if let (Some(me), AssigneeFilter::User(other)) = (visible_to, &filter.assignee) {
+            if other != me {
+                return Err(self.deny_case(
+                    "cases",
+                    "case list",
+                    &format!(
+                        "agents see their own and unassigned cases, not those of {}",
+                        crate::domain::text::escape_controls(other)
+                    ),
+                ));
+            }
+        }
+        let mut rows = self
+            .store()
+            .list_cases_visible(filter, self.today(), visible_to)?;
         for r in &mut rows {
             r.days_left = self.days_left(r.due);
         }
@@ -264,6 +287,7 @@ impl Desk {
     /// any of the same records, or with the same requester email or phone.
     /// Audited (`case_duplicates`, with the number found).
     pub fn find_open_cases_for(&self, q: &DuplicateQuery) -> Result<Vec<CaseSummary>, DeskError> {
+        self.gate_on("cases", "case duplicates")?;
         let keys = self.contact_keys(&Contact {
             email: q.email.clone().filter(|e| !e.trim().is_empty()),
             phone: q.phone.clone().filter(|p| !p.trim().is_empty()),

@@ -5,10 +5,12 @@
 //! on cases (`actions.rs`, `action_run.rs`) and manual tasks (`tasks.rs`),
 //! and the audit entries every one of them writes.
 
+mod access;
 mod action_run;
 mod action_view;
 mod actions;
 mod audit;
+mod audit_export;
 mod case_access;
 mod case_changes;
 mod case_time;
@@ -31,6 +33,7 @@ pub use crate::domain::{SearchSnapshot, SystemState};
 pub use action_run::{JobUpdate, RunReport};
 pub use action_view::{ActionView, CaseActions, JobView, TaskView};
 pub use actions::{ActionRequest, ManualInput, PlannedAction};
+pub use audit_export::{export_file, trail_csv, trail_text, write_trail, PersonTrail, TrailEntry};
 pub use cases::{CaseView, DuplicateQuery};
 pub use error::DeskError;
 pub use letters::Letter;
@@ -63,6 +66,8 @@ struct Inner {
     actions: std::sync::OnceLock<Result<Vec<Arc<SystemActions>>, String>>,
     /// Searches still running, so leaving can wait for them (see `settle`).
     searches: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// The configuration file, watched for the operator's removal.
+    watch: access::Watch,
 }
 
 impl Desk {
@@ -73,6 +78,7 @@ impl Desk {
         let calendar = Calendar::from_config(&config.calendar).map_err(DeskError::Config)?;
         let store = Store::open(&config.store_path(), config.store.busy_timeout_ms)?;
         let connectors = Connector::from_config(&config).map_err(DeskError::Config)?;
+        let watch = access::Watch::new(config.source.as_deref(), &operator);
         Ok(Desk {
             inner: Arc::new(Inner {
                 config,
@@ -82,6 +88,7 @@ impl Desk {
                 connectors,
                 actions: Default::default(),
                 searches: Default::default(),
+                watch,
             }),
         })
     }
@@ -152,8 +159,12 @@ impl Desk {
     /// reveal costs no search. Auditors read the trail, not personal data:
     /// their attempt is refused and audited.
     pub fn check_reveal(&self, purpose: &str) -> Result<String, DeskError> {
-        if self.inner.operator.role == Role::Auditor {
-            return Err(self.deny("reveal", "auditors cannot reveal personal data"));
+        self.gate("reveal")?;
+        if self.inner.operator.role == Role::Auditor && !self.config().reveal.auditors_may_reveal {
+            return Err(self.deny(
+                "reveal",
+                "auditors cannot reveal personal data ([reveal] auditors_may_reveal is off)",
+            ));
         }
         let purpose = purpose.trim();
         if purpose.is_empty() {
@@ -187,6 +198,7 @@ impl Desk {
     /// Get one full record from its system (the `fetch` request), audited.
     /// Auditors do not read customer records, as they do not search them.
     pub async fn fetch(&self, system: &str, id: &str) -> Result<Record, DeskError> {
+        self.gate("fetch")?;
         if self.inner.operator.role == Role::Auditor {
             return Err(self.deny("fetch", "auditors do not read customer records"));
         }

@@ -386,6 +386,7 @@ impl Desk {
     /// the one written when the package was built). Audited
     /// (`package_verify`). `Err` only when the folder cannot be read.
     pub fn verify_package(&self, dir: &Path) -> Result<PackageCheck, DeskError> {
+        self.gate("package verify")?;
         let verification = package::verify(dir).map_err(|e| DeskError::Invalid(e.to_string()))?;
         let mut problems: Vec<String> = verification
             .problems

@@ -16,6 +16,7 @@ impl Desk {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Report, DeskError> {
+        self.gate("report")?;
         if self.operator().role == Role::Agent {
             return Err(self.deny("report", "only supervisors and auditors read reports"));
         }

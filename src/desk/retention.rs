@@ -60,6 +60,7 @@ impl Desk {
         as_of: DateTime<Utc>,
         dry_run: bool,
     ) -> Result<RetentionRun, DeskError> {
+        self.gate("retention")?;
         if self.operator().role != Role::Supervisor {
             return Err(self.deny(
                 "retention",

@@ -53,6 +53,9 @@ struct Progress {
     truncated: bool,
 }
 
+/// At most this many record ids are kept in a search's audit entry.
+const MAX_MATCHED_IN_AUDIT: usize = 500;
+
 struct Collector {
     query: SearchQuery,
     started: Instant,
@@ -202,6 +205,14 @@ impl Collector {
             "records": self.records.len(),
             "persons": snapshot.persons.len(),
             "expanded_by": expanded,
+            // Which records the search found (ids only), so the audit can
+            // answer "who looked at this person's data" later.
+            "matched": self
+                .records
+                .keys()
+                .take(MAX_MATCHED_IN_AUDIT)
+                .map(|(s, id)| format!("{s}:{id}"))
+                .collect::<Vec<_>>(),
         })
     }
 
@@ -288,6 +299,7 @@ impl Desk {
     /// Start a search. Bad queries (empty, too long) are refused before any
     /// system is asked; auditors do not search customers.
     pub fn start_search(&self, raw: &str, opts: SearchOptions) -> Result<SearchRun, DeskError> {
+        self.gate("search")?;
         if self.operator().role == Role::Auditor {
             return Err(self.deny("search", "auditors do not search customer data"));
         }

@@ -14,9 +14,22 @@ use serde_json::json;
 
 impl Desk {
     /// Tasks matching the filter (open ones unless `include_done`), soonest
-    /// due first.
+    /// due first. Agents get the tasks given to them and those of the cases
+    /// they see.
     pub fn list_tasks(&self, filter: &TaskFilter) -> Result<Vec<TaskView>, DeskError> {
-        let tasks = self.store().tasks(filter)?;
+        self.gate("task list")?;
+        let mut tasks = self.store().tasks(filter)?;
+        // Agents: tasks given to them, and tasks of cases they see.
+        if self.operator().role == Role::Agent {
+            let me = self.operator().username.clone();
+            let mut kept = Vec::with_capacity(tasks.len());
+            for t in tasks {
+                if t.assignee.as_deref() == Some(me.as_str()) || self.sees_case_id(t.case_id)? {
+                    kept.push(t);
+                }
+            }
+            tasks = kept;
+        }
         self.audit(
             "task_list",
             "tasks",
@@ -43,6 +56,7 @@ impl Desk {
             .get_task(id)?
             .ok_or_else(|| DeskError::Invalid(format!("there is no task {}", task_ref(id))))?;
         let case = self.load_case(task.case_id)?;
+        self.gate_on(&case.id.to_string(), "task done")?;
         let me = self.operator().username.clone();
         if self.operator().role == Role::Auditor {
             return Err(self.deny_case(

@@ -47,6 +47,9 @@ pub struct AuditFilter {
     /// Entries at or after this instant: RFC 3339 (any offset) or a date
     /// `YYYY-MM-DD` (midnight UTC).
     pub since: Option<String>,
+    /// Entries at or before this instant: RFC 3339, or a date `YYYY-MM-DD`
+    /// (that whole day, UTC, included).
+    pub until: Option<String>,
     /// Keep only the newest `limit` matching entries.
     pub limit: Option<usize>,
 }
@@ -169,6 +172,11 @@ impl Store {
             clauses.push("at >= ?");
             args.push(normalize_since(v)?);
         }
+        if let Some(v) = &f.until {
+            let (op, at) = normalize_until(v)?;
+            clauses.push(op);
+            args.push(at);
+        }
         let mut sql = String::from(
             "SELECT id, at, operator, kind, subject, details, prev_hash, hash FROM audit",
         );
@@ -181,8 +189,30 @@ impl Store {
             sql.push_str(&format!(" LIMIT {}", limit.min(i64::MAX as usize)));
         }
 
+        let mut out = self.read_entries(&sql, &args)?;
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Up to `limit` entries after entry `after`, oldest first: for walking
+    /// the whole log a page at a time.
+    pub fn audit_entries_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let sql = format!(
+            "SELECT id, at, operator, kind, subject, details, prev_hash, hash FROM audit
+             WHERE id > {after} ORDER BY id LIMIT {}",
+            limit.min(i64::MAX as usize)
+        );
+        self.read_entries(&sql, &[])
+    }
+
+    /// Runs a query of the audit columns in order and decodes the rows.
+    fn read_entries(&self, sql: &str, args: &[String]) -> Result<Vec<AuditEntry>, StoreError> {
         let conn = self.lock();
-        let mut stmt = conn.prepare(&sql).map_err(|e| self.sql_err(e))?;
+        let mut stmt = conn.prepare(sql).map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map(params_from_iter(args.iter()), |r| {
                 Ok((
@@ -224,9 +254,33 @@ impl Store {
                 hash,
             });
         }
-        out.reverse();
         Ok(out)
     }
+}
+
+/// The clause and bound for an `until` value: an instant includes itself,
+/// a date its whole day.
+fn normalize_until(v: &str) -> Result<(&'static str, String), StoreError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        let t = t
+            .with_timezone(&Utc)
+            .to_rfc3339_opts(SecondsFormat::Millis, true);
+        return Ok(("at <= ?", t));
+    }
+    if let Some(t) = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        return Ok((
+            "at < ?",
+            t.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true),
+        ));
+    }
+    Err(StoreError::InvalidFilter(format!(
+        "`until` must be an RFC 3339 time (2025-01-31T17:00:00Z) or a date (2025-01-31), not `{}`",
+        crate::domain::text::escape_controls(v)
+    )))
 }
 
 /// Brings a `since` value to the stored timestamp format so text comparison

@@ -200,12 +200,27 @@ impl Store {
         filter: &CaseFilter,
         today: NaiveDate,
     ) -> Result<Vec<CaseSummary>, StoreError> {
+        self.list_cases_visible(filter, today, None)
+    }
+
+    /// [`Store::list_cases`], keeping only the cases assigned to
+    /// `visible_to` or to nobody when it is given (an agent's queue).
+    pub fn list_cases_visible(
+        &self,
+        filter: &CaseFilter,
+        today: NaiveDate,
+        visible_to: Option<&str>,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<Value> = Vec::new();
         let arg = |args: &mut Vec<Value>, v: String| {
             args.push(Value::Text(v));
             format!("?{}", args.len())
         };
+        if let Some(me) = visible_to {
+            let p = arg(&mut args, me.to_string());
+            clauses.push(format!("(assignee IS NULL OR assignee = {p})"));
+        }
         match filter.status {
             Some(s) => {
                 let p = arg(&mut args, s.as_str().into());

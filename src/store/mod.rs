@@ -16,6 +16,7 @@ mod chain;
 mod drafts;
 mod error;
 mod migrate;
+mod person_trail;
 mod report_rows;
 mod retention;
 mod tasks;

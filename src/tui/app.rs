@@ -3,6 +3,7 @@
 //! read it; effects run as tokio tasks and come back as actions.
 
 pub use super::action_state::*;
+pub use super::audit_state::*;
 pub use super::case_state::*;
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
@@ -36,6 +37,8 @@ pub enum Screen {
     Inbox,
     /// Counts, response times and deadlines met (supervisors, auditors).
     Report,
+    /// The audit trail (supervisors and auditors).
+    Audit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +171,12 @@ pub struct State {
     pub report: Option<super::report_state::ReportScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
+    pub audit: Option<AuditScreen>,
+    /// Why the operator may no longer use the desk (removed from the
+    /// configuration, role reduced): everything is hidden behind this.
+    pub refused: Option<String>,
+    /// When the desk was last asked whether the operator may go on.
+    pub access_checked: Instant,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
@@ -220,6 +229,9 @@ impl State {
             package: None,
             report: None,
             cases_gen: 0,
+            audit: None,
+            refused: None,
+            access_checked: Instant::now(),
             spinner: 0,
             size: (80, 24),
             quit: false,
@@ -376,6 +388,15 @@ pub enum Action {
         gen: u64,
         result: Result<Box<crate::domain::report::Report>, String>,
     },
+    AuditLoaded {
+        gen: u64,
+        result: Result<Vec<crate::store::AuditEntry>, String>,
+    },
+    AuditVerified(Result<crate::store::AuditVerification, String>),
+    /// The export of one person's trail: where it was written, or why not.
+    AuditExported(Result<String, String>),
+    /// Whether the operator may still use the desk (Err: why not).
+    AccessChecked(Result<(), String>),
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -471,6 +492,18 @@ pub enum Effect {
     LoadReport {
         gen: u64,
     },
+    LoadAudit {
+        gen: u64,
+        filter: crate::store::AuditFilter,
+    },
+    VerifyAudit,
+    /// Export the trail of `person` to a new file in the data folder.
+    ExportAudit {
+        person: String,
+        csv: bool,
+    },
+    /// Ask the desk whether the operator is still configured.
+    CheckAccess,
     Suspend,
     Redraw,
 }

@@ -272,6 +272,22 @@ impl Effects {
                     });
                 }))
             }
+            Effect::LoadAudit { gen, filter } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.audit_log(&filter).map_err(|e| e.to_string());
+                let _ = tx.send(Action::AuditLoaded { gen, result });
+            })),
+            Effect::VerifyAudit => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.audit_verify().map_err(|e| e.to_string());
+                let _ = tx.send(Action::AuditVerified(result));
+            })),
+            Effect::ExportAudit { person, csv } => Some(tokio::task::spawn_blocking(move || {
+                let result = export(&desk, &person, csv);
+                let _ = tx.send(Action::AuditExported(result));
+            })),
+            Effect::CheckAccess => Some(tokio::task::spawn_blocking(move || {
+                let result = desk.check_access().map_err(|e| e.to_string());
+                let _ = tx.send(Action::AccessChecked(result));
+            })),
             Effect::Suspend | Effect::Redraw => None,
         }
     }
@@ -348,6 +364,20 @@ pub fn create(
         },
         None => (Ok(Box::new(case)), None),
     }
+}
+
+/// Export one person's audit trail to a new file; what to tell the operator.
+fn export(desk: &Desk, person: &str, csv: bool) -> Result<String, String> {
+    let trail = desk.audit_export(person).map_err(|e| e.to_string())?;
+    let path = crate::desk::export_file(&trail, csv);
+    crate::desk::write_trail(&trail, &path, csv)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let n = trail.entries.len();
+    Ok(format!(
+        "{n} {} about this person written to {}",
+        if n == 1 { "entry" } else { "entries" },
+        path.display()
+    ))
 }
 
 /// Make one change through the desk, based on `version`.

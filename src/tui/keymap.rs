@@ -41,11 +41,13 @@ pub enum Context {
     Actions,
     /// The approval inbox.
     Inbox,
+    /// The audit trail.
+    Audit,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::List,
         Context::Person,
@@ -53,6 +55,7 @@ impl Context {
         Context::Cases,
         Context::Actions,
         Context::Inbox,
+        Context::Audit,
     ];
 
     /// Lower-case name for help screens (`global`, `list`, `person`, `case`, `cases`).
@@ -65,6 +68,7 @@ impl Context {
             Context::Cases => "cases",
             Context::Actions => "actions",
             Context::Inbox => "inbox",
+            Context::Audit => "audit",
         }
     }
 
@@ -80,6 +84,7 @@ impl Context {
                     | Context::Cases
                     | Context::Actions
                     | Context::Inbox
+                    | Context::Audit
             )
         };
         self == other
@@ -133,6 +138,7 @@ commands! {
     Back => "back", Global, "Go back / close the popup", ["esc"];
     NewBlankCase => "new_blank_case", Global, "New case (blank form)", ["ctrl-n"];
     ResumeDraft => "resume_draft", Global, "Continue an unsent draft", ["f3"];
+    AuditLog => "audit_log", Global, "Audit trail: who did what, chain check", ["f7"];
     MoveDown => "move_down", List, "Move down", ["j", "down"];
     MoveUp => "move_up", List, "Move up", ["k", "up"];
     PageDown => "page_down", List, "Page down", ["pgdn", "ctrl-d"];
@@ -174,6 +180,10 @@ commands! {
     InboxApprove => "inbox_approve", Inbox, "Approve (with reason)", ["y"];
     InboxDeny => "inbox_deny", Inbox, "Deny (with reason)", ["d"];
     ReloadInbox => "reload_inbox", Inbox, "Load the inbox again", ["f"];
+    AuditFilters => "audit_filters", Audit, "Filter by operator, subject, kind, time", ["e"];
+    AuditVerify => "audit_verify", Audit, "Verify the hash chain", ["v"];
+    AuditExport => "audit_export", Audit, "Export one person's trail to a file", ["x"];
+    ReloadAudit => "reload_audit", Audit, "Load the trail again", ["f"];
 }
 
 impl Command {

@@ -8,6 +8,8 @@ pub mod action_forms;
 pub mod action_state;
 pub mod action_update;
 pub mod app;
+pub mod audit_state;
+pub mod audit_update;
 pub mod backend;
 pub mod case_forms;
 pub mod case_state;

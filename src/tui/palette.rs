@@ -23,6 +23,7 @@ pub fn active_contexts(screen: Screen) -> &'static [Context] {
         Screen::Actions => &[Context::Actions, Context::List, Context::Global],
         Screen::Inbox => &[Context::Inbox, Context::List, Context::Global],
         Screen::Report => &[Context::List, Context::Global],
+        Screen::Audit => &[Context::Audit, Context::List, Context::Global],
     }
 }
 

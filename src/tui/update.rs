@@ -5,6 +5,7 @@
 
 use super::action_update;
 use super::app::*;
+use super::audit_update;
 use super::case_update;
 use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
@@ -28,6 +29,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Key(k) => {
             s.last_input = Instant::now();
+            if s.refused.is_some() {
+                s.dirty = true;
+                return audit_update::refused_key(s, k);
+            }
             if s.locked {
                 s.locked = false;
                 s.dirty = true;
@@ -161,6 +166,18 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             template,
             result,
         } => action_update::letter_rendered(s, case, &template, result),
+        Action::AuditLoaded { gen, result } => audit_update::loaded(s, gen, result),
+        Action::AuditVerified(result) => audit_update::verified(s, result),
+        Action::AuditExported(result) => audit_update::exported(s, result),
+        Action::AccessChecked(result) => {
+            // Asked every few seconds: redraw only when the answer changed.
+            let was = s.refused.clone();
+            let fx = audit_update::access_checked(s, result);
+            if s.refused != was {
+                s.dirty = true;
+            }
+            return fx;
+        }
         Action::HangUp => {
             s.quit = true;
             return drafts::sync(s, Instant::now(), true);
@@ -191,7 +208,9 @@ fn tick(s: &mut State, now: Instant, wall: DateTime<FixedOffset>) -> Vec<Effect>
     {
         lock(s);
     }
-    drafts::sync(s, now, false)
+    let mut fx = drafts::sync(s, now, false);
+    fx.extend(audit_update::tick_access(s, now));
+    fx
 }
 
 /// Hide everything personal until a key is pressed; revealed values are masked again.
@@ -239,6 +258,10 @@ fn paste(s: &mut State, text: &str) {
         Some(_) => return,
         None => {}
     }
+    if audit_update::prompting(s) {
+        audit_update::paste(s, text);
+        return;
+    }
     let form = match s.screen {
         Screen::NewCase => s.new_case.as_mut().map(|n| &mut n.form),
         Screen::Case => s
@@ -267,6 +290,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     }
     match s.screen {
         Screen::NewCase => return new_case_update::key(s, k),
+        Screen::Audit if audit_update::prompting(s) => return audit_update::prompt_key(s, k),
         Screen::Case if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) => {
             return case_update::dialog_key(s, k)
         }
@@ -287,6 +311,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         Screen::Cases => Some(Context::Cases),
         Screen::Actions => Some(Context::Actions),
         Screen::Inbox => Some(Context::Inbox),
+        Screen::Audit => Some(Context::Audit),
     };
     let cmd = own
         .and_then(|ctx| s.keymap.command_for(ctx, &k))
@@ -605,6 +630,11 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::ReloadActions => return action_update::reload(s),
         Command::ReloadInbox => return action_update::load_inbox(s),
+        Command::AuditLog => return audit_update::open(s),
+        Command::AuditFilters => audit_update::open_filters(s),
+        Command::AuditVerify => return audit_update::verify(s),
+        Command::AuditExport => audit_update::open_export(s),
+        Command::ReloadAudit => return audit_update::load(s),
     }
     vec![]
 }
@@ -633,6 +663,7 @@ fn close_screen(s: &mut State) -> Vec<Effect> {
         Screen::Actions => s.actions = None,
         Screen::Inbox => s.inbox = None,
         Screen::Report => s.report = None,
+        Screen::Audit => s.audit = None,
         Screen::Search | Screen::Cases => {}
     }
     fx
@@ -688,6 +719,10 @@ fn move_by(s: &mut State, delta: i64) {
         report_update::scroll(s, delta);
         return;
     }
+    if s.screen == Screen::Audit {
+        audit_update::move_by(s, delta);
+        return;
+    }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
@@ -698,7 +733,12 @@ fn move_by(s: &mut State, delta: i64) {
             Some(c) => (c.rows.len(), c.selected),
             None => return,
         },
-        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox | Screen::Report => return,
+        Screen::Case
+        | Screen::NewCase
+        | Screen::Actions
+        | Screen::Inbox
+        | Screen::Report
+        | Screen::Audit => return,
     };
     if len == 0 {
         return;
@@ -719,7 +759,12 @@ fn move_by(s: &mut State, delta: i64) {
                 c.selected = next;
             }
         }
-        Screen::Case | Screen::NewCase | Screen::Actions | Screen::Inbox | Screen::Report => {}
+        Screen::Case
+        | Screen::NewCase
+        | Screen::Actions
+        | Screen::Inbox
+        | Screen::Report
+        | Screen::Audit => {}
     }
 }
 

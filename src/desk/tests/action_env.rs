@@ -87,6 +87,15 @@ impl ActionEnv {
         Desk::open(self.config.clone(), user).unwrap()
     }
 
+    /// The temp folder holding the store.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self._dir.path().join("store.db")
+    }
+
     pub fn state(&self, system: &str) -> &Arc<SystemState> {
         self.samples.get(system).expect("sample system").state()
     }

@@ -7,10 +7,13 @@ mod case_deadlines;
 mod case_faults;
 mod case_roles;
 mod cases;
+mod concurrent;
 mod package;
 mod report;
 mod report_fixture;
 mod retention;
+mod revocation;
+mod role_matrix;
 
 use crate::config::{load_str, Config, LoadOptions};
 use crate::desk::Desk;

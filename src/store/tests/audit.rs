@@ -259,3 +259,19 @@ fn update_and_delete_are_refused_by_triggers() {
     assert_eq!(v.entries, 3);
     assert!(v.is_intact());
 }
+
+#[test]
+fn the_log_can_be_walked_a_page_at_a_time() {
+    let (_dir, store) = super::store_with(23);
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.audit_entries_after(after, 5).unwrap();
+        assert!(page.len() <= 5);
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        seen.extend(page.iter().map(|e| e.id));
+    }
+    assert_eq!(seen, (1..=23).collect::<Vec<i64>>());
+    assert!(store.audit_entries_after(23, 5).unwrap().is_empty());
+}

@@ -25,6 +25,7 @@ pub fn header(s: &State, f: &mut Frame, area: Rect) {
             &case_title
         }
         Screen::Report => "Report",
+        Screen::Audit => "Audit trail",
         Screen::Case => {
             case_title = match &s.case {
                 Some(c) => format!("Case {}", c.id),
@@ -74,6 +75,7 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
         (s.screen == Screen::Search && s.focus == Focus::Query || in_form) && s.overlay.is_none();
     let k = |c| key_of(s, c, typing);
     match (s.screen, s.focus) {
+        _ if s.refused.is_some() => vec![("r".into(), "check again"), (k(Command::Quit), "quit")],
         _ if s.locked => vec![("any key".into(), "unlock")],
         _ if in_form => vec![
             ("ctrl-s".into(), "save"),
@@ -122,6 +124,18 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             (k(Command::Back), "back"),
             (k(Command::Help), "help"),
             (k(Command::Quit), "quit"),
+        ],
+        (Screen::Audit, _) if crate::tui::audit_update::prompting(s) => vec![
+            ("enter".into(), "ok"),
+            ("tab".into(), "next"),
+            ("esc".into(), "cancel"),
+        ],
+        (Screen::Audit, _) => vec![
+            (k(Command::AuditFilters), "filter"),
+            (k(Command::AuditVerify), "verify"),
+            (k(Command::AuditExport), "export"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
         ],
         (Screen::Search, Focus::Query) => vec![
             ("enter".into(), "search"),

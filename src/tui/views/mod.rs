@@ -1,6 +1,7 @@
 //! Views: pure functions from the state to a frame. They never change state.
 
 mod actions;
+mod audit;
 pub mod case;
 mod cases;
 mod chrome;
@@ -11,6 +12,7 @@ mod inbox;
 mod new_case;
 mod overlays;
 mod person;
+mod refused;
 mod report;
 mod search;
 pub mod widgets;
@@ -28,6 +30,11 @@ pub fn view(s: &State, f: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(f.area());
+    if let Some(why) = &s.refused {
+        refused::draw(s, why, f, body);
+        chrome::status_bar(s, f, status);
+        return;
+    }
     if s.locked {
         chrome::lock(s, f, body);
         chrome::status_bar(s, f, status);
@@ -43,6 +50,7 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::Actions => actions::draw(s, f, body),
         Screen::Inbox => inbox::draw(s, f, body),
         Screen::Report => report::draw(s, f, body),
+        Screen::Audit => audit::draw(s, f, body),
     }
     chrome::message(s, f, message);
     chrome::status_bar(s, f, status);

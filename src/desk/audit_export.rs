@@ -1,0 +1,302 @@
+//! The audit trail of one person: who searched for them, whose searches
+//! found their records, who revealed, fetched or viewed their data, and
+//! what was done on their cases (changes, letters, packages, actions, and
+//! which of those went to a processor: APPI third-party provision records).
+//!
+//! The person is named by a record key (`crm:C-1001`) or by what a search
+//! would be given (an email address, a phone number, a name). Nothing is
+//! asked of any system: the trail comes from the audit log and the cases
+//! in the store. From the record keys and the email and phone, the cases
+//! about the person are found (closed ones too), and from those cases
+//! their linked records, one step, so a trail asked for by email also
+//! lists the searches that found the person's records.
+//!
+//! Supervisors and auditors only; the export is itself audited
+//! (`audit_export`).
+
+use super::{Desk, DeskError};
+use crate::config::SystemKind;
+use crate::domain::CaseId;
+use crate::identity::{self, normalize};
+use crate::store::{AuditEntry, DuplicateProbe};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// One audit entry about the person, and why it is in the trail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrailEntry {
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    pub kind: String,
+    pub subject: String,
+    /// The purpose given, for reveals and reads of exported data.
+    pub purpose: Option<String>,
+    /// How the entry relates to the person: `record crm:C-1`, `case
+    /// PD-2025-000001`, `query`.
+    pub matched_by: String,
+    /// A request that went to a processor (a third party) about the person.
+    pub provision: bool,
+    pub details: Value,
+}
+
+/// Everything the audit holds about one person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonTrail {
+    /// As asked for.
+    pub person: String,
+    /// The record keys looked for (`system:id`).
+    pub records: Vec<String>,
+    /// The cases about the person.
+    pub cases: Vec<CaseId>,
+    /// Oldest first.
+    pub entries: Vec<TrailEntry>,
+    /// The `audit_export` entry written for this export.
+    pub audit_id: i64,
+}
+
+/// Entries read from the store at once while looking for the person's.
+const EXPORT_PAGE: usize = 5000;
+
+/// Kinds that are about one case, their subject the case number.
+const CASE_KINDS: &[&str] = &[
+    "case_create",
+    "case_view",
+    "case_change",
+    "case_duplicates",
+    "reveal",
+    "letter",
+    "package",
+    "package_failed",
+    "package_verify",
+    "action_plan",
+    "action_approve",
+    "action_deny",
+    "action_view",
+    "action_run",
+    "action_job",
+    "action_retry",
+    "action_skip",
+    "task_create",
+    "task_done",
+    "export_read",
+    "denied",
+];
+
+impl Desk {
+    /// The audit trail of one person (see the module notes). `person` is a
+    /// record key `system:id` of a configured system, or an email, phone
+    /// number or name as a search would take it.
+    pub fn audit_export(&self, person: &str) -> Result<PersonTrail, DeskError> {
+        self.require_audit_reader("audit export")?;
+        let person = person.trim();
+        if person.is_empty() {
+            return Err(DeskError::Invalid(
+                "name the person: a record key (crm:C-1001), an email, a phone number or a name"
+                    .into(),
+            ));
+        }
+        let mut records: BTreeSet<String> = BTreeSet::new();
+        let mut probe = DuplicateProbe::default();
+        let mut query_norm: Option<String> = None;
+        match person.split_once(':') {
+            Some((sys, id)) if self.config().systems.contains_key(sys) && !id.is_empty() => {
+                records.insert(format!("{sys}:{id}"));
+                probe.records.push((sys.to_string(), id.to_string()));
+            }
+            _ => {
+                let q = identity::prepare_query(person, self.config().search.max_query_chars)
+                    .map_err(|e| DeskError::Invalid(e.to_string()))?;
+                probe.email_key = normalize::email(person);
+                probe.phone_key = normalize::phone(person);
+                query_norm = Some(q.normalized);
+            }
+        }
+        let cases = self.store().case_ids_about(&probe)?;
+        for c in &cases {
+            for l in self.store().case_links(*c)? {
+                records.insert(format!("{}:{}", l.system, l.record_id));
+            }
+        }
+        let case_names: BTreeSet<String> = cases.iter().map(|c| c.to_string()).collect();
+        let max = self.config().search.max_query_chars;
+        let mut entries: Vec<TrailEntry> = Vec::new();
+        // The whole log, a page at a time, keeping only what matches.
+        let mut after = 0;
+        loop {
+            let page = self.store().audit_entries_after(after, EXPORT_PAGE)?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            entries.extend(page.into_iter().filter_map(|e| {
+                let matched_by = self.trail_match(&e, &records, &case_names, |q| {
+                    let norm = query_norm.as_deref()?;
+                    let q = identity::prepare_query(q, max).ok()?;
+                    Some(q.normalized == norm)
+                })?;
+                Some(self.trail_entry(e, matched_by))
+            }));
+        }
+        let audit_id = self.audit(
+            "audit_export",
+            "audit",
+            json!({
+                "person": person,
+                "records": records.len(),
+                "cases": cases.len(),
+                "returned": entries.len(),
+            }),
+        )?;
+        Ok(PersonTrail {
+            person: person.to_string(),
+            records: records.into_iter().collect(),
+            cases,
+            entries,
+            audit_id,
+        })
+    }
+
+    /// Why `e` belongs to the trail, if it does.
+    fn trail_match(
+        &self,
+        e: &AuditEntry,
+        records: &BTreeSet<String>,
+        cases: &BTreeSet<String>,
+        same_query: impl Fn(&str) -> Option<bool>,
+    ) -> Option<String> {
+        let keys = |field: &str| -> Vec<String> {
+            e.details[field]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match e.kind.as_str() {
+            "search" => {
+                if let Some(r) = keys("matched").into_iter().find(|k| records.contains(k)) {
+                    return Some(format!("record {r}"));
+                }
+                let q = e.details["query"].as_str()?;
+                same_query(q)?.then(|| "query".to_string())
+            }
+            "fetch" => {
+                let r = e.details["record"].as_str()?;
+                records.contains(r).then(|| format!("record {r}"))
+            }
+            "reveal" if e.subject == "records" => keys("records")
+                .into_iter()
+                .find(|k| records.contains(k))
+                .map(|r| format!("record {r}")),
+            kind if CASE_KINDS.contains(&kind) && cases.contains(&e.subject) => {
+                Some(format!("case {}", e.subject))
+            }
+            _ => None,
+        }
+    }
+
+    fn trail_entry(&self, e: AuditEntry, matched_by: String) -> TrailEntry {
+        let provision = e.kind.starts_with("action_")
+            && e.details["system"].as_str().is_some_and(|s| {
+                self.config()
+                    .systems
+                    .get(s)
+                    .is_some_and(|d| d.kind == SystemKind::Opendsr)
+            });
+        TrailEntry {
+            purpose: e.details["purpose"].as_str().map(str::to_string),
+            id: e.id,
+            at: e.at,
+            operator: e.operator,
+            kind: e.kind,
+            subject: e.subject,
+            matched_by,
+            provision,
+            details: e.details,
+        }
+    }
+}
+
+/// The trail as pretty JSON, or as CSV.
+pub fn trail_text(t: &PersonTrail, csv: bool) -> String {
+    if csv {
+        trail_csv(t)
+    } else {
+        let mut s = serde_json::to_string_pretty(t).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// Writes the trail to `path`, a new file (an existing one is never
+/// overwritten) readable by its owner only. The folder is made if needed.
+pub fn write_trail(t: &PersonTrail, path: &Path, csv: bool) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(trail_text(t, csv).as_bytes())?;
+    f.sync_all()
+}
+
+/// A new file for an export from the terminal UI:
+/// `$XDG_DATA_HOME/privdesk/exports/audit-<audit id>.<json|csv>` (named by
+/// the export's audit entry, so no personal data is in the file name).
+pub fn export_file(t: &PersonTrail, csv: bool) -> PathBuf {
+    let dir = crate::paths::user_data_dir()
+        .map(|d| d.join("exports"))
+        .unwrap_or_else(|| PathBuf::from("."));
+    dir.join(format!(
+        "audit-{}.{}",
+        t.audit_id,
+        if csv { "csv" } else { "json" }
+    ))
+}
+
+/// The trail as CSV (RFC 4180): one row per entry, details as JSON.
+pub fn trail_csv(t: &PersonTrail) -> String {
+    fn field(s: &str) -> String {
+        // Keep spreadsheet programs from running a cell as a formula.
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    }
+    let mut out =
+        String::from("id,at,operator,kind,subject,purpose,matched_by,provision,details\r\n");
+    for e in &t.entries {
+        let row = [
+            e.id.to_string(),
+            e.at.clone(),
+            e.operator.clone(),
+            e.kind.clone(),
+            e.subject.clone(),
+            e.purpose.clone().unwrap_or_default(),
+            e.matched_by.clone(),
+            e.provision.to_string(),
+            e.details.to_string(),
+        ];
+        let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}

@@ -1,0 +1,229 @@
+//! Tampering with the store file by SQL, one test per kind of tampering,
+//! each caught by `privdesk audit verify` (the real binary): exit 1 and
+//! the first broken entry named with what is wrong. Also the demo's step
+//! with the `sqlite3` command-line shell, when it is installed.
+
+mod common;
+
+use common::*;
+use privdesk::store::NewAuditEntry;
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+
+const N: i64 = 8;
+
+/// A store with `N` entries written by privdesk, and a connection that can
+/// change them (the append-only triggers dropped, as someone with write
+/// access to the file could).
+fn store_with_entries() -> (Env, Connection) {
+    let env = Env::offline();
+    let store = env.store();
+    for i in 1..=N {
+        store
+            .append_audit(&NewAuditEntry {
+                operator: if i % 2 == 0 { "sue" } else { "demo-agent" }.into(),
+                kind: "case_view".into(),
+                subject: format!("PD-2026-{i:06}"),
+                details: json!({ "version": i }),
+            })
+            .unwrap();
+    }
+    drop(store);
+    let c = Connection::open(env.store_path()).unwrap();
+    c.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        .unwrap();
+    (env, c)
+}
+
+/// `audit verify --json` must fail, naming entry `id` with these words.
+fn broken_at(env: &Env, id: i64, words: &[&str]) {
+    let o = env.run(&["audit", "verify", "--json"]);
+    assert_exit(&o, 1);
+    let v: Value = json(&o);
+    assert_eq!(v["ok"], false, "{v}");
+    assert_eq!(v["first_broken"]["id"], id, "{v}");
+    let reason = v["first_broken"]["reason"].as_str().unwrap();
+    for w in words {
+        assert!(reason.contains(w), "{reason:?} lacks {w:?}");
+    }
+    // The text form says the same.
+    let o = env.run(&["audit", "verify"]);
+    assert_exit(&o, 1);
+    assert_eq!(
+        stdout(&o),
+        format!("audit chain BROKEN at entry {id}: {reason}\n")
+    );
+}
+
+#[test]
+fn an_untouched_chain_verifies() {
+    let (env, _c) = store_with_entries();
+    let o = env.run(&["audit", "verify", "--json"]);
+    assert_exit(&o, 0);
+    assert_eq!(json(&o)["entries"], N);
+}
+
+#[test]
+fn an_edited_entry() {
+    let (env, c) = store_with_entries();
+    let n = c
+        .execute("UPDATE audit SET operator = 'nobody' WHERE id = 5", [])
+        .unwrap();
+    assert_eq!(n, 1);
+    broken_at(&env, 5, &["entry 5 was changed", "hash mismatch"]);
+}
+
+#[test]
+fn a_deleted_entry_in_the_middle() {
+    let (env, c) = store_with_entries();
+    c.execute("DELETE FROM audit WHERE id = 4", []).unwrap();
+    broken_at(&env, 5, &["entry 4 is missing", "removed"]);
+}
+
+#[test]
+fn the_last_entry_deleted() {
+    let (env, c) = store_with_entries();
+    c.execute("DELETE FROM audit WHERE id = ?1", [N]).unwrap();
+    broken_at(
+        &env,
+        N,
+        &[
+            &format!("the head records {N} entries"),
+            "removed from the end",
+        ],
+    );
+}
+
+#[test]
+fn two_entries_swapped() {
+    let (env, c) = store_with_entries();
+    // Entries 3 and 6 change places, hashes and all.
+    c.execute_batch(
+        "UPDATE audit SET id = -3 WHERE id = 3;
+         UPDATE audit SET id = 3 WHERE id = 6;
+         UPDATE audit SET id = 6 WHERE id = -3;",
+    )
+    .unwrap();
+    broken_at(&env, 3, &["entry 3 holds the contents of entry 6"]);
+}
+
+#[test]
+fn two_neighbours_reordered_by_contents() {
+    let (env, c) = store_with_entries();
+    // The rows keep their ids; what they say trades places.
+    c.execute_batch(
+        "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE id IN (6, 7);
+         UPDATE audit SET at = (SELECT at FROM t WHERE id = 7), operator = (SELECT operator FROM t WHERE id = 7),
+                          subject = (SELECT subject FROM t WHERE id = 7), details = (SELECT details FROM t WHERE id = 7)
+           WHERE id = 6;
+         UPDATE audit SET at = (SELECT at FROM t WHERE id = 6), operator = (SELECT operator FROM t WHERE id = 6),
+                          subject = (SELECT subject FROM t WHERE id = 6), details = (SELECT details FROM t WHERE id = 6)
+           WHERE id = 7;",
+    )
+    .unwrap();
+    broken_at(&env, 6, &["entry 6 was changed"]);
+}
+
+#[test]
+fn a_forged_entry_inserted() {
+    let (env, c) = store_with_entries();
+    // Appended behind privdesk's back, linked to the last hash.
+    let last: String = c
+        .query_row("SELECT hash FROM audit WHERE id = ?1", [N], |r| r.get(0))
+        .unwrap();
+    c.execute(
+        "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash)
+         VALUES (?1, '2026-11-24T01:00:00.000Z', 'sue', 'case_view', 'PD-2026-000099', '{}', ?2, ?3)",
+        params![N + 1, last, "ab".repeat(32)],
+    )
+    .unwrap();
+    broken_at(&env, N + 1, &[&format!("entry {} was changed", N + 1)]);
+}
+
+#[test]
+fn a_forged_entry_inserted_in_the_middle() {
+    let (env, c) = store_with_entries();
+    // Everything from entry 4 moves up one; a forged entry takes its place.
+    c.execute_batch(&format!(
+        "UPDATE audit SET id = id + 100 WHERE id >= 4;
+         UPDATE audit SET id = id - 99 WHERE id >= 104;
+         INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash)
+         VALUES (4, '2026-11-24T01:00:00.000Z', 'sue', 'case_view', 'PD-2026-000099', '{{}}',
+                 (SELECT hash FROM audit WHERE id = 3), '{}');",
+        "cd".repeat(32)
+    ))
+    .unwrap();
+    broken_at(&env, 4, &["entry 4 was changed"]);
+}
+
+#[test]
+fn the_head_row_changed() {
+    let (env, c) = store_with_entries();
+    c.execute(
+        "UPDATE audit_head SET last_hash = ?1 WHERE singleton = 1",
+        ["ef".repeat(32)],
+    )
+    .unwrap();
+    broken_at(&env, N, &["does not match the head record"]);
+    c.execute("UPDATE audit_head SET entries = 3 WHERE singleton = 1", [])
+        .unwrap();
+    broken_at(&env, 4, &["the head records 3", "inserted"]);
+}
+
+#[test]
+fn a_tampered_log_refuses_new_entries_rather_than_hiding_the_cut() {
+    let (env, c) = store_with_entries();
+    c.execute("DELETE FROM audit WHERE id = ?1", [N]).unwrap();
+    // Writing the next entry would make the cut look like the end.
+    let o = env.run(&["--as", "demo-auditor", "audit", "log"]);
+    assert_ne!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(stderr(&o).contains("head"), "{}", show(&o));
+    broken_at(&env, N, &["removed from the end"]);
+}
+
+/// The demo step: verify passes, a row is edited with the sqlite3 shell,
+/// verify fails at that row.
+#[test]
+fn editing_a_row_with_the_sqlite3_shell_is_caught() {
+    let Ok(version) = std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+    else {
+        eprintln!("sqlite3 is not installed: the shell variant of the tamper test is skipped");
+        return;
+    };
+    assert!(version.status.success());
+    let env = Env::offline();
+    let store = env.store();
+    for i in 1..=3 {
+        store
+            .append_audit(&NewAuditEntry {
+                operator: "demo-agent".into(),
+                kind: "reveal".into(),
+                subject: format!("PD-2026-{i:06}"),
+                details: json!({ "purpose": "Identity check during a call" }),
+            })
+            .unwrap();
+    }
+    drop(store);
+    let o = env.run(&["audit", "verify"]);
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "audit chain intact: 3 entries\n");
+
+    let o = std::process::Command::new("sqlite3")
+        .arg(env.store_path())
+        .arg(
+            "DROP TRIGGER audit_no_update; \
+             UPDATE audit SET details = '{\"purpose\":\"Routine check\"}' WHERE id = 2;",
+        )
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", show(&o));
+
+    let o = env.run(&["audit", "verify"]);
+    assert_exit(&o, 1);
+    assert_eq!(
+        stdout(&o),
+        "audit chain BROKEN at entry 2: entry 2 was changed (hash mismatch)\n"
+    );
+}
