@@ -14,6 +14,7 @@ mod case;
 mod case_args;
 mod case_output;
 mod config_cmd;
+mod demo_seed;
 mod letter;
 mod output;
 mod package;

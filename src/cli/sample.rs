@@ -33,6 +33,10 @@ pub struct DemoArgs {
     /// 0 picks free ports, never shared.
     #[arg(long, default_value_t = sample::DEFAULT_PORT_BASE)]
     pub port_base: u16,
+    /// Start with an empty store instead of the example cases a fresh demo
+    /// store is given.
+    #[arg(long)]
+    pub no_seed: bool,
 }
 
 pub async fn serve(a: &SampleArgs) -> u8 {
@@ -102,10 +106,26 @@ pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {
             };
             search_with(&desk, &args).await
         }
-        None => interactive(cli, Some(cfg)).await,
+        None => {
+            if !a.no_seed {
+                seed(cli, &cfg);
+            }
+            interactive(cli, Some(cfg)).await
+        }
     };
     drop(systems);
     code
+}
+
+/// Gives a fresh demo store its example cases. A failure is reported and
+/// the demo goes on with what there is.
+fn seed(cli: &Cli, cfg: &Config) {
+    let Ok(desk) = open_desk(cli, cfg.clone()) else {
+        return;
+    };
+    if let Err(e) = super::demo_seed::seed_if_empty(&desk) {
+        eprintln!("privdesk: could not open the demo's example cases: {e}");
+    }
 }
 
 /// The interactive screen (`privdesk` with no subcommand, or `demo`).
