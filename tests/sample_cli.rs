@@ -1,6 +1,7 @@
 //! `privdesk sample-systems` as its own process, and `privdesk demo --search`.
 
 mod common;
+mod pty;
 
 use common::*;
 use std::io::{BufRead, BufReader, Read};
@@ -204,4 +205,52 @@ fn a_demo_refuses_ports_held_by_something_else() {
     );
     assert!(err.contains(&format!("ports {base}-{}", base + 5)), "{err}");
     assert!(err.contains("--port-base"), "{err}");
+}
+
+/// The open cases in a demo home's store.
+fn demo_cases(home: &std::path::Path) -> Vec<privdesk::domain::CaseSummary> {
+    let db = home.join(".local/share/privdesk/demo.db");
+    let store = privdesk::store::Store::open(&db, 5000).unwrap();
+    let today = chrono::Utc::now().date_naive();
+    store.list_cases(&Default::default(), today).unwrap()
+}
+
+/// The interactive demo, started and quit at once.
+fn demo_once(home: &std::path::Path, extra: &[&str]) {
+    let mut c = Command::new(BIN);
+    c.args(["demo", "--no-latency", "--port-base", "0"])
+        .args(extra);
+    isolate(&mut c, home);
+    let mut t = pty::Term::spawn(c, 80, 24, &home.join("demo.stderr"));
+    t.wait_text("Find a customer");
+    t.send(b"\x03");
+    t.expect_exit("ctrl-c in the query box quits the demo");
+}
+
+#[test]
+fn a_fresh_demo_store_gets_example_cases_once() {
+    use privdesk::domain::Category;
+    let home = tempfile::tempdir().unwrap();
+    demo_once(home.path(), &[]);
+    let cases = demo_cases(home.path());
+    // Enough to fill the supervisor's queue sections.
+    assert!(cases.iter().any(|c| c.overdue), "no overdue case");
+    assert!(cases.iter().any(|c| !c.overdue), "every case overdue");
+    assert!(cases.iter().any(|c| c.assignee.is_none()));
+    assert!(cases
+        .iter()
+        .any(|c| c.assignee.as_deref() == Some("demo-agent")));
+    for cat in [Category::Complaint, Category::RightsRequest] {
+        assert!(cases.iter().any(|c| c.category == cat), "no {cat:?}");
+    }
+    // A second start adds nothing.
+    let first: Vec<_> = cases.iter().map(|c| c.id).collect();
+    demo_once(home.path(), &[]);
+    let again: Vec<_> = demo_cases(home.path()).iter().map(|c| c.id).collect();
+    assert_eq!(first, again);
+
+    // --no-seed leaves a fresh store empty.
+    let empty = tempfile::tempdir().unwrap();
+    demo_once(empty.path(), &["--no-seed"]);
+    assert!(demo_cases(empty.path()).is_empty());
 }
