@@ -397,3 +397,21 @@ fn bad_input_exits_2_and_says_what_is_accepted() {
     assert!(c.output().unwrap().status.success());
     assert!(!Path::new(&dir.path().join("share/privdesk")).exists());
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_output_quietly() {
+    // `privdesk calendar holidays 2026 | head -0`: the pipe is closed
+    // before anything is written, so every line meets a broken pipe.
+    let dir = TempDir::new().unwrap();
+    let mut c = Command::new(BIN);
+    c.args(["calendar", "holidays", "2026"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    isolate(&mut c, dir.path());
+    let mut child = c.spawn().expect("run privdesk");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}

@@ -266,18 +266,18 @@ pub async fn run(cli: &Cli, cmd: &ActionCommand) -> u8 {
         ActionCommand::Manual(a) => manual(&desk, a),
         ActionCommand::Queue(a) => desk.actions_awaiting_approval().map(|list| {
             if a.json {
-                println!("{}", pretty(&list));
+                outln!("{}", pretty(&list));
             } else if list.is_empty() {
-                println!("No actions wait for approval.");
+                outln!("No actions wait for approval.");
             } else {
                 for v in &list {
-                    print!("{}", action_text(v));
+                    out!("{}", action_text(v));
                 }
             }
             EXIT_OK
         }),
         ActionCommand::Export(a) => desk.export_data(a.job.0, &a.purpose).map(|v| {
-            println!("{}", pretty(&v));
+            outln!("{}", pretty(&v));
             EXIT_OK
         }),
     };
@@ -302,12 +302,12 @@ pub fn run_task(cli: &Cli, cmd: &TaskCommand) -> u8 {
             };
             desk.list_tasks(&filter).map(|tasks| {
                 if a.json {
-                    println!("{}", pretty(&tasks));
+                    outln!("{}", pretty(&tasks));
                 } else if tasks.is_empty() {
-                    println!("No tasks.");
+                    outln!("No tasks.");
                 } else {
                     for t in &tasks {
-                        println!("{}", task_line(t));
+                        outln!("{}", task_line(t));
                     }
                 }
                 EXIT_OK
@@ -317,9 +317,9 @@ pub fn run_task(cli: &Cli, cmd: &TaskCommand) -> u8 {
             .complete_task(a.task.0, &a.result, a.note.as_deref())
             .map(|t| {
                 if a.json {
-                    println!("{}", pretty(&t));
+                    outln!("{}", pretty(&t));
                 } else {
-                    println!("{}", task_line(&t));
+                    outln!("{}", task_line(&t));
                 }
                 EXIT_OK
             }),
@@ -329,9 +329,9 @@ pub fn run_task(cli: &Cli, cmd: &TaskCommand) -> u8 {
 
 fn print_action(v: &crate::desk::ActionView, json: bool) {
     if json {
-        println!("{}", pretty(v));
+        outln!("{}", pretty(v));
     } else {
-        print!("{}", action_text(v));
+        out!("{}", action_text(v));
     }
 }
 
@@ -347,19 +347,19 @@ async fn plan(desk: &Desk, a: &PlanArgs) -> Result<u8, DeskError> {
     };
     let planned = desk.plan_action(a.case.0, &req).await?;
     if a.json {
-        println!("{}", pretty(&planned));
+        outln!("{}", pretty(&planned));
     } else {
-        print!("{}", action_text(&planned.action));
+        out!("{}", action_text(&planned.action));
         for l in &planned.left_out {
-            println!("  left out: {l}");
+            outln!("  left out: {l}");
         }
         if planned.action.status == crate::domain::ActionStatus::AwaitingApproval {
-            println!(
+            outln!(
                 "Next: a supervisor other than you approves it (privdesk action approve {} --reason ...).",
                 planned.action.id
             );
         } else {
-            println!("Next: privdesk action run {}", planned.action.id);
+            outln!("Next: privdesk action run {}", planned.action.id);
         }
     }
     Ok(EXIT_OK)
@@ -390,16 +390,17 @@ async fn run_action(desk: &Desk, a: &RunArgs) -> Result<u8, DeskError> {
     let _ = printer.await;
     let report = result?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(&serde_json::json!({ "report": report })).unwrap_or_default()
         );
     } else {
-        print!("{}", action_text(&report.action));
+        out!("{}", action_text(&report.action));
         if report.unfinished > 0 {
-            println!(
+            outln!(
                 "{} job(s) not finished: run `privdesk action run {}` again later.",
-                report.unfinished, report.action.id
+                report.unfinished,
+                report.action.id
             );
         }
     }
@@ -414,9 +415,9 @@ fn status(desk: &Desk, a: &StatusArgs) -> Result<u8, DeskError> {
     let purpose = if a.reveal { a.purpose.as_deref() } else { None };
     let v = desk.case_actions(a.case.0, purpose)?;
     if a.json {
-        println!("{}", pretty(&v));
+        outln!("{}", pretty(&v));
     } else {
-        print!("{}", case_actions_text(&v));
+        out!("{}", case_actions_text(&v));
     }
     Ok(EXIT_OK)
 }
@@ -442,9 +443,9 @@ fn manual(desk: &Desk, a: &ManualArgs) -> Result<u8, DeskError> {
         },
     )?;
     if a.json {
-        println!("{}", pretty(&t));
+        outln!("{}", pretty(&t));
     } else {
-        println!("{}", task_line(&t));
+        outln!("{}", task_line(&t));
     }
     Ok(EXIT_OK)
 }

@@ -111,15 +111,15 @@ fn holidays(year: &str, json: bool) -> u8 {
         Err(e) => return usage(e),
     };
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
     } else {
         for h in &list {
-            println!("{} {}  {}", h.date, h.date.format("%a"), h.name);
+            outln!("{} {}  {}", h.date, h.date.format("%a"), h.name);
         }
-        println!("{} national holidays in {y}", list.len());
+        outln!("{} national holidays in {y}", list.len());
     }
     EXIT_OK
 }
@@ -159,24 +159,24 @@ fn is_open(cal: &Calendar, at: Option<&str>, json: bool) -> u8 {
             "closes_at": s.closes_at.as_ref().map(rfc3339),
             "reopens_at": s.reopens_at.as_ref().map(rfc3339),
         });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return EXIT_OK;
     }
     let zone = cal.time_zone().name();
     match (&s.reason, &s.reopens_at, &s.closes_at) {
-        (None, _, Some(c)) => println!(
+        (None, _, Some(c)) => outln!(
             "open: {} {zone}; closes at {}",
             local(&s.at),
             c.format("%H:%M")
         ),
         (reason, reopens, _) => {
-            println!(
+            outln!(
                 "closed: {} {zone}: {}",
                 local(&s.at),
                 reason.as_deref().unwrap_or("closed")
             );
             if let Some(r) = reopens {
-                println!("reopens {}", local(r));
+                outln!("reopens {}", local(r));
             }
         }
     }
@@ -271,9 +271,9 @@ fn due(cal: &Calendar, cfg: &DeadlineConfig, args: &DueArgs) -> u8 {
             m.insert("final_due".into(), json!(d.final_due()));
             m.insert("time_zone".into(), json!(cal.time_zone().name()));
         }
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        print!("{}", due_text(&d));
+        out!("{}", due_text(&d));
     }
     EXIT_OK
 }

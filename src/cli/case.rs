@@ -166,9 +166,9 @@ fn change(
     };
     let case = op(v)?;
     if json {
-        println!("{}", pretty(&case_json(&case, false)));
+        outln!("{}", pretty(&case_json(&case, false)));
     } else {
-        println!("{}", change_line(&case, desk.today()));
+        outln!("{}", change_line(&case, desk.today()));
     }
     Ok(EXIT_OK)
 }
@@ -246,9 +246,9 @@ fn new(desk: &Desk, a: &NewArgs) -> Result<u8, DeskError> {
         }
     }
     if a.json {
-        println!("{}", pretty(&case_json(&case, false)));
+        outln!("{}", pretty(&case_json(&case, false)));
     } else {
-        println!("{}", change_line(&case, desk.today()));
+        outln!("{}", change_line(&case, desk.today()));
     }
     Ok(EXIT_OK)
 }
@@ -275,9 +275,9 @@ fn list(desk: &Desk, a: &ListArgs) -> Result<u8, DeskError> {
     };
     let rows = desk.list_cases(&filter)?;
     if a.json {
-        println!("{}", pretty(&summaries_json(&rows)));
+        outln!("{}", pretty(&summaries_json(&rows)));
     } else {
-        print!("{}", list_text(&rows));
+        out!("{}", list_text(&rows));
     }
     Ok(EXIT_OK)
 }
@@ -290,9 +290,9 @@ fn show(desk: &Desk, a: &ShowArgs) -> Result<u8, DeskError> {
     if a.json {
         let mut v = serde_json::to_value(&view).unwrap_or_default();
         super::case_output::mask_json(&mut v, a.reveal);
-        println!("{}", pretty(&v));
+        outln!("{}", pretty(&v));
     } else {
-        print!(
+        out!(
             "{}",
             case_text(&view, a.reveal, desk.today(), desk.calendar().time_zone())
         );
@@ -312,9 +312,9 @@ fn duplicates(desk: &Desk, a: &DuplicatesArgs) -> Result<u8, DeskError> {
         exclude: a.exclude.as_ref().map(|i: &CaseIdArg| i.0),
     })?;
     if a.json {
-        println!("{}", pretty(&summaries_json(&rows)));
+        outln!("{}", pretty(&summaries_json(&rows)));
     } else {
-        print!("{}", list_text(&rows));
+        out!("{}", list_text(&rows));
     }
     Ok(EXIT_OK)
 }

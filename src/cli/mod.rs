@@ -6,6 +6,25 @@
 //! operator's role forbids it, or the operator is unknown or was removed
 //! from the configuration; the attempt is audited), 1 any other failure.
 
+/// `println!` for command output: a reader that stopped reading
+/// (`privdesk case list | head`) ends the output quietly instead of
+/// panicking (see [`emit`]).
+macro_rules! outln {
+    () => {{
+        let _ = $crate::cli::emit("\n");
+    }};
+    ($($arg:tt)*) => {{
+        let _ = $crate::cli::emit(&format!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
+/// `print!` for command output, like [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = $crate::cli::emit(&format!($($arg)*));
+    }};
+}
+
 mod action;
 mod action_output;
 mod audit;
