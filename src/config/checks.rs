@@ -55,6 +55,8 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
     let systems: Vec<&str> = config.systems.keys().map(String::as_str).collect();
     check_letters(&config.letters, &systems, &mut out);
     super::action_checks::check_actions_table(&config.actions, &mut out);
+    let operators: Vec<&str> = config.operators.keys().map(String::as_str).collect();
+    super::queue_config::check_queue(&config.queue, &operators, &mut out);
     for (name, def) in &config.operators {
         if !valid_username(name) {
             out.push(Issue::new(

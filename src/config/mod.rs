@@ -23,6 +23,7 @@ mod order;
 mod pagination_checks;
 mod paths;
 mod problem;
+mod queue_config;
 mod secrets;
 pub mod systems;
 pub mod types;
@@ -44,6 +45,7 @@ pub use operators::{current_username, CURRENT_USER_KEY};
 pub use options::{ExtraCheck, LoadOptions};
 pub use paths::{expand_tilde, resolve_path};
 pub use problem::{line_column, Problem, Problems};
+pub use queue_config::{QueueConfig, SectionDef};
 pub use systems::*;
 pub use types::*;
 

@@ -32,6 +32,9 @@ pub struct Config {
     pub letters: LettersConfig,
     /// `[actions]`: approvals and waiting for processors.
     pub actions: ActionsConfig,
+    /// `[queue]`: the sections of the supervisors' queue.
+    #[serde(default)]
+    pub queue: super::queue_config::QueueConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,

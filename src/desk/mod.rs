@@ -19,6 +19,7 @@ mod letters;
 mod package;
 mod package_check;
 mod package_source;
+mod queue;
 mod search;
 mod tasks;
 
@@ -34,6 +35,7 @@ pub use error::DeskError;
 pub use letters::Letter;
 pub use package::{PackageCheck, PackageOptions, PackageRecord, PackageReport};
 pub use package_source::{FetchSource, RecordSource};
+pub use queue::WATCH_EVERY;
 pub use search::{SearchOptions, SearchRun};
 
 use crate::calendar::Calendar;

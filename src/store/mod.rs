@@ -16,7 +16,9 @@ mod chain;
 mod drafts;
 mod error;
 mod migrate;
+mod queue;
 mod tasks;
+mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -40,6 +42,7 @@ pub use chain::{AuditVerification, BrokenLink};
 pub use drafts::StoredDraft;
 pub use error::StoreError;
 pub use tasks::{NewTask, TaskFilter};
+pub use watch::ChangeWatch;
 
 /// The privdesk database.
 #[derive(Debug)]

@@ -8,6 +8,7 @@ mod case_faults;
 mod case_roles;
 mod cases;
 mod package;
+mod queue;
 
 use crate::config::{load_str, Config, LoadOptions};
 use crate::desk::Desk;
