@@ -58,6 +58,20 @@ pub struct UiConfig {
     pub mouse: bool,
     /// Seconds without a key press before the screen locks.
     pub idle_lock_secs: u64,
+    /// The screen privdesk opens on.
+    #[serde(default)]
+    pub start_screen: StartScreen,
+}
+
+/// The screen the TUI opens on (`[ui] start_screen`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartScreen {
+    /// The customer search (what agents start with).
+    #[default]
+    Search,
+    /// The queue of cases by section (what supervisors start with).
+    Queue,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

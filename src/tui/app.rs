@@ -5,6 +5,7 @@
 pub use super::case_state::*;
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
+pub use super::queue_state::*;
 use super::theme::Theme;
 use crate::desk::{CaseView, DuplicateQuery};
 use crate::domain::{
@@ -26,6 +27,8 @@ pub enum Screen {
     Case,
     /// The new-case form.
     NewCase,
+    /// The queue: every case the operator may see, by section.
+    Queue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +156,9 @@ pub struct State {
     pub new_case: Option<NewCaseScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
+    /// The sections of the queue (`[[queue.sections]]`).
+    pub queue_sections: Vec<crate::domain::QueueSection>,
+    pub queue: Option<QueueView>,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
@@ -201,6 +207,8 @@ impl State {
             case: None,
             new_case: None,
             cases_gen: 0,
+            queue_sections: crate::domain::queue::default_sections(),
+            queue: None,
             spinner: 0,
             size: (80, 24),
             quit: false,
@@ -304,6 +312,17 @@ pub enum Action {
         id: CaseId,
         result: Result<i64, String>,
     },
+    QueueLoaded {
+        gen: u64,
+        result: Result<Box<QueueData>, String>,
+    },
+    QueueFiltered(super::queue_filter::FilterResult),
+    QueueBulkDone {
+        op: BulkOp,
+        results: Vec<BulkResult>,
+    },
+    /// Another session (or this one) changed cases or actions in the store.
+    StoreChanged,
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -359,6 +378,26 @@ pub enum Effect {
     RevealCase {
         id: CaseId,
         purpose: String,
+    },
+    /// Load the queue for `me` and mark its `sections`; `live` loads (after
+    /// a change elsewhere) are not audited.
+    LoadQueue {
+        gen: u64,
+        live: bool,
+        sections: Vec<crate::domain::QueueSection>,
+        me: String,
+    },
+    /// Match the queue's filter lines off the drawing path.
+    FilterQueue(super::queue_filter::FilterJob),
+    /// Make one change to each case, at the version seen, one by one.
+    QueueBulk {
+        op: BulkOp,
+        items: Vec<(CaseId, i64)>,
+    },
+    /// Load the case again if it is no longer at `version`.
+    RefreshCase {
+        id: CaseId,
+        version: i64,
     },
     Suspend,
     Redraw,

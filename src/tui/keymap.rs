@@ -37,16 +37,19 @@ pub enum Context {
     Case,
     /// The case list ("my cases").
     Cases,
+    /// The queue: every case the operator may see, by section.
+    Queue,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
         Context::List,
         Context::Person,
         Context::Case,
         Context::Cases,
+        Context::Queue,
     ];
 
     /// Lower-case name for help screens (`global`, `list`, `person`, `case`, `cases`).
@@ -57,6 +60,7 @@ impl Context {
             Context::Person => "person",
             Context::Case => "case",
             Context::Cases => "cases",
+            Context::Queue => "queue",
         }
     }
 
@@ -64,7 +68,12 @@ impl Context {
     /// `Global` is active everywhere, and the person, case and case-list
     /// screens fall back to `List` for moving and scrolling.
     pub fn overlaps(self, other: Context) -> bool {
-        let screen = |c| matches!(c, Context::Person | Context::Case | Context::Cases);
+        let screen = |c| {
+            matches!(
+                c,
+                Context::Person | Context::Case | Context::Cases | Context::Queue
+            )
+        };
         self == other
             || self == Context::Global
             || other == Context::Global
@@ -123,8 +132,9 @@ commands! {
     First => "first", List, "Go to the first item", ["g", "home"];
     Last => "last", List, "Go to the last item", ["G", "end"];
     Open => "open", List, "Open the selected item", ["enter"];
-    FocusQuery => "focus_query", List, "Type a new search", ["/"];
+    FocusQuery => "focus_query", List, "Type a new search (in the queue: filter it)", ["/"];
     Cases => "cases", List, "My cases (by due date)", ["c"];
+    Queue => "queue", List, "The queue: every case you may see, by section", ["w"];
     Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
     NewCase => "new_case", Person, "New case for this person", ["n"];
@@ -139,6 +149,13 @@ commands! {
     ReloadCase => "reload_case", Case, "Load the case again", ["f"];
     CasesView => "cases_view", Cases, "Mine / unassigned / all", ["tab"];
     ReloadCases => "reload_cases", Cases, "Load the list again", ["f"];
+    QueueNextSection => "queue_next_section", Queue, "Next section", ["tab"];
+    QueuePrevSection => "queue_prev_section", Queue, "Previous section", ["shift-tab"];
+    QueueMark => "queue_mark", Queue, "Mark / unmark the case", ["space"];
+    QueueMarkAll => "queue_mark_all", Queue, "Mark every case shown (again: unmark)", ["*"];
+    QueueAssign => "queue_assign", Queue, "Assign the marked cases", ["o"];
+    QueueEscalate => "queue_escalate", Queue, "Escalate the marked cases (urgent)", ["e"];
+    ReloadQueue => "reload_queue", Queue, "Load the queue again", ["f"];
 }
 
 impl Command {

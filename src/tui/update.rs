@@ -9,6 +9,7 @@ use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
 use super::new_case_update;
 use super::palette;
+use super::queue_update;
 use super::views::hours::hours_label;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -38,8 +39,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             if s.locked {
                 s.locked = false;
             }
-            paste(s, &text);
-            vec![]
+            paste(s, &text)
         }
         Action::Run(cmd) => run_command(s, cmd),
         Action::SearchUpdate { gen, snapshot } => {
@@ -125,6 +125,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             result,
         } => case_update::changed(s, id, key, change, result),
         Action::CaseRevealDone { id, result } => case_update::revealed(s, id, result),
+        Action::QueueLoaded { gen, result } => queue_update::loaded(s, gen, result),
+        Action::QueueFiltered(r) => queue_update::filtered(s, r),
+        Action::QueueBulkDone { op, results } => queue_update::bulk_done(s, op, results),
+        Action::StoreChanged => queue_update::store_changed(s),
         Action::DuplicatesFound { key, result } => {
             new_case_update::duplicates_found(s, &key, result)
         }
@@ -195,21 +199,26 @@ pub(crate) fn edited(s: &mut State) {
     s.last_edit = Instant::now();
 }
 
-fn paste(s: &mut State, text: &str) {
+fn paste(s: &mut State, text: &str) -> Vec<Effect> {
     match s.overlay.as_mut() {
         Some(Overlay::Palette(p)) => {
             p.input.insert_str(text);
             p.selected = 0;
-            return;
+            return vec![];
         }
         Some(Overlay::Reveal(d)) => {
             d.typing = true;
             d.selected = s.purposes.len();
             d.other.insert_str(text);
-            return;
+            return vec![];
         }
-        Some(_) => return,
+        Some(_) => return vec![],
         None => {}
+    }
+    if s.screen == Screen::Queue {
+        if let Some(fx) = queue_update::paste(s, text) {
+            return fx;
+        }
     }
     let form = match s.screen {
         Screen::NewCase => s.new_case.as_mut().map(|n| &mut n.form),
@@ -223,13 +232,14 @@ fn paste(s: &mut State, text: &str) {
     if let Some(form) = form {
         form.paste(text);
         edited(s);
-        return;
+        return vec![];
     }
     // Pasted text anywhere else is a new search.
-    let _ = leave_all(s);
+    let fx = leave_all(s);
     s.focus = Focus::Query;
     s.query.insert_str(text);
     edited(s);
+    fx
 }
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
@@ -246,6 +256,11 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
                 return fx;
             }
         }
+        Screen::Queue => {
+            if let Some(fx) = queue_update::key(s, k) {
+                return fx;
+            }
+        }
         _ => {}
     }
     let own = match s.screen {
@@ -253,6 +268,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         Screen::Person => Some(Context::Person),
         Screen::Case => Some(Context::Case),
         Screen::Cases => Some(Context::Cases),
+        Screen::Queue => Some(Context::Queue),
     };
     let cmd = own
         .and_then(|ctx| s.keymap.command_for(ctx, &k))
@@ -512,8 +528,10 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             (Screen::Search, Focus::Results) => s.focus = Focus::Query,
             (Screen::Search, Focus::Query) if !s.persons().is_empty() => s.focus = Focus::Results,
             (Screen::Search, _) => {}
+            (Screen::Queue, _) if queue_update::back_clears(s) => return queue_update::run(s, cmd),
             _ => return back(s),
         },
+        Command::FocusQuery if s.screen == Screen::Queue => return queue_update::run(s, cmd),
         Command::FocusQuery => {
             let fx = leave_all(s);
             s.focus = Focus::Query;
@@ -528,6 +546,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Open => match s.screen {
             Screen::Search => open_person(s),
             Screen::Cases => return case_update::open_selected(s),
+            Screen::Queue => return queue_update::run(s, cmd),
             _ => {}
         },
         Command::Reveal => match s.person.as_ref() {
@@ -549,6 +568,14 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::ChangeStatus => return case_update::open_dialog(s, DialogKind::Status),
         Command::Assign => return case_update::open_dialog(s, DialogKind::Assign),
         Command::VerifyIdentity => return case_update::open_dialog(s, DialogKind::Verify),
+        Command::Queue => return queue_update::open(s),
+        Command::QueueNextSection
+        | Command::QueuePrevSection
+        | Command::QueueMark
+        | Command::QueueMarkAll
+        | Command::QueueAssign
+        | Command::QueueEscalate
+        | Command::ReloadQueue => return queue_update::run(s, cmd),
     }
     vec![]
 }
@@ -574,7 +601,7 @@ fn close_screen(s: &mut State) -> Vec<Effect> {
         Screen::Person => s.person = None,
         Screen::Case => s.case = None,
         Screen::NewCase => s.new_case = None,
-        Screen::Search | Screen::Cases => {}
+        Screen::Search | Screen::Cases | Screen::Queue => {}
     }
     fx
 }
@@ -593,6 +620,7 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
         }
         // The list may have changed while a case was open.
         Screen::Cases => fx.extend(case_update::load_cases(s)),
+        Screen::Queue => fx.extend(queue_update::load(s, true)),
         _ => {}
     }
     fx
@@ -618,6 +646,10 @@ fn move_by(s: &mut State, delta: i64) {
         case_update::scroll(s, delta);
         return;
     }
+    if s.screen == Screen::Queue {
+        queue_update::move_by(s, delta);
+        return;
+    }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
@@ -628,7 +660,7 @@ fn move_by(s: &mut State, delta: i64) {
             Some(c) => (c.rows.len(), c.selected),
             None => return,
         },
-        Screen::Case | Screen::NewCase => return,
+        Screen::Case | Screen::NewCase | Screen::Queue => return,
     };
     if len == 0 {
         return;
@@ -649,7 +681,7 @@ fn move_by(s: &mut State, delta: i64) {
                 c.selected = next;
             }
         }
-        Screen::Case | Screen::NewCase => {}
+        Screen::Case | Screen::NewCase | Screen::Queue => {}
     }
 }
 

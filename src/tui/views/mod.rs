@@ -9,6 +9,7 @@ pub mod hours;
 mod new_case;
 mod overlays;
 mod person;
+mod queue;
 mod search;
 pub mod widgets;
 
@@ -37,6 +38,7 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::Cases => cases::draw(s, f, body),
         Screen::Case => case::draw(s, f, body),
         Screen::NewCase => new_case::draw(s, f, body),
+        Screen::Queue => queue::draw(s, f, body),
     }
     chrome::message(s, f, message);
     chrome::status_bar(s, f, status);
