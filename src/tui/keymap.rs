@@ -132,9 +132,9 @@ commands! {
     First => "first", List, "Go to the first item", ["g", "home"];
     Last => "last", List, "Go to the last item", ["G", "end"];
     Open => "open", List, "Open the selected item", ["enter"];
-    FocusQuery => "focus_query", List, "Type a new search (in the queue: filter it)", ["/"];
+    FocusQuery => "focus_query", List, "Search (queue: filter)", ["/"];
     Cases => "cases", List, "My cases (by due date)", ["c"];
-    Queue => "queue", List, "The queue: every case you may see, by section", ["w"];
+    Queue => "queue", List, "Queue: cases by section", ["w"];
     Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
     NewCase => "new_case", Person, "New case for this person", ["n"];

@@ -1,13 +1,18 @@
-//! The queue's `/` filter: fuzzy matching (skim's algorithm, as the palette
-//! uses) over one precomputed line per case: id, requester name, kind,
+//! The queue's `/` filter: fuzzy matching (skim's scoring from
+//! fuzzy-matcher, as the palette uses) over one precomputed line per case: id, requester name, kind,
 //! assignee and the start of the description, lower-cased once when the
 //! queue loads. Matching runs on a worker thread, never on the drawing
 //! path: the worker takes only the newest query waiting, narrows within
 //! the last result while the query grows (a longer query never matches
 //! more), and splits a full pass across the cores.
 //!
-//! Words of a query must all match (as in fzf); rows come back best match
-//! first, ties in queue order (soonest due first).
+//! Words of a query must all match (as in fzf: their characters in order,
+//! the set skim's matcher accepts). Rows come back best first: words found
+//! whole at the start of a word, then whole, then scattered; the best
+//! [`SCORED_ROWS`] ordered by skim's score; ties in queue order (soonest
+//! due first). Finding the set is a byte scan; only the rows that can be
+//! on top are scored, so a keystroke costs little even when most of
+//! 100,000 rows match a first letter.
 
 use crate::domain::queue::QueueRow;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -90,17 +95,57 @@ pub fn terms(query: &str) -> Vec<String> {
     query.split_whitespace().map(str::to_lowercase).collect()
 }
 
-/// Score of `line` against every term (`None` if one does not match).
-fn score(m: &SkimMatcherV2, line: &str, terms: &[String]) -> Option<i64> {
-    let mut total = 0;
-    for t in terms {
-        total += m.fuzzy_match(line, t)?;
+/// Whether the characters of `term` occur in `line` in order: the set of
+/// lines the fuzzy matcher accepts. ASCII terms are compared byte by byte
+/// (an ASCII byte is never part of another character in UTF-8).
+fn is_subsequence(line: &str, term: &str) -> bool {
+    if term.is_ascii() {
+        let mut rest = line.as_bytes();
+        for &b in term.as_bytes() {
+            match rest.iter().position(|&x| x == b) {
+                Some(i) => rest = &rest[i + 1..],
+                None => return false,
+            }
+        }
+        true
+    } else {
+        let mut chars = line.chars();
+        term.chars().all(|t| chars.any(|c| c == t))
     }
-    Some(total)
 }
 
-/// Rows among `candidates` (all when `None`) matching every term, best
-/// first, ties in row order.
+/// How well the terms sit in the line, cheaply: per term, 2 when it
+/// starts a word, 1 when it is there in one piece, 0 when only scattered.
+fn tier(line: &str, terms: &[String]) -> u32 {
+    terms
+        .iter()
+        .map(|t| {
+            let mut best = 0;
+            for (i, _) in line.match_indices(t.as_str()) {
+                if i == 0 || line.as_bytes()[i - 1] == b' ' {
+                    return 2;
+                }
+                best = 1;
+            }
+            best
+        })
+        .sum()
+}
+
+/// The matcher that orders the best rows: skim's scoring, on lower-cased
+/// lines, in its linear-time form (the one skim uses for long lines).
+fn matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().respect_case().element_limit(1)
+}
+
+/// How many of the best rows the fuzzy scorer orders exactly; the rest
+/// follow by tier, then in queue order (soonest due first).
+pub const SCORED_ROWS: usize = 1_000;
+
+/// Rows among `candidates` (all when `None`) whose line holds every term
+/// (fuzzily: its characters in order). Best first: rows where the terms
+/// start words, then rows holding them in one piece, then scattered ones;
+/// the first [`SCORED_ROWS`] ordered by skim's score; ties in queue order.
 pub fn filter(hay: &Haystacks, terms: &[String], candidates: Option<&[u32]>) -> Vec<u32> {
     let all: Vec<u32>;
     let cands: &[u32] = match candidates {
@@ -114,16 +159,18 @@ pub fn filter(hay: &Haystacks, terms: &[String], candidates: Option<&[u32]>) -> 
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    let run = |part: &[u32]| -> Vec<(i64, u32)> {
-        let m = SkimMatcherV2::default().respect_case();
+    let run = |part: &[u32]| -> Vec<(u32, u32)> {
         part.iter()
             .filter_map(|&i| {
                 let line = hay.lines.get(i as usize)?;
-                score(&m, line, terms).map(|s| (s, i))
+                terms
+                    .iter()
+                    .all(|t| is_subsequence(line, t))
+                    .then(|| (tier(line, terms), i))
             })
             .collect()
     };
-    let mut scored: Vec<(i64, u32)> = if threads > 1 && cands.len() >= 20_000 {
+    let mut found: Vec<(u32, u32)> = if threads > 1 && cands.len() >= 20_000 {
         let chunk = cands.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let parts: Vec<_> = cands
@@ -138,8 +185,27 @@ pub fn filter(hay: &Haystacks, terms: &[String], candidates: Option<&[u32]>) -> 
     } else {
         run(cands)
     };
-    scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
+    found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // The rows on top: ordered by the fuzzy score within their tier.
+    let m = matcher();
+    let top = found.len().min(SCORED_ROWS);
+    let mut scored: Vec<(u32, i64, u32)> = found[..top]
+        .iter()
+        .map(|&(t, i)| {
+            let line = hay.lines.get(i as usize).map_or("", |l| &**l);
+            let score = terms
+                .iter()
+                .map(|term| m.fuzzy_match(line, term).unwrap_or(0))
+                .sum();
+            (t, score, i)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    scored
+        .into_iter()
+        .map(|(_, _, i)| i)
+        .chain(found[top..].iter().map(|&(_, i)| i))
+        .collect()
 }
 
 /// A query for the worker.

@@ -159,6 +159,8 @@ pub struct QueueView {
     /// The newest filter job sent; its answer is awaited while `seq > applied`.
     pub seq: u64,
     pub applied: u64,
+    /// The filter text changed: its answer puts the cursor on the best match.
+    pub to_top: bool,
     /// Rows of the tab under the filter, as shown.
     pub visible: Vec<u32>,
     /// Rows in each tab under the filter.
@@ -188,6 +190,7 @@ impl QueueView {
             hits: None,
             seq: 0,
             applied: 0,
+            to_top: false,
             visible: Vec::new(),
             counts: vec![0; tabs],
             cursor: 0,

@@ -109,15 +109,20 @@ pub(crate) fn filtered(s: &mut State, r: FilterResult) -> Vec<Effect> {
         Some(r.hits)
     };
     q.refresh();
+    if std::mem::take(&mut q.to_top) {
+        q.cursor = 0;
+    }
     vec![]
 }
 
 /// The filter text changed: ask the worker (the rows shown stay until it answers).
 fn filter_changed(q: &mut QueueView) -> Vec<Effect> {
     q.seq += 1;
+    q.to_top = true;
     if q.filter.text().trim().is_empty() {
         q.hits = None;
         q.applied = q.seq;
+        q.to_top = false;
         q.refresh();
         return vec![];
     }
@@ -176,6 +181,8 @@ pub(crate) fn key(s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
             q.filter.end();
             vec![]
         }
+        KeyCode::Tab => return Some(run(s, Command::QueueNextSection)),
+        KeyCode::BackTab => return Some(run(s, Command::QueuePrevSection)),
         KeyCode::Down => return Some(super::update::run_command(s, Command::MoveDown)),
         KeyCode::Up => return Some(super::update::run_command(s, Command::MoveUp)),
         KeyCode::Enter => {

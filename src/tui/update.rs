@@ -128,7 +128,8 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::QueueLoaded { gen, result } => queue_update::loaded(s, gen, result),
         Action::QueueFiltered(r) => queue_update::filtered(s, r),
         Action::QueueBulkDone { op, results } => queue_update::bulk_done(s, op, results),
-        Action::StoreChanged => queue_update::store_changed(s),
+        // Nothing on screen changes until what is reloaded comes back.
+        Action::StoreChanged => return queue_update::store_changed(s),
         Action::DuplicatesFound { key, result } => {
             new_case_update::duplicates_found(s, &key, result)
         }
@@ -235,11 +236,11 @@ fn paste(s: &mut State, text: &str) -> Vec<Effect> {
         return vec![];
     }
     // Pasted text anywhere else is a new search.
-    let fx = leave_all(s);
+    let _ = leave_all(s);
     s.focus = Focus::Query;
     s.query.insert_str(text);
     edited(s);
-    fx
+    vec![]
 }
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {

@@ -1,6 +1,6 @@
 //! The queue: section tabs with counts, the `/` filter line, the table
 //! (marks, id, kind, law, status, assignee, received, due, days left in
-//! the due colours, overdue marked), a line about the case under the
+//! the due colours, overdue marked, ⚑ when an action awaits approval), a line about the case under the
 //! cursor (requester masked), and the popups of bulk changes.
 
 use super::cases::{kind_short, status_short};
@@ -92,7 +92,10 @@ fn filter_line(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     let text = q.filter.display();
     let (body, style) = if text.is_empty() && !q.typing {
         (
-            format!("{} filter", s.keymap.hint(Command::FocusQuery)),
+            format!(
+                "{} filters by number, requester, kind, assignee, description",
+                s.keymap.hint(Command::FocusQuery)
+            ),
             s.theme.style(Ui::Muted),
         )
     } else {
@@ -106,10 +109,15 @@ fn filter_line(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     } else {
         s.theme.style(Ui::Muted)
     };
-    let left = format!(" / {}", fit(&body, room));
+    let prompt = if text.is_empty() && !q.typing {
+        "   "
+    } else {
+        " › "
+    };
+    let left = format!("{prompt}{}", fit(&body, room));
     let pad = w.saturating_sub(width(&left) + right_w);
     let line = Line::from(vec![
-        Span::styled(" / ", prompt_style),
+        Span::styled(prompt, prompt_style),
         Span::styled(fit(&body, room), style),
         Span::raw(" ".repeat(pad)),
         Span::styled(right + " ", s.theme.style(Ui::Muted)),
@@ -190,10 +198,9 @@ fn row(
         (Due::Done, _) | (_, None) => "–".to_string(),
         (_, Some(d)) => format!("{}{d}d", due.marker(&s.theme)),
     };
-    let mut status = status_short(c.status).to_string();
-    if r.pending_approvals > 0 && c.status != crate::domain::CaseStatus::AwaitingApproval {
-        status = format!("{status}+appr");
-    }
+    let status = status_short(c.status).to_string();
+    // An action waiting for a supervisor's approval.
+    let flag = if r.pending_approvals > 0 { "⚑" } else { " " };
     let values = [
         c.id.to_string(),
         kind_short(c),
@@ -212,7 +219,7 @@ fn row(
     let mut spans = vec![
         Span::styled(cursor.to_string(), base.add_modifier(Modifier::BOLD)),
         Span::styled(mark.to_string(), base.patch(s.theme.style(Ui::Accent))),
-        Span::styled(" ", base),
+        Span::styled(flag.to_string(), base.patch(s.theme.style(Ui::Warning))),
     ];
     for (i, (v, w)) in values.iter().zip(widths).enumerate() {
         let style = match i {
