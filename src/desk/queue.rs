@@ -7,7 +7,9 @@ use super::case_access::CaseAccess;
 use super::{Desk, DeskError};
 use crate::domain::queue::{QueueLoad, QueueSection};
 use crate::domain::{Case, CaseId, Priority, Role};
+use chrono::NaiveDate;
 use serde_json::json;
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -27,9 +29,16 @@ impl Desk {
     pub fn load_queue(&self, live: bool) -> Result<QueueLoad, DeskError> {
         let me = self.operator();
         let holder = (me.role == Role::Agent).then_some(me.username.as_str());
-        let mut load = self.store().queue(holder, self.today())?;
+        let today = self.today();
+        let mut load = self.store().queue(holder, today)?;
+        // Few distinct due dates: each is worked out once.
+        let mut left: HashMap<NaiveDate, i64> = HashMap::new();
         for r in &mut load.rows {
-            r.case.days_left = self.days_left(r.case.due);
+            r.case.days_left = r.case.due.map(|d| {
+                *left.entry(d).or_insert_with(|| {
+                    crate::calendar::deadlines::days_left(today, d, self.calendar())
+                })
+            });
         }
         if !live {
             self.audit(

@@ -170,7 +170,7 @@ pub fn filter(hay: &Haystacks, terms: &[String], candidates: Option<&[u32]>) -> 
             })
             .collect()
     };
-    let mut found: Vec<(u32, u32)> = if threads > 1 && cands.len() >= 20_000 {
+    let found: Vec<(u32, u32)> = if threads > 1 && cands.len() >= 20_000 {
         let chunk = cands.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let parts: Vec<_> = cands
@@ -185,7 +185,27 @@ pub fn filter(hay: &Haystacks, terms: &[String], candidates: Option<&[u32]>) -> 
     } else {
         run(cands)
     };
-    found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Best tier first, each in queue order: one pass over the rows in
+    // order instead of a sort.
+    let top_tier = found.iter().map(|f| f.0).max().unwrap_or(0) as usize;
+    let mut tier_of = vec![u8::MAX; hay.lines.len()];
+    for &(t, i) in &found {
+        if let Some(slot) = tier_of.get_mut(i as usize) {
+            *slot = t.min(u32::from(u8::MAX - 1)) as u8;
+        }
+    }
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); top_tier.min(usize::from(u8::MAX - 1)) + 1];
+    for (i, &t) in tier_of.iter().enumerate() {
+        if t != u8::MAX {
+            buckets[usize::from(t)].push(i as u32);
+        }
+    }
+    let found: Vec<(u32, u32)> = buckets
+        .iter()
+        .enumerate()
+        .rev()
+        .flat_map(|(t, b)| b.iter().map(move |&i| (t as u32, i)))
+        .collect();
     // The rows on top: ordered by the fuzzy score within their tier.
     let m = matcher();
     let top = found.len().min(SCORED_ROWS);
