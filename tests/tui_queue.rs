@@ -140,6 +140,16 @@ fn a_filter_within_a_section_and_a_reload_under_a_filter() {
     let mut now = shown(&s);
     now.sort();
     assert_eq!(now, ["PD-2026-000040", "PD-2026-000050"]);
+    // Clearing the filter while a reload waits for its answer shows the
+    // new rows at once.
+    let fx = act(&mut s, Action::StoreChanged);
+    let mut fewer = specs();
+    fewer.truncate(3);
+    feed_load(&mut s, &fx, load(&fewer));
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(q(&s).filter.text(), "");
+    assert_eq!(q(&s).counts[0], 3);
+    assert_eq!(shown(&s), ["PD-2026-000021"]);
 }
 
 #[test]

@@ -140,7 +140,7 @@ fn matcher() -> SkimMatcherV2 {
 
 /// How many of the best rows the fuzzy scorer orders exactly; the rest
 /// follow by tier, then in queue order (soonest due first).
-pub const SCORED_ROWS: usize = 1_000;
+pub const SCORED_ROWS: usize = 300;
 
 /// Rows among `candidates` (all when `None`) whose line holds every term
 /// (fuzzily: its characters in order). Best first: rows where the terms

@@ -120,6 +120,11 @@ fn filter_changed(q: &mut QueueView) -> Vec<Effect> {
     q.seq += 1;
     q.to_top = true;
     if q.filter.text().trim().is_empty() {
+        // A load waiting for the filter's answer needs none now.
+        if let Some((g, data)) = q.next.take() {
+            q.data = Some(data);
+            q.data_gen = g;
+        }
         q.hits = None;
         q.applied = q.seq;
         q.to_top = false;
