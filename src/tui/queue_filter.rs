@@ -116,16 +116,25 @@ fn is_subsequence(line: &str, term: &str) -> bool {
 
 /// How well the terms sit in the line, cheaply: per term, 2 when it
 /// starts a word, 1 when it is there in one piece, 0 when only scattered.
+/// (Bytes: a UTF-8 term found in the bytes is found in the characters.)
 fn tier(line: &str, terms: &[String]) -> u32 {
+    let line = line.as_bytes();
     terms
         .iter()
         .map(|t| {
+            let t = t.as_bytes();
+            let Some(&first) = t.first() else { return 0 };
             let mut best = 0;
-            for (i, _) in line.match_indices(t.as_str()) {
-                if i == 0 || line.as_bytes()[i - 1] == b' ' {
-                    return 2;
+            let mut from = 0;
+            while let Some(p) = line[from..].iter().position(|&b| b == first) {
+                let at = from + p;
+                if line[at..].starts_with(t) {
+                    if at == 0 || line[at - 1] == b' ' {
+                        return 2;
+                    }
+                    best = 1;
                 }
-                best = 1;
+                from = at + 1;
             }
             best
         })
