@@ -602,3 +602,25 @@ fn a_read_only_store_exits_1_with_a_clear_message() {
     std::fs::set_permissions(env.store_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
     assert_eq!(show(&env, &id)["notes"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn escalate_makes_the_case_urgent_once() {
+    let env = Env::offline();
+    let id = open_access(&env);
+    ok(&env.run(&["case", "escalate", &id]));
+    let shown = show(&env, &id);
+    assert_eq!(shown["case"]["priority"], "urgent");
+    assert_eq!(shown["case"]["version"], 2);
+    // Already urgent: nothing written.
+    ok(&env.run(&["case", "escalate", &id]));
+    assert_eq!(show(&env, &id)["case"]["version"], 2);
+    let o = env.run(&["case", "escalate", &id, "--version", "1", "--json"]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let o = env.run(&["--as", "demo-auditor", "case", "escalate", &id]);
+    assert_eq!(code(&o), 5);
+    assert!(
+        stderr(&o).contains("auditors are read-only"),
+        "{}",
+        stderr(&o)
+    );
+}

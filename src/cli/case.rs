@@ -31,6 +31,8 @@ pub enum CaseCommand {
     Status(StatusArgs),
     /// Assign a case to an operator (supervisors), or take it (agents).
     Assign(AssignArgs),
+    /// Escalate a case: priority urgent, noted on its timeline.
+    Escalate(EscalateArgs),
     /// Record an identity check.
     Verify(VerifyArgs),
     /// Stop the deadline clock while waiting for identity documents or a fee.
@@ -99,6 +101,9 @@ pub fn run(cli: &Cli, cmd: &CaseCommand) -> u8 {
                 ));
             }
             desk.assign(a.id.0, v, to)
+        }),
+        CaseCommand::Escalate(a) => change(&desk, &a.id, a.version, a.json, |v| {
+            desk.escalate(a.id.0, v)
         }),
         CaseCommand::Verify(a) => change(&desk, &a.id, a.version, a.json, |v| {
             let input = VerificationInput {

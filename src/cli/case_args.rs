@@ -253,6 +253,15 @@ pub struct StatusArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct EscalateArgs {
+    pub id: CaseIdArg,
+    #[arg(long, value_name = "V")]
+    pub version: Option<i64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct AssignArgs {
     pub id: CaseIdArg,
     /// The operator (agents may only take an unassigned case themselves).

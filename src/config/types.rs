@@ -35,6 +35,9 @@ pub struct Config {
     pub actions: ActionsConfig,
     /// `[retention]`: how long closed cases keep their personal data.
     pub retention: RetentionConfig,
+    /// `[queue]`: the sections of the supervisors' queue.
+    #[serde(default)]
+    pub queue: super::queue_config::QueueConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,
@@ -58,6 +61,20 @@ pub struct UiConfig {
     pub mouse: bool,
     /// Seconds without a key press before the screen locks.
     pub idle_lock_secs: u64,
+    /// The screen privdesk opens on.
+    #[serde(default)]
+    pub start_screen: StartScreen,
+}
+
+/// The screen the TUI opens on (`[ui] start_screen`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartScreen {
+    /// The customer search (what agents start with).
+    #[default]
+    Search,
+    /// The queue of cases by section (what supervisors start with).
+    Queue,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

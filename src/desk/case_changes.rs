@@ -17,11 +17,11 @@ use serde_json::{json, Map, Value};
 
 /// Extra parts written with a change.
 #[derive(Default)]
-struct Extras {
+pub(super) struct Extras {
     note: Option<NewNote>,
     links: Vec<LinkedRecord>,
     /// Written into the event's `after` (e.g. what a note was).
-    event_after: Map<String, Value>,
+    pub(super) event_after: Map<String, Value>,
 }
 
 /// The top-level fields that differ between two cases, before and after.
@@ -50,7 +50,7 @@ impl Desk {
     /// Loads the case, checks access, version and that it is not closed,
     /// applies `apply` to a copy, recomputes the due dates and writes the
     /// change. A change that changes nothing writes nothing.
-    fn change_case(
+    pub(super) fn change_case(
         &self,
         id: CaseId,
         expected_version: i64,

@@ -21,6 +21,7 @@ mod letters;
 mod package;
 mod package_check;
 mod package_source;
+mod queue;
 mod report;
 mod retention;
 mod search;
@@ -39,6 +40,7 @@ pub use error::DeskError;
 pub use letters::Letter;
 pub use package::{PackageCheck, PackageOptions, PackageRecord, PackageReport};
 pub use package_source::{FetchSource, RecordSource};
+pub use queue::WATCH_EVERY;
 pub use retention::{RetentionCase, RetentionRun};
 pub use search::{SearchOptions, SearchRun};
 

@@ -364,6 +364,7 @@ impl CaseEvent {
         match self.kind.as_str() {
             "created" => return "case opened".into(),
             "note" => return "internal note added".into(),
+            "escalated" => return "escalated: priority now urgent".into(),
             "reply" if flag("is_response") => return "reply added as the response".into(),
             "reply" => return "reply added".into(),
             other => {

@@ -65,6 +65,20 @@ pub fn mask_address(value: &str) -> String {
     format!("{head}***")
 }
 
+/// A person's name in lists: the first character of each word, the rest
+/// hidden (`Yamada Taro` -> `Y**** T***`, `山田 太郎` -> `山* 太*`).
+pub fn mask_name(value: &str) -> String {
+    value
+        .split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(String::from).unwrap_or_default();
+            first + &"*".repeat(chars.count().clamp(1, 6))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `1985-04-12` -> `****-**-**`.
 pub fn mask_birth_date(_value: &str) -> String {
     "****-**-**".to_string()
@@ -86,6 +100,13 @@ mod tests {
         assert_eq!(mask_phone("+81 90 1234 5678"), "***-****-5678");
         assert_eq!(mask_phone("０９０１２３４５６７８"), "***-****-5678");
         assert_eq!(mask_phone("12"), "***");
+    }
+
+    #[test]
+    fn names_keep_the_first_character_of_each_word() {
+        assert_eq!(mask_name("Yamada Taro"), "Y***** T***");
+        assert_eq!(mask_name("山田 太郎"), "山* 太*");
+        assert_eq!(mask_name("  "), "");
     }
 
     #[test]

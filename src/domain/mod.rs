@@ -14,6 +14,7 @@ pub mod mask;
 pub mod message_mask;
 pub mod operator;
 pub mod query;
+pub mod queue;
 pub mod record;
 pub mod report;
 pub mod request;
@@ -37,6 +38,7 @@ pub use case_status::{CaseStatus, Outcome, Priority, RefusalGround, TransitionEr
 pub use lang::Lang;
 pub use operator::{Operator, Role};
 pub use query::{QueryKind, SearchQuery};
+pub use queue::{QueueLoad, QueueRow, QueueSection, SectionAssignee, SectionFilter};
 pub use record::{ExtraField, LinkKey, Person, Record};
 pub use request::{Category, Law, RequestKind};
 pub use search::{SearchSnapshot, SystemState};

@@ -11,7 +11,8 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// Columns of a queue row.
-const SUMMARY_COLUMNS: &str = "id, version, status, category, kind, law, priority, assignee, \
+pub(super) const SUMMARY_COLUMNS: &str =
+    "id, version, status, category, kind, law, priority, assignee, \
      channel, received_at, requester_name, queue_due, is_open, clock_stopped";
 
 /// Where to look for possible duplicates of a contact.
@@ -27,7 +28,7 @@ pub struct DuplicateProbe {
     pub exclude: Option<CaseId>,
 }
 
-fn summary_from_row(row: &Row, today: NaiveDate) -> rusqlite::Result<CaseSummary> {
+pub(super) fn summary_from_row(row: &Row, today: NaiveDate) -> rusqlite::Result<CaseSummary> {
     let due = case_rows::opt_date(row, "queue_due")?;
     let open: i64 = row.get("is_open")?;
     let stopped = row.get::<_, i64>("clock_stopped")? != 0;

@@ -17,9 +17,11 @@ mod drafts;
 mod error;
 mod migrate;
 mod person_trail;
+mod queue;
 mod report_rows;
 mod retention;
 mod tasks;
+mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -44,6 +46,7 @@ pub use drafts::StoredDraft;
 pub use error::StoreError;
 pub use retention::{ClosedCase, PurgeCounts};
 pub use tasks::{NewTask, TaskFilter};
+pub use watch::ChangeWatch;
 
 /// The privdesk database.
 #[derive(Debug)]

@@ -7,6 +7,7 @@ pub use super::audit_state::*;
 pub use super::case_state::*;
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
+pub use super::queue_state::*;
 use super::theme::Theme;
 use crate::desk::{
     ActionRequest, ActionView, CaseActions, CaseView, DuplicateQuery, JobUpdate, PlannedAction,
@@ -39,6 +40,8 @@ pub enum Screen {
     Report,
     /// The audit trail (supervisors and auditors).
     Audit,
+    /// The queue: every case the operator may see, by section.
+    Queue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +180,9 @@ pub struct State {
     pub refused: Option<String>,
     /// When the desk was last asked whether the operator may go on.
     pub access_checked: Instant,
+    /// The sections of the queue (`[[queue.sections]]`).
+    pub queue_sections: Vec<crate::domain::QueueSection>,
+    pub queue: Option<QueueView>,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
@@ -232,6 +238,8 @@ impl State {
             audit: None,
             refused: None,
             access_checked: Instant::now(),
+            queue_sections: crate::domain::queue::default_sections(),
+            queue: None,
             spinner: 0,
             size: (80, 24),
             quit: false,
@@ -397,6 +405,17 @@ pub enum Action {
     AuditExported(Result<String, String>),
     /// Whether the operator may still use the desk (Err: why not).
     AccessChecked(Result<(), String>),
+    QueueLoaded {
+        gen: u64,
+        result: Result<Box<QueueData>, String>,
+    },
+    QueueFiltered(super::queue_filter::FilterResult),
+    QueueBulkDone {
+        op: BulkOp,
+        results: Vec<BulkResult>,
+    },
+    /// Another session (or this one) changed cases or actions in the store.
+    StoreChanged,
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -504,6 +523,26 @@ pub enum Effect {
     },
     /// Ask the desk whether the operator is still configured.
     CheckAccess,
+    /// Load the queue for `me` and mark its `sections`; `live` loads (after
+    /// a change elsewhere) are not audited.
+    LoadQueue {
+        gen: u64,
+        live: bool,
+        sections: Vec<crate::domain::QueueSection>,
+        me: String,
+    },
+    /// Match the queue's filter lines off the drawing path.
+    FilterQueue(super::queue_filter::FilterJob),
+    /// Make one change to each case, at the version seen, one by one.
+    QueueBulk {
+        op: BulkOp,
+        items: Vec<(CaseId, i64)>,
+    },
+    /// Load the case again if it is no longer at `version`.
+    RefreshCase {
+        id: CaseId,
+        version: i64,
+    },
     Suspend,
     Redraw,
 }

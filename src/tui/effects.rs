@@ -3,6 +3,8 @@
 //! blocking pool.
 
 use super::app::{Action, CaseChange, ChangeError, CreateError, Effect};
+use super::app::{BulkOp, BulkOutcome, BulkResult, QueueData};
+use super::queue_filter::FilterWorker;
 use crate::desk::{Desk, DeskError, DuplicateQuery, SearchOptions};
 use crate::domain::{Case, CaseId, NewCase};
 use indexmap::IndexMap;
@@ -20,6 +22,8 @@ pub struct Effects {
     draft_writer: JoinHandle<()>,
     /// Actions being run by this session: a second run of one waits.
     running: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
+    /// Matches the queue's filter off the drawing path.
+    filter: FilterWorker,
 }
 
 /// Write drafts as they come; when several wait, only the newest text of
@@ -51,13 +55,36 @@ impl Effects {
     pub fn new(desk: Desk, tx: UnboundedSender<Action>) -> Self {
         let (drafts, rx) = tokio::sync::mpsc::unbounded_channel();
         let draft_writer = tokio::spawn(write_drafts(desk.clone(), rx));
+        let answers = tx.clone();
+        let filter = FilterWorker::spawn(move |r| answers.send(Action::QueueFiltered(r)).is_ok());
         Effects {
             desk,
             tx,
             drafts,
             draft_writer,
             running: Default::default(),
+            filter,
         }
+    }
+
+    /// Watch the store for changes made by any session and report each as
+    /// `Action::StoreChanged` (see `Desk::watch_changes`).
+    pub fn watch_store(&self) -> Option<JoinHandle<()>> {
+        let mut changes = match self.desk.watch_changes() {
+            Ok(rx) => rx,
+            Err(e) => {
+                tracing::warn!(error = %e, "changes made in other sessions will show on reload only");
+                return None;
+            }
+        };
+        let tx = self.tx.clone();
+        Some(tokio::spawn(async move {
+            while changes.recv().await.is_some() {
+                if tx.send(Action::StoreChanged).is_err() {
+                    break;
+                }
+            }
+        }))
     }
 
     /// Wait until every draft handed over so far is written.
@@ -288,6 +315,42 @@ impl Effects {
                 let result = desk.check_access().map_err(|e| e.to_string());
                 let _ = tx.send(Action::AccessChecked(result));
             })),
+            Effect::LoadQueue {
+                gen,
+                live,
+                sections,
+                me,
+            } => Some(tokio::task::spawn_blocking(move || {
+                let result = desk
+                    .load_queue(live)
+                    .map(|load| Box::new(QueueData::build(load, &sections, &me)))
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::QueueLoaded { gen, result });
+            })),
+            Effect::FilterQueue(job) => {
+                self.filter.submit(job);
+                None
+            }
+            Effect::QueueBulk { op, items } => Some(tokio::task::spawn_blocking(move || {
+                let results = items
+                    .into_iter()
+                    .map(|(id, version)| BulkResult {
+                        id,
+                        outcome: bulk_one(&desk, id, version, &op),
+                    })
+                    .collect();
+                let _ = tx.send(Action::QueueBulkDone { op, results });
+            })),
+            Effect::RefreshCase { id, version } => Some(tokio::task::spawn_blocking(move || {
+                match desk.case_version(id) {
+                    Ok(v) if v == version => {}
+                    Ok(_) => {
+                        let result = desk.get_case(id).map(Box::new).map_err(|e| e.to_string());
+                        let _ = tx.send(Action::CaseLoaded { id, result });
+                    }
+                    Err(e) => tracing::warn!(error = %e, "case not reloaded after a change"),
+                }
+            })),
             Effect::Suspend | Effect::Redraw => None,
         }
     }
@@ -399,5 +462,24 @@ pub fn apply(
         CaseChange::Letter { text, is_response } => {
             desk.record_letter(id, version, text, *is_response)
         }
+    }
+}
+
+/// One case of a bulk change, through the desk (role checks, version, audit).
+pub fn bulk_one(desk: &Desk, id: CaseId, version: i64, op: &BulkOp) -> BulkOutcome {
+    let result = match op {
+        BulkOp::Assign(who) => desk.assign(id, version, who.as_deref()),
+        BulkOp::Escalate => desk.escalate(id, version),
+    };
+    match result {
+        Ok(c) if c.version == version => BulkOutcome::Unchanged,
+        Ok(c) => BulkOutcome::Done(c.version),
+        Err(DeskError::Conflict(c)) => BulkOutcome::Conflict(format!(
+            "changed since the queue was loaded (version {}, now {})",
+            c.seen_version, c.current_version
+        )),
+        Err(DeskError::Denied(why)) => BulkOutcome::Refused(why),
+        Err(DeskError::Invalid(why)) | Err(DeskError::Refused(why)) => BulkOutcome::Refused(why),
+        Err(e) => BulkOutcome::Failed(e.to_string()),
     }
 }

@@ -43,11 +43,13 @@ pub enum Context {
     Inbox,
     /// The audit trail.
     Audit,
+    /// The queue: every case the operator may see, by section.
+    Queue,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::List,
         Context::Person,
@@ -56,6 +58,7 @@ impl Context {
         Context::Actions,
         Context::Inbox,
         Context::Audit,
+        Context::Queue,
     ];
 
     /// Lower-case name for help screens (`global`, `list`, `person`, `case`, `cases`).
@@ -69,6 +72,7 @@ impl Context {
             Context::Actions => "actions",
             Context::Inbox => "inbox",
             Context::Audit => "audit",
+            Context::Queue => "queue",
         }
     }
 
@@ -85,6 +89,7 @@ impl Context {
                     | Context::Actions
                     | Context::Inbox
                     | Context::Audit
+                    | Context::Queue
             )
         };
         self == other
@@ -146,9 +151,10 @@ commands! {
     First => "first", List, "Go to the first item", ["g", "home"];
     Last => "last", List, "Go to the last item", ["G", "end"];
     Open => "open", List, "Open the selected item", ["enter"];
-    FocusQuery => "focus_query", List, "Type a new search", ["/"];
+    FocusQuery => "focus_query", List, "Search (queue: filter)", ["/"];
     Cases => "cases", List, "My cases (by due date)", ["c"];
     Report => "report", List, "Report: counts, response times, deadlines met", ["R"];
+    Queue => "queue", List, "Queue: cases by section", ["w"];
     Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
     NewCase => "new_case", Person, "New case for this person", ["n"];
@@ -184,6 +190,13 @@ commands! {
     AuditVerify => "audit_verify", Audit, "Verify the hash chain", ["v"];
     AuditExport => "audit_export", Audit, "Export one person's trail to a file", ["x"];
     ReloadAudit => "reload_audit", Audit, "Load the trail again", ["f"];
+    QueueNextSection => "queue_next_section", Queue, "Next section", ["tab"];
+    QueuePrevSection => "queue_prev_section", Queue, "Previous section", ["shift-tab"];
+    QueueMark => "queue_mark", Queue, "Mark / unmark the case", ["space"];
+    QueueMarkAll => "queue_mark_all", Queue, "Mark every case shown (again: unmark)", ["*"];
+    QueueAssign => "queue_assign", Queue, "Assign the marked cases", ["o"];
+    QueueEscalate => "queue_escalate", Queue, "Escalate the marked cases (urgent)", ["e"];
+    ReloadQueue => "reload_queue", Queue, "Load the queue again", ["f"];
 }
 
 impl Command {

@@ -21,6 +21,9 @@ pub mod input;
 pub mod keymap;
 pub mod new_case_update;
 pub mod palette;
+pub mod queue_filter;
+pub mod queue_state;
+pub mod queue_update;
 pub mod report_state;
 pub mod report_update;
 pub mod runtime;
@@ -69,6 +72,7 @@ pub fn initial_state(desk: &Desk) -> State {
         Duration::from_secs(cfg.ui.idle_lock_secs),
     );
     state.case_settings = case_settings(desk);
+    state.queue_sections = desk.queue_sections();
     state.wall = wall_now(desk.calendar());
     if let Some(w) = theme_warning {
         state.warn(w);
@@ -187,6 +191,12 @@ pub async fn run(desk: Desk) -> u8 {
     let mut events = EventSource::spawn(RESIZE_QUIET);
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let effects = Effects::new(desk.clone(), tx);
+    let watch = effects.watch_store();
+    if desk.config().ui.start_screen == crate::config::StartScreen::Queue {
+        for effect in queue_update::open(&mut state) {
+            effects.run(effect);
+        }
+    }
     let mut hung_up = false;
     let mut next_tick = Instant::now();
 
@@ -255,6 +265,9 @@ pub async fn run(desk: Desk) -> u8 {
         }
     }
     let _ = tui.exit();
+    if let Some(w) = watch {
+        w.abort();
+    }
     effects.finish().await;
     // Searches still running are audited before the process ends.
     desk.settle(Duration::from_secs(2)).await;

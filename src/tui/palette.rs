@@ -19,6 +19,7 @@ pub fn active_contexts(screen: Screen) -> &'static [Context] {
         Screen::Person => &[Context::Person, Context::List, Context::Global],
         Screen::Case => &[Context::Case, Context::List, Context::Global],
         Screen::Cases => &[Context::Cases, Context::List, Context::Global],
+        Screen::Queue => &[Context::Queue, Context::List, Context::Global],
         Screen::NewCase => &[Context::Global],
         Screen::Actions => &[Context::Actions, Context::List, Context::Global],
         Screen::Inbox => &[Context::Inbox, Context::List, Context::Global],

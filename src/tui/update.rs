@@ -11,6 +11,7 @@ use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
 use super::new_case_update;
 use super::palette;
+use super::queue_update;
 use super::report_update;
 use super::views::hours::hours_label;
 use chrono::{DateTime, FixedOffset};
@@ -45,8 +46,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             if s.locked {
                 s.locked = false;
             }
-            paste(s, &text);
-            vec![]
+            paste(s, &text)
         }
         Action::Run(cmd) => run_command(s, cmd),
         Action::SearchUpdate { gen, snapshot } => {
@@ -136,6 +136,11 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             report_update::loaded(s, gen, result);
             vec![]
         }
+        Action::QueueLoaded { gen, result } => queue_update::loaded(s, gen, result),
+        Action::QueueFiltered(r) => queue_update::filtered(s, r),
+        Action::QueueBulkDone { op, results } => queue_update::bulk_done(s, op, results),
+        // Nothing on screen changes until what is reloaded comes back.
+        Action::StoreChanged => return queue_update::store_changed(s),
         Action::DuplicatesFound { key, result } => {
             new_case_update::duplicates_found(s, &key, result)
         }
@@ -242,25 +247,30 @@ pub(crate) fn edited(s: &mut State) {
     s.last_edit = Instant::now();
 }
 
-fn paste(s: &mut State, text: &str) {
+fn paste(s: &mut State, text: &str) -> Vec<Effect> {
     match s.overlay.as_mut() {
         Some(Overlay::Palette(p)) => {
             p.input.insert_str(text);
             p.selected = 0;
-            return;
+            return vec![];
         }
         Some(Overlay::Reveal(d)) => {
             d.typing = true;
             d.selected = s.purposes.len();
             d.other.insert_str(text);
-            return;
+            return vec![];
         }
-        Some(_) => return,
+        Some(_) => return vec![],
         None => {}
     }
     if audit_update::prompting(s) {
         audit_update::paste(s, text);
-        return;
+        return vec![];
+    }
+    if s.screen == Screen::Queue {
+        if let Some(fx) = queue_update::paste(s, text) {
+            return fx;
+        }
     }
     let form = match s.screen {
         Screen::NewCase => s.new_case.as_mut().map(|n| &mut n.form),
@@ -275,13 +285,14 @@ fn paste(s: &mut State, text: &str) {
     if let Some(form) = form {
         form.paste(text);
         edited(s);
-        return;
+        return vec![];
     }
     // Pasted text anywhere else is a new search.
     let _ = leave_all(s);
     s.focus = Focus::Query;
     s.query.insert_str(text);
     edited(s);
+    vec![]
 }
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
@@ -302,6 +313,11 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
                 return fx;
             }
         }
+        Screen::Queue => {
+            if let Some(fx) = queue_update::key(s, k) {
+                return fx;
+            }
+        }
         _ => {}
     }
     let own = match s.screen {
@@ -312,6 +328,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         Screen::Actions => Some(Context::Actions),
         Screen::Inbox => Some(Context::Inbox),
         Screen::Audit => Some(Context::Audit),
+        Screen::Queue => Some(Context::Queue),
     };
     let cmd = own
         .and_then(|ctx| s.keymap.command_for(ctx, &k))
@@ -572,8 +589,10 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             (Screen::Search, Focus::Query) if !s.persons().is_empty() => s.focus = Focus::Results,
             (Screen::Search, _) => {}
             (Screen::Actions | Screen::Inbox, _) => return action_update::back(s),
+            (Screen::Queue, _) if queue_update::back_clears(s) => return queue_update::run(s, cmd),
             _ => return back(s),
         },
+        Command::FocusQuery if s.screen == Screen::Queue => return queue_update::run(s, cmd),
         Command::FocusQuery => {
             let fx = leave_all(s);
             s.focus = Focus::Query;
@@ -589,6 +608,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             Screen::Search => open_person(s),
             Screen::Cases => return case_update::open_selected(s),
             Screen::Actions | Screen::Inbox => return action_update::open_selected(s),
+            Screen::Queue => return queue_update::run(s, cmd),
             _ => {}
         },
         Command::Reveal => match s.person.as_ref() {
@@ -635,6 +655,14 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::AuditVerify => return audit_update::verify(s),
         Command::AuditExport => audit_update::open_export(s),
         Command::ReloadAudit => return audit_update::load(s),
+        Command::Queue => return queue_update::open(s),
+        Command::QueueNextSection
+        | Command::QueuePrevSection
+        | Command::QueueMark
+        | Command::QueueMarkAll
+        | Command::QueueAssign
+        | Command::QueueEscalate
+        | Command::ReloadQueue => return queue_update::run(s, cmd),
     }
     vec![]
 }
@@ -664,7 +692,7 @@ fn close_screen(s: &mut State) -> Vec<Effect> {
         Screen::Inbox => s.inbox = None,
         Screen::Report => s.report = None,
         Screen::Audit => s.audit = None,
-        Screen::Search | Screen::Cases => {}
+        Screen::Search | Screen::Cases | Screen::Queue => {}
     }
     fx
 }
@@ -683,6 +711,7 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
         }
         // The list may have changed while a case was open.
         Screen::Cases => fx.extend(case_update::load_cases(s)),
+        Screen::Queue => fx.extend(queue_update::load(s, true)),
         _ => {}
     }
     fx
@@ -723,6 +752,10 @@ fn move_by(s: &mut State, delta: i64) {
         audit_update::move_by(s, delta);
         return;
     }
+    if s.screen == Screen::Queue {
+        queue_update::move_by(s, delta);
+        return;
+    }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
@@ -738,7 +771,8 @@ fn move_by(s: &mut State, delta: i64) {
         | Screen::Actions
         | Screen::Inbox
         | Screen::Report
-        | Screen::Audit => return,
+        | Screen::Audit
+        | Screen::Queue => return,
     };
     if len == 0 {
         return;
@@ -764,7 +798,8 @@ fn move_by(s: &mut State, delta: i64) {
         | Screen::Actions
         | Screen::Inbox
         | Screen::Report
-        | Screen::Audit => {}
+        | Screen::Audit
+        | Screen::Queue => {}
     }
 }
 

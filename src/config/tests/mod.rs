@@ -9,6 +9,7 @@ mod letters;
 mod loading;
 mod lookup;
 mod operators;
+mod queue;
 mod secrets;
 
 use super::{load_str, Config, LoadOptions, Problem};

@@ -9,6 +9,7 @@ mod case_roles;
 mod cases;
 mod concurrent;
 mod package;
+mod queue;
 mod report;
 mod report_fixture;
 mod retention;

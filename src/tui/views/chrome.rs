@@ -15,6 +15,7 @@ pub fn header(s: &State, f: &mut Frame, area: Rect) {
         Screen::Search => "Search",
         Screen::Person => "Person",
         Screen::Cases => "My cases",
+        Screen::Queue => "Queue",
         Screen::NewCase => "New case",
         Screen::Inbox => "Approval inbox",
         Screen::Actions => {
@@ -81,6 +82,21 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             ("ctrl-s".into(), "save"),
             ("tab".into(), "next"),
             ("esc".into(), "close"),
+            (k(Command::Help), "help"),
+        ],
+        (Screen::Queue, _) if s.queue.as_ref().is_some_and(|q| q.typing) => vec![
+            ("enter".into(), "keep"),
+            ("esc".into(), "clear"),
+            ("↑↓".into(), "move"),
+            (k(Command::Help), "help"),
+        ],
+        (Screen::Queue, _) => vec![
+            (k(Command::Open), "open"),
+            (k(Command::FocusQuery), "filter"),
+            (k(Command::QueueMark), "mark"),
+            (k(Command::QueueAssign), "assign"),
+            (k(Command::QueueEscalate), "escalate"),
+            (k(Command::QueueNextSection), "section"),
             (k(Command::Help), "help"),
         ],
         (Screen::Cases, _) => vec![

@@ -12,6 +12,7 @@ mod inbox;
 mod new_case;
 mod overlays;
 mod person;
+mod queue;
 mod refused;
 mod report;
 mod search;
@@ -51,6 +52,7 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::Inbox => inbox::draw(s, f, body),
         Screen::Report => report::draw(s, f, body),
         Screen::Audit => audit::draw(s, f, body),
+        Screen::Queue => queue::draw(s, f, body),
     }
     chrome::message(s, f, message);
     chrome::status_bar(s, f, status);
