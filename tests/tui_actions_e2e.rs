@@ -42,7 +42,13 @@ fn demo(home: &Path, base: u16, user: Option<&str>, log: &str) -> Term {
     if let Some(u) = user {
         c.args(["--as", u]);
     }
-    c.args(["demo", "--no-latency", "--no-seed", "--port-base", &base.to_string()]);
+    c.args([
+        "demo",
+        "--no-latency",
+        "--no-seed",
+        "--port-base",
+        &base.to_string(),
+    ]);
     isolate(&mut c, home);
     let mut t = Term::spawn(c, 80, 24, &home.join(log));
     t.wait_text("Find a customer");

@@ -437,3 +437,19 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
         watch.abort();
     });
 }
+
+#[test]
+fn f2_opens_the_queue_even_from_the_query_box() {
+    let mut s = state("default");
+    assert_eq!(s.screen, Screen::Search);
+    // `w` typed in the query box is text...
+    press(&mut s, KeyCode::Char('w'));
+    assert_eq!(s.screen, Screen::Search);
+    // ...f2 is not.
+    let fx = press(&mut s, KeyCode::F(2));
+    assert_eq!(s.screen, Screen::Queue);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadQueue { .. })),
+        "{fx:?}"
+    );
+}

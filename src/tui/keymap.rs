@@ -154,7 +154,7 @@ commands! {
     FocusQuery => "focus_query", List, "Search (queue: filter)", ["/"];
     Cases => "cases", List, "My cases (by due date)", ["c"];
     Report => "report", List, "Report: counts, response times, deadlines met", ["R"];
-    Queue => "queue", List, "Queue: cases by section", ["w"];
+    Queue => "queue", Global, "Queue: cases by section", ["w", "f2"];
     Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
     NewCase => "new_case", Person, "New case for this person", ["n"];
