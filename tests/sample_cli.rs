@@ -212,7 +212,11 @@ fn demo_cases(home: &std::path::Path) -> Vec<privdesk::domain::CaseSummary> {
     let db = home.join(".local/share/privdesk/demo.db");
     let store = privdesk::store::Store::open(&db, 5000).unwrap();
     let today = chrono::Utc::now().date_naive();
-    store.list_cases(&Default::default(), today).unwrap()
+    let all = privdesk::domain::CaseFilter {
+        include_closed: true,
+        ..Default::default()
+    };
+    store.list_cases(&all, today).unwrap()
 }
 
 /// The interactive demo, started and quit at once.
@@ -229,7 +233,7 @@ fn demo_once(home: &std::path::Path, extra: &[&str]) {
 
 #[test]
 fn a_fresh_demo_store_gets_example_cases_once() {
-    use privdesk::domain::Category;
+    use privdesk::domain::{CaseStatus, Category};
     let home = tempfile::tempdir().unwrap();
     demo_once(home.path(), &[]);
     let cases = demo_cases(home.path());
@@ -243,6 +247,11 @@ fn a_fresh_demo_store_gets_example_cases_once() {
     for cat in [Category::Complaint, Category::RightsRequest] {
         assert!(cases.iter().any(|c| c.category == cat), "no {cat:?}");
     }
+    // A few already dealt with, so the report has answers to count.
+    for status in [CaseStatus::Closed, CaseStatus::Refused] {
+        assert!(cases.iter().any(|c| c.status == status), "none {status:?}");
+    }
+    assert!(cases.iter().any(|c| c.status.is_open()));
     // A second start adds nothing.
     let first: Vec<_> = cases.iter().map(|c| c.id).collect();
     demo_once(home.path(), &[]);

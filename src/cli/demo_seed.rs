@@ -1,11 +1,14 @@
 //! Cases a fresh demo store starts with, so the queues, the due dates and
 //! the report have something to show: complaints and rights requests about
 //! the sample customers, received over the last weeks, some overdue, some
-//! assigned to the demo agent and some to nobody.
+//! assigned to the demo agent and some to nobody, and a few already
+//! answered or refused.
 
 use crate::desk::{Desk, DeskError};
+use crate::domain::case_rules::StatusChange;
 use crate::domain::{
-    CaseFilter, Category, Contact, LinkedRecord, NewCase, Priority, RequestKind, Requester,
+    Case, CaseFilter, CaseStatus, Category, Contact, LinkedRecord, NewCase, Outcome, Priority,
+    RefusalGround, RequestKind, Requester, Role,
 };
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
@@ -20,6 +23,18 @@ struct Seed {
     assignee: Option<&'static str>,
     priority: Option<Priority>,
     links: &'static [&'static str],
+    /// How the case was answered, for the ones already dealt with.
+    finish: Option<Finish>,
+}
+
+/// The end of a seeded case that was dealt with (answered today, so its
+/// days to respond are the days since it came in).
+#[derive(Clone, Copy)]
+enum Finish {
+    /// Answered and closed as fulfilled.
+    Answered,
+    /// Refused: identity not verified.
+    Refused,
 }
 
 const AGENT: Option<&str> = Some("demo-agent");
@@ -37,6 +52,7 @@ fn seeds() -> Vec<Seed> {
         assignee,
         priority: None,
         links: &[],
+        finish: None,
     };
     vec![
         Seed {
@@ -160,6 +176,54 @@ fn seeds() -> Vec<Seed> {
             "Asks how long support call recordings are kept.",
             None,
         ),
+        Seed {
+            finish: Some(Finish::Answered),
+            ..s(
+                RightsRequest,
+                Some(Disclosure),
+                9,
+                "高橋 健一",
+                "k.takahashi@example.org",
+                "Copy of the support tickets about the 2026 delivery delay.",
+                AGENT,
+            )
+        },
+        Seed {
+            finish: Some(Finish::Answered),
+            ..s(
+                RightsRequest,
+                Some(Correction),
+                4,
+                "山田 太郎",
+                "taro.yamada@example.jp",
+                "Birth date typed wrong in the loyalty account.",
+                AGENT,
+            )
+        },
+        Seed {
+            finish: Some(Finish::Answered),
+            ..s(
+                Complaint,
+                None,
+                22,
+                "Emily Johnson",
+                "emily.johnson@example.com",
+                "Marketing call after she asked not to be called.",
+                None,
+            )
+        },
+        Seed {
+            finish: Some(Finish::Refused),
+            ..s(
+                RightsRequest,
+                Some(Disclosure),
+                16,
+                "山田 太郎",
+                "yamada.t62@example.com",
+                "Request by e-mail from an address not on file; no reply to the identity check.",
+                None,
+            )
+        },
         s(
             Inquiry,
             None,
@@ -205,10 +269,56 @@ pub fn seed_if_empty(desk: &Desk) -> Result<usize, DeskError> {
             .iter()
             .filter_map(|l| LinkedRecord::parse(l).ok())
             .collect();
-        desk.create_case(&new)?;
+        let case = desk.create_case(&new)?;
+        if let Some(how) = seed.finish {
+            finish(desk, &case, how)?;
+        }
         opened += 1;
     }
     Ok(opened)
+}
+
+/// Walks a seeded case to its end through the same changes an operator
+/// makes. Only a supervisor may refuse and close, so an agent's demo leaves
+/// these cases open.
+fn finish(desk: &Desk, case: &Case, how: Finish) -> Result<(), DeskError> {
+    if desk.operator().role != Role::Supervisor {
+        return Ok(());
+    }
+    let id = case.id;
+    let mut c = desk.change_status(id, case.version, &StatusChange::to(CaseStatus::InProgress))?;
+    match how {
+        Finish::Answered => {
+            c = desk.add_note(
+                id,
+                c.version,
+                "Answered by e-mail with what was asked for.",
+                false,
+                true,
+            )?;
+            c = desk.change_status(id, c.version, &StatusChange::to(CaseStatus::Responded))?;
+            desk.change_status(
+                id,
+                c.version,
+                &StatusChange {
+                    outcome: Some(Outcome::Fulfilled),
+                    ..StatusChange::to(CaseStatus::Closed)
+                },
+            )?;
+        }
+        Finish::Refused => {
+            desk.change_status(
+                id,
+                c.version,
+                &StatusChange {
+                    grounds: vec![RefusalGround::IdentityNotVerified],
+                    reason: Some("The requester did not answer the identity check.".into()),
+                    ..StatusChange::to(CaseStatus::Refused)
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn jst() -> FixedOffset {
