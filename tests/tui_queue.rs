@@ -453,3 +453,16 @@ fn f2_opens_the_queue_even_from_the_query_box() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn a_store_change_reloads_the_approval_inbox_on_screen() {
+    let mut s = state("default");
+    let fx = act(&mut s, Action::Run(Command::ApprovalInbox));
+    assert_eq!(s.screen, Screen::Inbox);
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadInbox)), "{fx:?}");
+    // Still loading: the answer on its way will be as new.
+    assert!(act(&mut s, Action::StoreChanged).is_empty());
+    act(&mut s, Action::InboxLoaded { result: Ok(vec![]) });
+    let fx = act(&mut s, Action::StoreChanged);
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadInbox)), "{fx:?}");
+}

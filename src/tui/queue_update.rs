@@ -330,6 +330,17 @@ pub(crate) fn store_changed(s: &mut State) -> Vec<Effect> {
                 _ => vec![],
             }
         }
+        // A new action to approve shows up without a key, unless the
+        // supervisor is typing a reason.
+        Screen::Inbox if !super::action_update::has_form(s) => {
+            if let Some(q) = s.queue.as_mut() {
+                q.stale = true;
+            }
+            match &s.inbox {
+                Some(i) if !i.loading => super::action_update::load_inbox(s),
+                _ => vec![],
+            }
+        }
         _ => {
             if let Some(q) = s.queue.as_mut() {
                 q.stale = true;
