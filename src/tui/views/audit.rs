@@ -52,9 +52,13 @@ fn header(s: &State, a: &AuditScreen, f: &mut Frame, area: Rect) {
     let (role, chain) = match &a.chain {
         None => (Ui::Muted, "chain not checked".to_string()),
         Some(ChainStatus::Checking) => (Ui::Muted, "checking the chain…".to_string()),
-        Some(ChainStatus::Intact { entries }) => {
-            (Ui::Ok, format!("✓ chain intact: {entries} entries"))
-        }
+        Some(ChainStatus::Intact { entries }) => (
+            Ui::Ok,
+            format!(
+                "✓ chain intact: {entries} {}",
+                if *entries == 1 { "entry" } else { "entries" }
+            ),
+        ),
         Some(ChainStatus::Broken { id, .. }) => {
             (Ui::Error, format!("✗ chain BROKEN at entry {id}"))
         }
@@ -70,7 +74,10 @@ fn header(s: &State, a: &AuditScreen, f: &mut Frame, area: Rect) {
     };
     let first = Line::from(vec![
         Span::styled(format!(" {chain}"), s.theme.style(role)),
-        Span::styled(format!("  {count}, newest first"), s.theme.style(Ui::Muted)),
+        Span::styled(
+            format!("  · showing {count}, newest first"),
+            s.theme.style(Ui::Muted),
+        ),
     ]);
     let filters = a.filter_summary();
     let second = match (&a.chain, filters.is_empty()) {
