@@ -393,6 +393,9 @@ fn task_lines(s: &State, t: &TaskView, sel: bool, w: usize) -> Vec<Line<'static>
 
 /// The dry run of an action: per system the exact request with personal
 /// data masked, a correction's before → after, systems done by hand.
+/// Bodies are shown whole (the view scrolls) up to a generous cap.
+const BODY_MAX_LINES: usize = 40;
+
 pub(super) fn dry_run_lines(s: &State, p: &PlannedAction, w: usize) -> Vec<Line<'static>> {
     let v = &p.action;
     let (head, status, role) = if v.id == "new" {
@@ -449,7 +452,10 @@ pub(super) fn dry_run_lines(s: &State, p: &PlannedAction, w: usize) -> Vec<Line<
                 )));
                 if let Some(body) = &r.body {
                     let text = serde_json::to_string(body).unwrap_or_default();
-                    for l in wrap(&safe(&text), w.saturating_sub(4)).into_iter().take(3) {
+                    for l in wrap(&safe(&text), w.saturating_sub(4))
+                        .into_iter()
+                        .take(BODY_MAX_LINES)
+                    {
                         out.push(Line::from(Span::styled(
                             format!("   {l}"),
                             s.theme.style(Ui::Masked),
