@@ -7,13 +7,14 @@
 //!
 //!     cargo bench --bench cases
 
+mod support;
+
 use privdesk::config::{load_str, LoadOptions};
 use privdesk::desk::Desk;
 use privdesk::domain::case_rules::{self, StatusChange};
 use privdesk::domain::{
     AssigneeFilter, CaseFilter, CaseStatus, Category, Contact, NewCase, Outcome, RequestKind,
 };
-use privdesk::store::{ContactKeys, NewAuditEntry};
 use std::time::{Duration, Instant};
 
 const CASES: usize = 100_000;
@@ -104,25 +105,12 @@ fn main() {
             };
             case_rules::apply_status(&mut case, &close, "bench", now).expect("close");
         }
-        let keys = ContactKeys {
-            email: case.requester.contact.email.clone(),
-            phone: None,
-        };
-        batch.push((case, keys));
+        batch.push(case);
     }
     let built = t.elapsed();
     let t = Instant::now();
-    let audit = NewAuditEntry {
-        operator: "bench".into(),
-        kind: "case_import".into(),
-        subject: "cases".into(),
-        details: serde_json::json!({}),
-    };
-    desk.store()
-        .import_cases(&batch, 2026, &audit)
-        .expect("import");
+    support::import(&desk, batch);
     let imported = t.elapsed();
-    drop(batch);
     let size = std::fs::metadata(&store_path).map(|m| m.len()).unwrap_or(0);
     println!(
         "{CASES} cases: built with due dates in {:.2} s, imported in one transaction in {:.2} s (store {:.1} MB)",

@@ -12,12 +12,13 @@
 //!
 //!     cargo bench --bench queue
 
+mod support;
+
 use privdesk::config::{load_str, LoadOptions};
 use privdesk::desk::Desk;
 use privdesk::domain::case_rules::{self, StatusChange};
 use privdesk::domain::{CaseStatus, Category, Contact, NewCase, RequestKind};
 use privdesk::sample::names::{JP_FAMILY, JP_GIVEN_FEMALE, JP_GIVEN_MALE, WEST_FAMILY, WEST_GIVEN};
-use privdesk::store::{ContactKeys, NewAuditEntry};
 use privdesk::tui::app::{QueueData, QueueView, Screen};
 use privdesk::tui::keymap::Keymap;
 use privdesk::tui::queue_filter::{FilterJob, Narrowing};
@@ -152,24 +153,11 @@ fn build_store(store_path: &std::path::Path) {
             )
             .expect("status");
         }
-        let keys = ContactKeys {
-            email: case.requester.contact.email.clone(),
-            phone: None,
-        };
-        batch.push((case, keys));
+        batch.push(case);
     }
     let built = t.elapsed();
     let t = Instant::now();
-    let audit = NewAuditEntry {
-        operator: "bench".into(),
-        kind: "case_import".into(),
-        subject: "cases".into(),
-        details: serde_json::json!({}),
-    };
-    desk.store()
-        .import_cases(&batch, 2026, &audit)
-        .expect("import");
-    drop(batch);
+    support::import(&desk, batch);
     println!(
         "{CASES} cases not closed: built in {:.2} s, imported in {:.2} s",
         built.as_secs_f64(),
