@@ -15,6 +15,7 @@ pub mod letters;
 pub mod logging;
 pub mod package;
 pub mod paths;
+pub mod protocol;
 pub mod sample;
 pub mod store;
 pub mod tui;

@@ -61,8 +61,12 @@ pub(crate) fn fail(e: &DeskError) -> u8 {
         | DeskError::Denied(_)
         | DeskError::Refused(_)
         | DeskError::NotFound(_)
-        | DeskError::Config(_) => EXIT_USAGE,
-        DeskError::System { .. } | DeskError::Store(_) => EXIT_FAILURE,
+        | DeskError::Config(_)
+        | DeskError::Version(_) => EXIT_USAGE,
+        DeskError::System { .. }
+        | DeskError::Store(_)
+        | DeskError::Server(_)
+        | DeskError::Unavailable(_) => EXIT_FAILURE,
     }
 }
 

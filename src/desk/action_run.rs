@@ -24,7 +24,7 @@ use crate::domain::{
     Action, ActionJob, ActionKind, ActionStatus, Case, JobMode, JobState, VerificationResult,
 };
 use crate::store::{JobChange, NewAuditEntry, Store, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,7 +40,7 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 /// One change of a job's state during a run, for live progress lines.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobUpdate {
     /// `J-7`.
     pub job: String,
@@ -53,7 +53,7 @@ pub struct JobUpdate {
 }
 
 /// What a run left behind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     pub action: super::ActionView,
     /// Jobs still to finish (unknown, polling, queued after a wait).
@@ -77,6 +77,38 @@ pub(crate) fn process_alive(pid: i64) -> bool {
         Ok(()) => true,
         Err(Errno::EPERM) => true,
         Err(_) => false,
+    }
+}
+
+/// This process runs an action until dropped.
+struct RunningGuard {
+    desk: Desk,
+    id: i64,
+}
+
+impl RunningGuard {
+    fn take(desk: &Desk, id: i64) -> Option<RunningGuard> {
+        let mut running = desk
+            .core()
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        running.insert(id).then(|| RunningGuard {
+            desk: desk.clone(),
+            id,
+        })
+    }
+}
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        let mut running = self
+            .desk
+            .core()
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        running.remove(&self.id);
     }
 }
 
@@ -187,6 +219,14 @@ impl Desk {
         if let Some(why) = erasure_waits_for_access(&action, &all_actions, &all_jobs) {
             return Err(DeskError::Invalid(why));
         }
+        // Another session of this process may be running it: the store's
+        // claim names the process, not the session.
+        let Some(_running) = RunningGuard::take(self, id) else {
+            return Err(DeskError::Invalid(format!(
+                "action {} is being run in another session; wait for it to finish",
+                action.reference()
+            )));
+        };
         let pid = i64::from(std::process::id());
         let take_over = match self.store().action_runner(id)? {
             Some((other, seen)) if other != pid => {

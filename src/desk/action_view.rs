@@ -10,10 +10,10 @@ use crate::domain::{
     ManualTask, PlannedRequest,
 };
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One job, for the screens and `action status`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobView {
     /// `J-7`.
     pub id: String,
@@ -47,13 +47,13 @@ pub struct JobView {
 }
 
 /// One action with its jobs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionView {
     /// `A-3`.
     pub id: String,
     pub case: CaseId,
     pub kind: ActionKind,
-    pub label: &'static str,
+    pub label: String,
     pub status: ActionStatus,
     pub needs_approval: bool,
     pub prepared_by: String,
@@ -72,7 +72,7 @@ pub struct ActionView {
 }
 
 /// Everything about the actions of one case.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseActions {
     pub case: CaseId,
     pub actions: Vec<ActionView>,
@@ -82,7 +82,7 @@ pub struct CaseActions {
 }
 
 /// A manual task.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskView {
     /// `T-2`.
     pub id: String,
@@ -219,7 +219,7 @@ pub fn action_view(
         id: a.reference(),
         case: a.case_id,
         kind: a.kind,
-        label: a.kind.label(),
+        label: a.kind.label().to_string(),
         status: a.status,
         needs_approval: a.needs_approval,
         prepared_by: a.prepared_by.clone(),

@@ -24,12 +24,12 @@ use crate::domain::{
 };
 use crate::store::{JobChange, NewAuditEntry, NewJob, NewTask, TimelineEntry};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
 
 /// What an operator asks for when preparing an action.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionRequest {
     /// None: the action the case's request kind maps to.
     pub kind: Option<ActionKind>,
@@ -47,7 +47,7 @@ pub struct ActionRequest {
 }
 
 /// A prepared action (the dry run), and the targets left out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedAction {
     pub action: ActionView,
     /// Records the action does not apply to, with why (e.g. the system
@@ -56,7 +56,7 @@ pub struct PlannedAction {
 }
 
 /// What to put in a manual task.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManualInput {
     /// Default: the case's assignee, else whoever makes the task.
     pub assignee: Option<String>,
@@ -120,6 +120,7 @@ impl Desk {
     /// The action side of every enabled system (built once per desk).
     pub fn system_actions(&self) -> Result<&[Arc<SystemActions>], DeskError> {
         self.inner
+            .core
             .actions
             .get_or_init(|| SystemActions::from_config(self.config(), self.connectors()))
             .as_deref()

@@ -19,7 +19,7 @@ use crate::config::SystemKind;
 use crate::domain::CaseId;
 use crate::identity::{self, normalize};
 use crate::store::{AuditEntry, DuplicateProbe};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -27,7 +27,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// One audit entry about the person, and why it is in the trail.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrailEntry {
     pub id: i64,
     pub at: String,
@@ -45,7 +45,7 @@ pub struct TrailEntry {
 }
 
 /// Everything the audit holds about one person.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonTrail {
     /// As asked for.
     pub person: String,

@@ -18,11 +18,11 @@ use crate::domain::{
 use crate::identity::normalize;
 use crate::store::{ContactKeys, DuplicateProbe, NewAuditEntry};
 use chrono::Datelike;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// Everything about one case, for the case screen and `case show`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
     pub case: Case,
     pub links: Vec<LinkedRecord>,
@@ -42,7 +42,7 @@ pub struct CaseView {
 }
 
 /// What to look for when checking a new contact against open cases.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicateQuery {
     /// Records found by a search, as `(system, record id)`.
     pub records: Vec<(String, String)>,

@@ -29,6 +29,15 @@ pub enum DeskError {
     Conflict(Box<CaseConflict>),
     #[error(transparent)]
     Store(StoreError),
+    /// The server failed (its store, a task), as a client hears it.
+    #[error("{0}")]
+    Server(String),
+    /// No server could be reached, or the connection broke.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Client and server are of different versions.
+    #[error("{0}")]
+    Version(String),
 }
 
 impl From<StoreError> for DeskError {

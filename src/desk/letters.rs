@@ -11,12 +11,12 @@ use super::{Desk, DeskError};
 use crate::config::resolve_path;
 use crate::domain::{Case, CaseId, Lang};
 use crate::letters::{self, case_vars, LetterContext, LetterError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::PathBuf;
 
 /// A rendered letter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Letter {
     pub case_id: CaseId,
     pub template: String,

@@ -22,6 +22,7 @@ mod package;
 mod package_check;
 mod package_source;
 mod queue;
+pub mod queue_index;
 mod report;
 mod retention;
 mod search;
@@ -52,6 +53,77 @@ use crate::store::{NewAuditEntry, Store};
 use serde_json::json;
 use std::sync::Arc;
 
+/// What every operator's desk shares: the configuration, the calendar, the
+/// store and the connected systems (one set of connections and limits per
+/// process, whoever asks). A server holds one and opens a [`Desk`] per
+/// connected operator with [`DeskCore::desk_for`].
+pub struct DeskCore {
+    config: Config,
+    calendar: Calendar,
+    store: Arc<Store>,
+    connectors: Vec<Arc<Connector>>,
+    /// The action side of every system, built when first needed.
+    actions: std::sync::OnceLock<Result<Vec<Arc<SystemActions>>, String>>,
+    /// Actions being run by this process, whichever session started them:
+    /// the store's claim names the process, so two sessions of one server
+    /// are kept apart here.
+    pub(crate) running: std::sync::Mutex<std::collections::HashSet<i64>>,
+}
+
+impl DeskCore {
+    /// Open the store and build the connectors of `config`.
+    pub fn open(config: Config) -> Result<Arc<DeskCore>, DeskError> {
+        let calendar = Calendar::from_config(&config.calendar).map_err(DeskError::Config)?;
+        let store = Store::open(&config.store_path(), config.store.busy_timeout_ms)?;
+        let connectors = Connector::from_config(&config).map_err(DeskError::Config)?;
+        Ok(Arc::new(DeskCore {
+            config,
+            calendar,
+            store: Arc::new(store),
+            connectors,
+            actions: Default::default(),
+            running: Default::default(),
+        }))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    pub fn connectors(&self) -> &[Arc<Connector>] {
+        &self.connectors
+    }
+
+    /// The desk of one operator, checked against the configuration: an
+    /// unknown operator is refused before anything else.
+    pub fn desk_for(self: &Arc<Self>, username: &str) -> Result<Desk, DeskError> {
+        let operator = self.config.operator(username).map_err(DeskError::Refused)?;
+        Ok(self.desk_as(operator))
+    }
+
+    /// The desk of an operator already checked (by the server, against the
+    /// configuration it re-reads).
+    pub fn desk_as(self: &Arc<Self>, operator: Operator) -> Desk {
+        let watch = access::Watch::new(self.config.source.as_deref(), &operator);
+        Desk {
+            inner: Arc::new(Inner {
+                core: self.clone(),
+                operator,
+                searches: Default::default(),
+                watch,
+            }),
+        }
+    }
+}
+
 /// One operator's handle on the desk.
 #[derive(Clone)]
 pub struct Desk {
@@ -59,13 +131,8 @@ pub struct Desk {
 }
 
 struct Inner {
-    config: Config,
-    calendar: Calendar,
+    core: Arc<DeskCore>,
     operator: Operator,
-    store: Arc<Store>,
-    connectors: Vec<Arc<Connector>>,
-    /// The action side of every system, built when first needed.
-    actions: std::sync::OnceLock<Result<Vec<Arc<SystemActions>>, String>>,
     /// Searches still running, so leaving can wait for them (see `settle`).
     searches: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// The configuration file, watched for the operator's removal.
@@ -76,32 +143,22 @@ impl Desk {
     /// Check the operator against the configuration, open the store and build
     /// the connectors. An unknown operator is refused before anything else.
     pub fn open(config: Config, username: &str) -> Result<Desk, DeskError> {
-        let operator = config.operator(username).map_err(DeskError::Refused)?;
-        let calendar = Calendar::from_config(&config.calendar).map_err(DeskError::Config)?;
-        let store = Store::open(&config.store_path(), config.store.busy_timeout_ms)?;
-        let connectors = Connector::from_config(&config).map_err(DeskError::Config)?;
-        let watch = access::Watch::new(config.source.as_deref(), &operator);
-        Ok(Desk {
-            inner: Arc::new(Inner {
-                config,
-                calendar,
-                operator,
-                store: Arc::new(store),
-                connectors,
-                actions: Default::default(),
-                searches: Default::default(),
-                watch,
-            }),
-        })
+        config.operator(username).map_err(DeskError::Refused)?;
+        DeskCore::open(config)?.desk_for(username)
+    }
+
+    /// What this desk shares with the other operators' desks.
+    pub fn core(&self) -> &Arc<DeskCore> {
+        &self.inner.core
     }
 
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        &self.inner.core.config
     }
 
     /// The business calendar deadlines are counted on.
     pub fn calendar(&self) -> &Calendar {
-        &self.inner.calendar
+        &self.inner.core.calendar
     }
 
     pub fn operator(&self) -> &Operator {
@@ -109,15 +166,19 @@ impl Desk {
     }
 
     pub fn store(&self) -> &Arc<Store> {
-        &self.inner.store
+        &self.inner.core.store
     }
 
     pub fn connectors(&self) -> &[Arc<Connector>] {
-        &self.inner.connectors
+        &self.inner.core.connectors
     }
 
     pub fn connector(&self, system: &str) -> Option<&Arc<Connector>> {
-        self.inner.connectors.iter().find(|c| c.name() == system)
+        self.inner
+            .core
+            .connectors
+            .iter()
+            .find(|c| c.name() == system)
     }
 
     /// Write an audit entry in the operator's name.
@@ -127,7 +188,7 @@ impl Desk {
         subject: &str,
         details: serde_json::Value,
     ) -> Result<i64, DeskError> {
-        let entry = self.inner.store.append_audit(&NewAuditEntry {
+        let entry = self.inner.core.store.append_audit(&NewAuditEntry {
             operator: self.inner.operator.username.clone(),
             kind: kind.to_string(),
             subject: subject.to_string(),

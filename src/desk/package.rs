@@ -31,13 +31,14 @@ use crate::package::{
 };
 use crate::store::AuditFilter;
 use futures::future::join_all;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// How to build a package.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PackageOptions {
     /// The folder to create (must not exist, or be empty). Default: a new
     /// folder under `$XDG_DATA_HOME/privdesk/packages/`.
@@ -51,7 +52,7 @@ pub struct PackageOptions {
 }
 
 /// A package written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PackageReport {
     pub case_id: CaseId,
     pub dir: PathBuf,
@@ -67,7 +68,7 @@ pub struct PackageReport {
 }
 
 /// A package folder checked against its manifest and the audit log.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PackageCheck {
     pub dir: PathBuf,
     pub verification: Verification,
@@ -96,7 +97,7 @@ impl PackageCheck {
 }
 
 /// The last package built for a case, as the audit log records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageRecord {
     pub audit_id: i64,
     /// When it was built (RFC 3339).

@@ -14,12 +14,12 @@ use super::{Desk, DeskError};
 use crate::domain::{CaseId, Category, Law, Role};
 use crate::store::{AuditFilter, NewAuditEntry, PurgeCounts};
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::PathBuf;
 
 /// One case a retention run purges (or would purge).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetentionCase {
     pub case_id: CaseId,
     pub category: Category,
@@ -34,7 +34,7 @@ pub struct RetentionCase {
 }
 
 /// What a retention run did (or, dry, would do).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetentionRun {
     pub dry_run: bool,
     /// Cases closed before `as_of` minus their period are due.

@@ -33,8 +33,14 @@ pub fn mask_email(value: &str) -> String {
     }
 }
 
-/// Any phone format -> `***-****-5678` (the last four digits kept).
+/// Any phone format -> `***-****-5678` (the last four digits kept). A
+/// value masked already comes back as it is.
 pub fn mask_phone(value: &str) -> String {
+    if let Some(tail) = value.strip_prefix("***-****-") {
+        if tail.len() == 4 && tail.bytes().all(|b| b.is_ascii_digit()) {
+            return value.to_string();
+        }
+    }
     let digits: Vec<char> = value
         .chars()
         .filter_map(|c| match c {
@@ -87,6 +93,23 @@ pub fn mask_birth_date(_value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masking_a_masked_value_changes_nothing() {
+        for (field, value) in [
+            ("email", "yamada@example.jp"),
+            ("phone", "090-1234-5678"),
+            ("phone", "+81 90 1234 5678"),
+            ("postal_code", "100-0001"),
+            ("address", "東京都千代田区1-2-3"),
+            ("birth_date", "1985-04-12"),
+        ] {
+            let once = mask_field(field, value);
+            assert_eq!(mask_field(field, &once), once, "{field}");
+        }
+        let name = mask_name("山田 太郎");
+        assert_eq!(mask_name(&name), name);
+    }
 
     #[test]
     fn email_keeps_first_letter_and_domain() {

@@ -3,6 +3,7 @@
 //! section is a filter over the loaded rows, so counting every section is
 //! one pass in memory, not one query each.
 
+use super::case_id::CaseId;
 use super::case_list::CaseSummary;
 use super::case_status::{CaseStatus, Priority};
 use super::request::{Category, Law, RequestKind};
@@ -65,6 +66,119 @@ pub struct SectionFilter {
 pub struct QueueSection {
     pub name: String,
     pub filter: SectionFilter,
+}
+
+/// A change made to every marked case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkOp {
+    /// Assign to this operator, or to nobody.
+    Assign(Option<String>),
+    /// Priority urgent, with an `escalated` event.
+    Escalate,
+}
+
+impl BulkOp {
+    /// What was asked, for the report's title.
+    pub fn title(&self) -> String {
+        match self {
+            BulkOp::Assign(Some(u)) => format!("Assign to {u}"),
+            BulkOp::Assign(None) => "Unassign".into(),
+            BulkOp::Escalate => "Escalate".into(),
+        }
+    }
+}
+
+/// How a bulk change went for one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkOutcome {
+    /// Changed; the case is now at this version.
+    Done(i64),
+    /// Already so: nothing written.
+    Unchanged,
+    /// The desk refused (role, rules).
+    Refused(String),
+    /// Someone changed the case since the queue was loaded.
+    Conflict(String),
+    Failed(String),
+}
+
+/// One case of a bulk change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkResult {
+    pub id: CaseId,
+    pub outcome: BulkOutcome,
+}
+
+/// The report of a bulk change, one line per case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkReport {
+    pub op: BulkOp,
+    pub results: Vec<BulkResult>,
+    pub scroll: usize,
+}
+
+impl BulkReport {
+    /// `3 done, 1 unchanged, 2 refused, 1 conflict`.
+    pub fn summary(&self) -> String {
+        let mut n = [0usize; 5];
+        for r in &self.results {
+            n[match r.outcome {
+                BulkOutcome::Done(_) => 0,
+                BulkOutcome::Unchanged => 1,
+                BulkOutcome::Refused(_) => 2,
+                BulkOutcome::Conflict(_) => 3,
+                BulkOutcome::Failed(_) => 4,
+            }] += 1;
+        }
+        let words = [
+            "done",
+            "unchanged",
+            "refused",
+            "changed meanwhile",
+            "failed",
+        ];
+        let parts: Vec<String> = n
+            .iter()
+            .zip(words)
+            .filter(|(c, _)| **c > 0)
+            .map(|(c, w)| format!("{c} {w}"))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// What a queue screen asks the server for: a tab, the `/` filter as
+/// typed, and a window of its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueQuery {
+    /// 0 is every row; `i` is section `i - 1`.
+    pub tab: usize,
+    /// The filter as typed (empty: none, queue order).
+    pub filter: String,
+    /// The first row wanted, and how many.
+    pub offset: usize,
+    pub limit: usize,
+    /// Echoed in the answer, so a screen keeps only the newest.
+    pub seq: u64,
+}
+
+/// A window of the queue as the server holds it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    /// The query this answers.
+    pub seq: u64,
+    pub tab: usize,
+    pub filter: String,
+    /// Rows of the tab under the filter.
+    pub total: usize,
+    /// Rows in each tab under the filter.
+    pub counts: Vec<usize>,
+    /// Where `rows` starts in the tab.
+    pub offset: usize,
+    /// Requester names masked.
+    pub rows: Vec<QueueRow>,
+    /// Counts up with every change the server applied to its queue.
+    pub generation: u64,
 }
 
 /// Most sections a queue can have.

@@ -2,10 +2,10 @@
 //! operator while systems answer.
 
 use super::{Person, SearchQuery, SystemStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One system's part in a search.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemState {
     pub system: String,
     pub display_name: String,
@@ -16,7 +16,7 @@ pub struct SystemState {
 }
 
 /// Everything known about a search at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchSnapshot {
     pub query: SearchQuery,
     pub systems: Vec<SystemState>,

@@ -195,7 +195,7 @@ pub fn stage(
 }
 
 /// What verifying a folder found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Verification {
     /// The manifest, when it could be read.
     pub manifest: Option<Manifest>,

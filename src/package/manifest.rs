@@ -67,7 +67,7 @@ pub struct Found {
 }
 
 /// One thing wrong with a package.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VerifyProblem {
     /// The manifest is missing, unreadable or not a manifest.
     Manifest(String),

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::chain::{entry_hash, ZERO_HASH};
 use super::{now_rfc3339, Store, StoreError};
@@ -22,7 +22,7 @@ pub struct NewAuditEntry {
 }
 
 /// A stored audit entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// Position in the chain, consecutive from 1.
     pub id: i64,
@@ -39,7 +39,7 @@ pub struct AuditEntry {
 }
 
 /// Which entries to list. Fields left `None` do not filter.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditFilter {
     pub operator: Option<String>,
     pub kind: Option<String>,

@@ -16,7 +16,7 @@
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError};
@@ -30,7 +30,7 @@ pub(crate) const ZERO_HASH: &str =
 const DOMAIN_TAG: &[u8] = b"privdesk audit v1";
 
 /// Result of checking the audit chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditVerification {
     /// Number of entries in the log.
     pub entries: u64,
@@ -46,7 +46,7 @@ impl AuditVerification {
 }
 
 /// Where and how the chain breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrokenLink {
     /// The first entry that cannot be trusted (or the first missing one).
     /// 0 when the head record itself is missing.

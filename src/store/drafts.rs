@@ -3,9 +3,10 @@
 
 use super::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
 
 /// One saved draft.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredDraft {
     /// What the text belongs to, e.g. `search.query`, `case.new`,
     /// `case.PD-2026-000004.note`.

@@ -7,6 +7,7 @@ use super::{Store, StoreError};
 use crate::domain::queue::{QueueLoad, QueueRow, QUEUE_DESCRIPTION_CHARS};
 use crate::domain::CaseId;
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
 impl Store {
@@ -48,6 +49,45 @@ impl Store {
             load.descriptions.push(descr);
         }
         Ok(load)
+    }
+
+    /// These cases as queue rows (closed ones included: the caller drops
+    /// them), each with the start of its description. Cases not found are
+    /// left out.
+    pub fn queue_cases(
+        &self,
+        ids: &[CaseId],
+        today: NaiveDate,
+    ) -> Result<Vec<(QueueRow, String)>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS}, substr(description, 1, {QUEUE_DESCRIPTION_CHARS}) AS descr, \
+                 (SELECT count(*) FROM actions a WHERE a.case_id = cases.id \
+                  AND a.status = 'awaiting_approval') AS pending \
+                 FROM cases WHERE id = ?1"
+            ))
+            .map_err(|e| self.sql_err(e))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let found = stmt
+                .query_row([id.to_string()], |r| {
+                    let case = summary_from_row(r, today)?;
+                    let descr: String = r.get("descr")?;
+                    let pending: i64 = r.get("pending")?;
+                    Ok((
+                        QueueRow {
+                            case,
+                            pending_approvals: u32::try_from(pending).unwrap_or(u32::MAX),
+                        },
+                        descr,
+                    ))
+                })
+                .optional()
+                .map_err(|e| self.read_err(e))?;
+            out.extend(found);
+        }
+        Ok(out)
     }
 
     /// Actions waiting for approval, counted per case.

@@ -10,6 +10,7 @@ use super::{NewAuditEntry, Store, StoreError};
 use crate::domain::{CaseId, ManualTask};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A task to create.
@@ -28,7 +29,7 @@ pub struct NewTask {
 }
 
 /// Which tasks to list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskFilter {
     /// Only tasks of this assignee.
     pub assignee: Option<String>,

@@ -5,6 +5,7 @@
 
 use super::input::TextInput;
 use super::queue_filter::Haystacks;
+pub use crate::domain::queue::{BulkOp, BulkOutcome, BulkReport, BulkResult};
 use crate::domain::queue::{QueueLoad, QueueRow, QueueSection};
 use crate::domain::CaseId;
 use std::collections::BTreeSet;
@@ -42,85 +43,6 @@ impl QueueData {
             hay: Arc::new(hay),
             masks,
         }
-    }
-}
-
-/// A change made to every marked case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BulkOp {
-    /// Assign to this operator, or to nobody.
-    Assign(Option<String>),
-    /// Priority urgent, with an `escalated` event.
-    Escalate,
-}
-
-impl BulkOp {
-    /// What was asked, for the report's title.
-    pub fn title(&self) -> String {
-        match self {
-            BulkOp::Assign(Some(u)) => format!("Assign to {u}"),
-            BulkOp::Assign(None) => "Unassign".into(),
-            BulkOp::Escalate => "Escalate".into(),
-        }
-    }
-}
-
-/// How a bulk change went for one case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BulkOutcome {
-    /// Changed; the case is now at this version.
-    Done(i64),
-    /// Already so: nothing written.
-    Unchanged,
-    /// The desk refused (role, rules).
-    Refused(String),
-    /// Someone changed the case since the queue was loaded.
-    Conflict(String),
-    Failed(String),
-}
-
-/// One case of a bulk change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BulkResult {
-    pub id: CaseId,
-    pub outcome: BulkOutcome,
-}
-
-/// The report of a bulk change, one line per case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BulkReport {
-    pub op: BulkOp,
-    pub results: Vec<BulkResult>,
-    pub scroll: usize,
-}
-
-impl BulkReport {
-    /// `3 done, 1 unchanged, 2 refused, 1 conflict`.
-    pub fn summary(&self) -> String {
-        let mut n = [0usize; 5];
-        for r in &self.results {
-            n[match r.outcome {
-                BulkOutcome::Done(_) => 0,
-                BulkOutcome::Unchanged => 1,
-                BulkOutcome::Refused(_) => 2,
-                BulkOutcome::Conflict(_) => 3,
-                BulkOutcome::Failed(_) => 4,
-            }] += 1;
-        }
-        let words = [
-            "done",
-            "unchanged",
-            "refused",
-            "changed meanwhile",
-            "failed",
-        ];
-        let parts: Vec<String> = n
-            .iter()
-            .zip(words)
-            .filter(|(c, _)| **c > 0)
-            .map(|(c, w)| format!("{c} {w}"))
-            .collect();
-        parts.join(", ")
     }
 }
 
