@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod connectors;
 pub mod desk;
@@ -17,5 +18,6 @@ pub mod package;
 pub mod paths;
 pub mod protocol;
 pub mod sample;
+pub mod server;
 pub mod store;
 pub mod tui;

@@ -26,6 +26,7 @@ mod problem;
 mod queue_config;
 pub mod retention;
 mod secrets;
+pub mod server_config;
 pub mod systems;
 pub mod types;
 
@@ -48,6 +49,7 @@ pub use paths::{expand_tilde, resolve_path};
 pub use problem::{line_column, Problem, Problems};
 pub use queue_config::{QueueConfig, SectionDef};
 pub use retention::RetentionConfig;
+pub use server_config::{LimitsConfig, RoleLimits, ServerConfig};
 pub use systems::*;
 pub use types::*;
 

@@ -64,4 +64,21 @@ impl Config {
         };
         data.join("privdesk").join("privdesk.db")
     }
+
+    /// Where the server writes disclosure packages and audit exports before
+    /// handing them over: `[server] files_dir`, else `files/` beside the store.
+    pub fn files_dir(&self) -> PathBuf {
+        if let Some(d) = &self.server.files_dir {
+            return resolve_path(
+                std::path::Path::new(d),
+                &self.base_dir(),
+                process_home().as_deref(),
+            );
+        }
+        let store = self.store_path();
+        store
+            .parent()
+            .map(|p| p.join("files"))
+            .unwrap_or_else(|| PathBuf::from("files"))
+    }
 }

@@ -38,6 +38,10 @@ pub struct Config {
     /// `[queue]`: the sections of the supervisors' queue.
     #[serde(default)]
     pub queue: super::queue_config::QueueConfig,
+    /// `[server]`: the socket of `privdesk server`.
+    pub server: super::server_config::ServerConfig,
+    /// `[limits]`: what one operator may pull out, per role.
+    pub limits: super::server_config::LimitsConfig,
     /// `[operators.<unix-username>]`.
     #[serde(default)]
     pub operators: IndexMap<String, OperatorDef>,

@@ -24,13 +24,13 @@ use std::time::Duration;
 
 /// What identifies one version of the configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
+pub(crate) struct Stamp {
     modified_ns: i128,
     len: u64,
     inode: u64,
 }
 
-fn stamp(path: &Path) -> std::io::Result<Stamp> {
+pub(crate) fn stamp(path: &Path) -> std::io::Result<Stamp> {
     let m = std::fs::metadata(path)?;
     Ok(Stamp {
         modified_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),

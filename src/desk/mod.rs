@@ -5,7 +5,7 @@
 //! on cases (`actions.rs`, `action_run.rs`) and manual tasks (`tasks.rs`),
 //! and the audit entries every one of them writes.
 
-mod access;
+pub(crate) mod access;
 mod action_run;
 mod action_view;
 mod actions;

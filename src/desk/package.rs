@@ -108,12 +108,19 @@ pub struct PackageRecord {
     pub complete: bool,
 }
 
-/// `PD-2026-000001-20260401T103000`, under the user's data folder.
-fn default_dir(id: CaseId, local: chrono::DateTime<chrono::FixedOffset>) -> PathBuf {
-    let base = crate::paths::user_data_dir()
-        .map(|d| d.join("packages"))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join(format!("{id}-{}", local.format("%Y%m%dT%H%M%S")))
+/// `PD-2026-000001-20260401T103000`, under `base`.
+pub fn package_dir_name(id: CaseId, local: chrono::DateTime<chrono::FixedOffset>) -> String {
+    format!("{id}-{}", local.format("%Y%m%dT%H%M%S"))
+}
+
+/// Where a package goes by default: the desk's files folder (see
+/// `Config::files_dir`).
+fn default_dir(
+    base: &std::path::Path,
+    id: CaseId,
+    local: chrono::DateTime<chrono::FixedOffset>,
+) -> PathBuf {
+    base.join("packages").join(package_dir_name(id, local))
 }
 
 impl Desk {
@@ -182,7 +189,10 @@ impl Desk {
         let lang = opts.lang.unwrap_or(Lang::for_law(case.law));
         let created_at = now_utc();
         let local = self.local_now();
-        let target = opts.out.clone().unwrap_or_else(|| default_dir(id, local));
+        let target = opts
+            .out
+            .clone()
+            .unwrap_or_else(|| default_dir(&self.config().files_dir(), id, local));
         // Refuse an unusable folder before any system is asked.
         package::check_target(&target)
             .map_err(|e| DeskError::Invalid(format!("cannot write the package: {e}")))?;
@@ -389,6 +399,20 @@ impl Desk {
     pub fn verify_package(&self, dir: &Path) -> Result<PackageCheck, DeskError> {
         self.gate("package verify")?;
         let verification = package::verify(dir).map_err(|e| DeskError::Invalid(e.to_string()))?;
+        let dir = std::path::absolute(dir).unwrap_or(dir.to_path_buf());
+        self.check_verified_package(&dir.display().to_string(), verification)
+    }
+
+    /// The rest of [`Desk::verify_package`] for a folder verified by the
+    /// client that holds it (`dir` is how it names the folder): was a
+    /// package with this manifest built, according to the audit log? The
+    /// check is audited.
+    pub fn check_verified_package(
+        &self,
+        dir: &str,
+        verification: package::Verification,
+    ) -> Result<PackageCheck, DeskError> {
+        self.gate("package verify")?;
         let mut problems: Vec<String> = verification
             .problems
             .iter()
@@ -413,12 +437,11 @@ impl Desk {
                 crate::domain::text::escape_controls(case)
             ));
         }
-        let dir = std::path::absolute(dir).unwrap_or(dir.to_path_buf());
         let audit_id = self.audit(
             "package_verify",
             case_id.as_deref().unwrap_or("package"),
             json!({
-                "dir": dir.display().to_string(),
+                "dir": dir,
                 "manifest_sha256": verification.manifest_sha256,
                 "intact": problems.is_empty(),
                 "recorded": recorded,
@@ -427,7 +450,7 @@ impl Desk {
             }),
         )?;
         Ok(PackageCheck {
-            dir,
+            dir: PathBuf::from(dir),
             verification,
             recorded,
             problems,

@@ -51,6 +51,19 @@ impl Desk {
         Ok(load)
     }
 
+    /// Record that the operator opened the queue (`queue_view`), seeing
+    /// `returned` cases; refused (and audited) for a removed operator.
+    pub fn queue_opened(&self, returned: usize) -> Result<(), DeskError> {
+        self.gate_on("cases", "queue view")?;
+        let agent = self.operator().role == Role::Agent;
+        self.audit(
+            "queue_view",
+            "cases",
+            json!({ "returned": returned, "scope": if agent { "own_and_unassigned" } else { "all" } }),
+        )?;
+        Ok(())
+    }
+
     /// Escalates a case: priority urgent, with an `escalated` timeline
     /// event. A case already urgent is left as it is (nothing written: the
     /// version stays). Agents escalate their own and unassigned cases.

@@ -179,6 +179,10 @@ pub struct QueuePage {
     pub rows: Vec<QueueRow>,
     /// Counts up with every change the server applied to its queue.
     pub generation: u64,
+    /// For supervisors: what they should know today (operators who reached
+    /// a limit).
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// Most sections a queue can have.

@@ -41,7 +41,10 @@ macro_rules! desk_calls {
             /// One full record from its system (masked).
             Fetch fetch(system: String, id: String) -> crate::domain::Record;
 
-            CreateCase create_case(new: NewCase) -> crate::domain::Case;
+            /// Open a case; `fill` names requester fields (`name`, `email`,
+            /// `phone`) to take from its linked records as this session saw
+            /// them unmasked (the screen only had them masked).
+            CreateCase create_case(new: NewCase, fill: Vec<String>) -> crate::domain::Case;
             CaseVersion case_version(id: CaseId) -> i64;
             /// The case with its contact details unmasked, with a purpose (audited).
             RevealCase reveal_case(id: CaseId, purpose: String) -> crate::desk::CaseView;
@@ -96,7 +99,7 @@ macro_rules! desk_calls {
 
             /// Build the disclosure package in the server's folder; its files
             /// are fetched with the report's download token.
-            BuildPackage build_package(case: CaseId, lang: Option<Lang>, not_theirs: Vec<LinkedRecord>) -> super::files::PackageDownload;
+            BuildPackage build_package(case: CaseId, lang: Option<Lang>, not_theirs: Vec<LinkedRecord>) -> crate::protocol::files::PackageDownload;
             /// Check the server's copy of a case's latest package.
             VerifyLatestPackage verify_latest_package(case: CaseId) -> crate::desk::PackageCheck;
             /// Check a folder the client verified itself against the audit
@@ -110,7 +113,7 @@ macro_rules! desk_calls {
             AuditVerify audit_verify() -> crate::store::AuditVerification;
             /// One person's trail, written in the server's folder and handed
             /// over with the answer's download token.
-            AuditExport audit_export(person: String, csv: bool) -> super::files::ExportDownload;
+            AuditExport audit_export(person: String, csv: bool) -> crate::protocol::files::ExportDownload;
             Report report(from: Option<NaiveDate>, to: Option<NaiveDate>) -> crate::domain::report::Report;
             RetentionRun retention_run(dry_run: bool) -> crate::desk::RetentionRun;
         }

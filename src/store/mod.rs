@@ -46,7 +46,7 @@ pub use drafts::StoredDraft;
 pub use error::StoreError;
 pub use retention::{ClosedCase, PurgeCounts};
 pub use tasks::{NewTask, TaskFilter};
-pub use watch::ChangeWatch;
+pub use watch::{ChangeWatch, ForeignSeen};
 
 /// The privdesk database.
 #[derive(Debug)]

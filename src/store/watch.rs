@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// What the queue depends on, read in one query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Mark {
+pub struct Mark {
     last_event: i64,
     last_action: i64,
     awaiting: i64,
@@ -93,5 +93,32 @@ impl Store {
             version,
             mark,
         })
+    }
+}
+
+/// What [`Store::foreign_change`] saw last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignSeen {
+    version: i64,
+    mark: Mark,
+}
+
+impl Store {
+    /// Whether another process committed a change to cases or actions
+    /// since the last call (`seen` keeps what was seen; the first call only
+    /// fills it in). `data_version` on this store's own connection moves
+    /// only for commits made through other connections, so the writes of
+    /// this process do not count; a change of the mark then tells cases
+    /// and actions from audit entries and drafts.
+    pub fn foreign_change(&self, seen: &mut Option<ForeignSeen>) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        let version = ChangeWatch::data_version(&conn).map_err(|e| self.sql_err(e))?;
+        if seen.is_some_and(|s| s.version == version) {
+            return Ok(false);
+        }
+        let mark = ChangeWatch::read_mark(&conn).map_err(|e| self.sql_err(e))?;
+        let changed = seen.is_some_and(|s| s.mark != mark);
+        *seen = Some(ForeignSeen { version, mark });
+        Ok(changed)
     }
 }

@@ -184,6 +184,12 @@ impl QueueIndex {
         self.generation
     }
 
+    /// Carry the generation over from the index this one replaces, so
+    /// views see they must start over.
+    pub fn set_generation(&mut self, generation: u64) {
+        self.generation = generation;
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.today
     }
@@ -566,6 +572,7 @@ impl QueueView {
             offset,
             rows,
             generation: idx.generation,
+            notices: Vec::new(),
         }
     }
 
