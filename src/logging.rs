@@ -1,5 +1,6 @@
 //! Logs go to a file in the XDG state dir (`~/.local/state/privdesk/privdesk.log`),
-//! never to the screen. Log lines carry counts, system names and error kinds,
+//! never to the screen; the server's go to its standard error (the journal,
+//! under systemd). Log lines carry counts, system names and error kinds,
 //! never personal data: queries, names, emails and record contents stay out.
 
 use tracing_subscriber::EnvFilter;
@@ -26,5 +27,16 @@ pub fn init() {
         .with_env_filter(filter)
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
+
+/// The server's logging: to standard error. The level comes from
+/// `PRIVDESK_LOG` (default `info`).
+pub fn init_stderr() {
+    let filter = EnvFilter::try_from_env("PRIVDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::io::stderr)
         .try_init();
 }

@@ -1,4 +1,3 @@
 fn main() -> std::process::ExitCode {
-    privdesk::logging::init();
     privdesk::cli::main()
 }

@@ -222,14 +222,18 @@ fn as_is_refused_outside_demo_configurations() {
     });
     let o = env.run(&["config", "check"]);
     assert_exit(&o, 0);
+    // The server refuses it: who the operator is comes from the login.
     let o = env.run(&["--as", "demo-agent", "search", "yamada"]);
-    assert_exit(&o, 2);
+    assert_exit(&o, 5);
     assert!(
-        stderr(&o).contains("--as is only accepted with a demo configuration"),
+        stderr(&o).contains("--as demo-agent is accepted only by a demo server"),
         "{}",
         show(&o)
     );
     assert_eq!(env.sample_requests(), 0);
+    let refused = env.audit("denied");
+    assert_eq!(refused.len(), 1, "the refusal is audited");
+    assert_eq!(refused[0].details["acting_as"], "demo-agent");
     // As oneself it works.
     let o = env.run(&["search", "yamada", "--json"]);
     assert_exit(&o, 0);

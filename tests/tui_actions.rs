@@ -532,7 +532,7 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
     let fx = run(&mut s, Command::Open);
     assert!(fx
         .iter()
-        .any(|e| matches!(e, Effect::LoadCase { id } if *id == f.inbox[1].case)));
+        .any(|e| matches!(e, Effect::LoadCase { id, .. } if *id == f.inbox[1].case)));
 }
 
 #[test]

@@ -146,7 +146,17 @@ fn case_screen_masks_contact_details_until_revealed() {
         matches!(&fx[..], [Effect::RevealCase { id: i, purpose }] if *i == id && !purpose.is_empty()),
         "{fx:?}"
     );
-    act(&mut s, Action::CaseRevealDone { id, result: Ok(77) });
+    let shown = privdesk::desk::RevealedCase {
+        audit_id: 77,
+        view: f.disclosure.clone(),
+    };
+    act(
+        &mut s,
+        Action::CaseRevealDone {
+            id,
+            result: Ok(Box::new(shown)),
+        },
+    );
     let text = screen(&s, 80, 24);
     assert!(text.contains("taro.yamada@example.jp"), "{text}");
     assert!(text.contains("REVEALED"));

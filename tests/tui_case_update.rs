@@ -255,7 +255,7 @@ fn validation_errors_keep_what_was_typed() {
 #[test]
 fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     let dir = tempfile::tempdir().unwrap();
-    let desk = desk(dir.path(), USER);
+    let (rt, desk) = client(dir.path(), USER);
     let mut s = filled_form();
     // The fixed time of the test states may lie ahead of the real clock:
     // received now.
@@ -265,7 +265,7 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     type_text(&mut s, "not-an-email");
     let fx = act(&mut s, ctrl('s'));
     let (key, new, fee) = created_effect(&fx);
-    let (result, warning) = effects::create(&desk, &new, fee, &[]);
+    let (result, warning) = rt.block_on(effects::create(&desk, &new, fee, &[], vec![]));
     assert!(matches!(&result, Err(CreateError::Failed(m)) if m.contains("not an email")));
     act(
         &mut s,
@@ -291,7 +291,7 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     act(&mut s, ctrl('u'));
     let fx = act(&mut s, ctrl('s'));
     let (key, new, fee) = created_effect(&fx);
-    let (result, warning) = effects::create(&desk, &new, fee, &[]);
+    let (result, warning) = rt.block_on(effects::create(&desk, &new, fee, &[], vec![]));
     let case = result.as_ref().expect("created").clone();
     assert_eq!(case.kind, Some(RequestKind::Disclosure));
     let fx = act(
@@ -310,7 +310,10 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
         }),
         "the draft is cleared: {fx:?}"
     );
-    assert!(fx.contains(&Effect::LoadCase { id: case.id }));
+    assert!(fx.contains(&Effect::LoadCase {
+        id: case.id,
+        revealed: false
+    }));
     let due = case
         .queue_due()
         .expect("due date")
@@ -327,7 +330,9 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     else {
         panic!("duplicates are looked for");
     };
-    let result = desk.find_open_cases_for(&query).map_err(|e| e.to_string());
+    let result = rt
+        .block_on(desk.find_open_cases_for(query))
+        .map_err(|e| e.to_string());
     act(
         &mut again,
         Action::DuplicatesFound {
@@ -487,7 +492,10 @@ fn note_drafts_are_cleared_once_sent() {
         }),
         "{fx:?}"
     );
-    assert!(fx.contains(&Effect::LoadCase { id }));
+    assert!(fx.contains(&Effect::LoadCase {
+        id,
+        revealed: false
+    }));
     assert!(s.case.as_ref().unwrap().dialog.is_none());
     assert!(!s.drafts.contains_key(&key));
     assert!(drafts_of(&act(&mut s, after_pause())).is_empty());
@@ -540,7 +548,9 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
         panic!("{fx:?}");
     };
     assert_eq!(*version, case.version);
-    let result = effects::apply(&me, *id, *version, change)
+    let (rt, me_client) = client(dir.path(), USER);
+    let result = rt
+        .block_on(effects::apply(&me_client, *id, *version, change))
         .map(Box::new)
         .map_err(|e| match e {
             DeskError::Conflict(c) => ChangeError::Conflict(c),
@@ -558,7 +568,10 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     );
     assert_eq!(
         fx,
-        vec![Effect::LoadCase { id: case.id }],
+        vec![Effect::LoadCase {
+            id: case.id,
+            revealed: false
+        }],
         "the case is loaded again"
     );
     let Some(Overlay::Conflict(text)) = &s.overlay else {
@@ -741,14 +754,23 @@ fn unsent_drafts_are_offered_at_start_and_f3_continues_them() {
     desk.save_draft(&note, &d.to_text()).unwrap();
 
     let mut s = case_state("default");
-    privdesk::tui::restore_drafts(&mut s, &desk);
+    {
+        let (rt, c) = client(dir.path(), USER);
+        rt.block_on(privdesk::tui::restore_drafts(&mut s, &c));
+    }
     let m = s.message.clone().expect("a message");
     assert_eq!(
         m.text,
         format!("unsent: note on {id} — press f3 to continue")
     );
     let fx = press(&mut s, KeyCode::F(3));
-    assert_eq!(fx, vec![Effect::LoadCase { id }]);
+    assert_eq!(
+        fx,
+        vec![Effect::LoadCase {
+            id,
+            revealed: false
+        }]
+    );
     assert_eq!(s.screen, Screen::Case);
     act(
         &mut s,
@@ -773,7 +795,10 @@ fn unsent_drafts_are_offered_at_start_and_f3_continues_them() {
     let mut s = case_state("default");
     desk.save_draft("case.new", &FormDraft::default().to_text())
         .unwrap();
-    privdesk::tui::restore_drafts(&mut s, &desk);
+    {
+        let (rt, c) = client(dir.path(), USER);
+        rt.block_on(privdesk::tui::restore_drafts(&mut s, &c));
+    }
     assert!(s.message.as_ref().unwrap().text.contains("new case form"));
     press(&mut s, KeyCode::F(3));
     assert!(matches!(s.overlay, Some(Overlay::Drafts(_))));
@@ -826,7 +851,8 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     assert_eq!(
         fx,
         vec![Effect::LoadCase {
-            id: rows_by_state()[0].id
+            id: rows_by_state()[0].id,
+            revealed: false
         }]
     );
     // Back leads to the list again (reloaded), then to the results.

@@ -1,8 +1,8 @@
-//! The queue screen driven through `update` as the runtime drives it:
-//! sections and their counts, the `/` filter answered by the worker's
-//! matching (stale answers dropped), marks, bulk assign and escalate with
-//! their report, reloads when the store changes; bulk changes and the live
-//! reload against a real store; insta snapshots at 80x24.
+//! The queue screen driven through `update` as the runtime drives it,
+//! answered by the server's own queue index: sections and their counts,
+//! the `/` filter (stale answers dropped), marks, bulk assign and escalate
+//! with their report, pages pushed after a change; bulk changes and the
+//! pushes against a real server; insta snapshots at 80x24.
 
 mod case_support;
 mod queue_support;
@@ -13,7 +13,7 @@ use privdesk::domain::{Category, NewCase, Priority};
 use privdesk::tui::app::{
     Action, BulkOp, BulkOutcome, BulkResult, Effect, Overlay, QueuePopup, Screen, State,
 };
-use privdesk::tui::effects::{self, Effects};
+use privdesk::tui::effects::Effects;
 use privdesk::tui::keymap::{Command, Keymap};
 use queue_support::*;
 use std::time::Duration;
@@ -27,29 +27,41 @@ fn q(s: &State) -> &privdesk::tui::app::QueueView {
     s.queue.as_ref().expect("queue open")
 }
 
-fn tab_named(s: &mut State, name: &str) {
+fn tab_named(s: &mut State, server: &mut Server, name: &str) {
     for _ in 0..q(s).tabs() {
         if q(s).tab_name(q(s).tab) == name {
             return;
         }
-        act(s, Action::Run(Command::QueueNextSection));
+        let fx = act(s, Action::Run(Command::QueueNextSection));
+        server.answer(s, &fx);
     }
     panic!("no section {name}");
+}
+
+/// The queries among `fx`.
+fn queries(fx: &[Effect]) -> Vec<privdesk::domain::queue::QueueQuery> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::QueueQuery { query, .. } => Some(query.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
 fn opening_loads_audited_and_sections_count_their_rows() {
     let mut s = state("default");
+    let mut server = Server::new(&specs(), s.queue_sections.clone());
     let fx = act(&mut s, Action::Run(Command::Queue));
     assert_eq!(s.screen, Screen::Queue);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::LoadQueue { live: false, me, .. } if me == USER)),
+            .any(|e| matches!(e, Effect::QueueQuery { open: true, query } if query.tab == 0)),
         "{fx:?}"
     );
-    feed_load(&mut s, &fx, load(&specs()));
+    server.answer(&mut s, &fx);
     let counts: Vec<(String, usize)> = (0..q(&s).tabs())
-        .map(|i| (q(&s).tab_name(i).to_string(), q(&s).counts[i]))
+        .map(|i| (q(&s).tab_name(i).to_string(), q(&s).count(i)))
         .collect();
     let expect = [
         ("All", 8),
@@ -68,42 +80,61 @@ fn opening_loads_audited_and_sections_count_their_rows() {
         shown(&s)[..3],
         ["PD-2026-000012", "PD-2026-000007", "PD-2026-000021"]
     );
-    tab_named(&mut s, "Overdue");
+    let mut tab = |s: &mut State, name: &str| {
+        for _ in 0..q(s).tabs() {
+            if q(s).tab_name(q(s).tab) == name {
+                return;
+            }
+            let fx = act(s, Action::Run(Command::QueueNextSection));
+            server.answer(s, &fx);
+        }
+        panic!("no section {name}");
+    };
+    tab(&mut s, "Overdue");
     assert_eq!(shown(&s), ["PD-2026-000012", "PD-2026-000007"]);
-    tab_named(&mut s, "Awaiting approval");
+    tab(&mut s, "Awaiting approval");
     assert_eq!(shown(&s), ["PD-2026-000021", "PD-2026-000015"]);
-    act(&mut s, Action::Run(Command::QueuePrevSection));
+    let fx = act(&mut s, Action::Run(Command::QueuePrevSection));
+    server.answer(&mut s, &fx);
     assert_eq!(q(&s).tab_name(q(&s).tab), "Requests");
 }
 
 #[test]
-fn the_filter_asks_the_worker_on_every_keystroke_and_keeps_the_newest_answer() {
-    let mut s = queue_state("default", &specs());
+fn the_filter_asks_the_server_on_every_keystroke_and_keeps_the_newest_answer() {
+    let (mut s, mut server) = queue_state("default", &specs());
     press(&mut s, KeyCode::Char('/'));
     assert!(q(&s).typing);
-    let fx = type_text(&mut s, "yam");
-    let js = jobs(&fx);
-    assert_eq!(js.len(), 3, "one job per keystroke: {fx:?}");
-    assert!(js.windows(2).all(|w| w[1].seq > w[0].seq));
-    assert_eq!(js[2].query, "yam");
+    let mut fx = Vec::new();
+    for c in "yam".chars() {
+        fx.extend(press(&mut s, KeyCode::Char(c)));
+    }
+    let qs = queries(&fx);
+    assert_eq!(qs.len(), 3, "one query per keystroke: {fx:?}");
+    assert!(qs.windows(2).all(|w| w[1].seq > w[0].seq));
+    assert_eq!(qs[2].filter, "yam");
     // An older answer arriving late changes nothing.
-    answer(&mut s, &js[..1]);
+    let old = server
+        .answer_one(&fx[..1])
+        .expect("the first query is answered");
+    act(&mut s, old);
     assert_eq!(shown(&s).len(), 8);
     assert!(q(&s).filtering());
-    answer(&mut s, &js);
+    let last = fx.last().cloned().expect("the newest query");
+    server.answer(&mut s, &[last]);
     assert!(!q(&s).filtering());
     assert_eq!(shown(&s), ["PD-2026-000012", "PD-2026-000040"]);
-    assert_eq!(q(&s).counts[0], 2);
+    assert_eq!(q(&s).count(0), 2);
     // Words all match: a name and a kind; the requester's name is matched.
     let fx = type_text(&mut s, " bill");
-    answer(&mut s, &jobs(&fx));
+    server.answer(&mut s, &fx);
     assert_eq!(shown(&s), ["PD-2026-000040"]);
     // Enter keeps the filter and gives the keys back to the list.
     press(&mut s, KeyCode::Enter);
     assert!(!q(&s).typing);
     assert_eq!(q(&s).filter.text(), "yam bill");
     // Esc clears the filter first, then leaves the queue.
-    press(&mut s, KeyCode::Esc);
+    let fx = press(&mut s, KeyCode::Esc);
+    server.answer(&mut s, &fx);
     assert_eq!(q(&s).filter.text(), "");
     assert_eq!(shown(&s).len(), 8);
     assert_eq!(s.screen, Screen::Queue);
@@ -112,17 +143,16 @@ fn the_filter_asks_the_worker_on_every_keystroke_and_keeps_the_newest_answer() {
 }
 
 #[test]
-fn a_filter_within_a_section_and_a_reload_under_a_filter() {
-    let mut s = queue_state("default", &specs());
-    tab_named(&mut s, "Mine");
+fn a_filter_within_a_section_and_a_change_pushed_under_the_filter() {
+    let (mut s, mut server) = queue_state("default", &specs());
+    tab_named(&mut s, &mut server, "Mine");
     press(&mut s, KeyCode::Char('/'));
     let fx = type_text(&mut s, "yamada");
-    answer(&mut s, &jobs(&fx));
+    server.answer(&mut s, &fx);
     assert_eq!(shown(&s), ["PD-2026-000040"]);
-    // A live reload under the filter shows the new rows only once the
-    // filter has answered for them.
-    let mut more = specs();
-    more.push(Spec {
+    // A case made elsewhere comes in the page the server pushes, under
+    // the filter and the section.
+    let new = Spec {
         seq: 50,
         category: Category::Inquiry,
         kind: None,
@@ -132,33 +162,29 @@ fn a_filter_within_a_section_and_a_reload_under_a_filter() {
         days_left: 9,
         pending: 0,
         description: "new one",
-    });
-    let fx = act(&mut s, Action::StoreChanged);
-    let fx = feed_load(&mut s, &fx, load(&more));
-    assert_eq!(shown(&s), ["PD-2026-000040"], "old rows until the answer");
-    answer(&mut s, &jobs(&fx));
+    };
+    server.change(&mut s, row(&new), new.description);
     let mut now = shown(&s);
     now.sort();
     assert_eq!(now, ["PD-2026-000040", "PD-2026-000050"]);
-    // Clearing the filter while a reload waits for its answer shows the
-    // new rows at once.
-    let fx = act(&mut s, Action::StoreChanged);
-    let mut fewer = specs();
-    fewer.truncate(3);
-    feed_load(&mut s, &fx, load(&fewer));
-    press(&mut s, KeyCode::Esc);
+    // Clearing the filter shows the whole section again.
+    let fx = press(&mut s, KeyCode::Esc);
+    server.answer(&mut s, &fx);
     assert_eq!(q(&s).filter.text(), "");
-    assert_eq!(q(&s).counts[0], 3);
-    assert_eq!(shown(&s), ["PD-2026-000021"]);
+    assert_eq!(q(&s).count(0), 9);
+    assert_eq!(
+        shown(&s),
+        ["PD-2026-000021", "PD-2026-000050", "PD-2026-000040"]
+    );
 }
 
 #[test]
 fn marks_and_mark_all_pick_the_cases_of_a_bulk_change() {
-    let mut s = queue_state("default", &specs());
+    let (mut s, mut server) = queue_state("default", &specs());
     press(&mut s, KeyCode::Char(' '));
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Char(' '));
-    let marked: Vec<String> = q(&s).marked.iter().map(|i| i.to_string()).collect();
+    let marked: Vec<String> = q(&s).marked.keys().map(|i| i.to_string()).collect();
     assert_eq!(marked, ["PD-2026-000012", "PD-2026-000021"]);
     assert_eq!(q(&s).targets().len(), 2);
     assert!(q(&s).targets().iter().all(|(_, v)| *v == 3));
@@ -167,14 +193,16 @@ fn marks_and_mark_all_pick_the_cases_of_a_bulk_change() {
     press(&mut s, KeyCode::Char(' '));
     assert_eq!(q(&s).marked.len(), 1);
     // Mark all shown (this section), again to unmark them.
-    tab_named(&mut s, "Overdue");
-    press(&mut s, KeyCode::Char('*'));
+    tab_named(&mut s, &mut server, "Overdue");
+    let fx = press(&mut s, KeyCode::Char('*'));
+    server.answer(&mut s, &fx);
     assert_eq!(q(&s).marked.len(), 2);
-    press(&mut s, KeyCode::Char('*'));
+    let fx = press(&mut s, KeyCode::Char('*'));
+    server.answer(&mut s, &fx);
     assert!(q(&s).marked.is_empty());
     press(&mut s, KeyCode::Char(' '));
     // Nothing marked: a bulk change applies to the case under the cursor.
-    tab_named(&mut s, "All");
+    tab_named(&mut s, &mut server, "All");
     press(&mut s, KeyCode::Esc);
     assert!(q(&s).marked.is_empty());
     assert_eq!(q(&s).targets().len(), 1);
@@ -182,8 +210,9 @@ fn marks_and_mark_all_pick_the_cases_of_a_bulk_change() {
 
 #[test]
 fn bulk_assign_picks_an_operator_and_reports_each_case() {
-    let mut s = queue_state("default", &specs());
-    press(&mut s, KeyCode::Char('*'));
+    let (mut s, mut server) = queue_state("default", &specs());
+    let fx = press(&mut s, KeyCode::Char('*'));
+    server.answer(&mut s, &fx);
     press(&mut s, KeyCode::Char('o'));
     assert_eq!(q(&s).popup, Some(QueuePopup::Assign { selected: 0 }));
     press(&mut s, KeyCode::Char('j'));
@@ -216,11 +245,8 @@ fn bulk_assign_picks_an_operator_and_reports_each_case() {
         })
         .collect();
     let fx = act(&mut s, Action::QueueBulkDone { op, results });
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadQueue { live: true, .. })),
-        "{fx:?}"
-    );
+    // Nothing to ask: the server pushes the rows as they are now.
+    assert!(queries(&fx).is_empty(), "{fx:?}");
     let msg = s.message.as_ref().expect("a summary").text.clone();
     assert_eq!(
         msg,
@@ -235,7 +261,7 @@ fn bulk_assign_picks_an_operator_and_reports_each_case() {
 
 #[test]
 fn bulk_escalate_asks_first() {
-    let mut s = queue_state("default", &specs());
+    let (mut s, _server) = queue_state("default", &specs());
     press(&mut s, KeyCode::Char('e'));
     assert_eq!(q(&s).popup, Some(QueuePopup::ConfirmEscalate));
     let fx = press(&mut s, KeyCode::Char('n'));
@@ -251,21 +277,12 @@ fn bulk_escalate_asks_first() {
 }
 
 #[test]
-fn a_store_change_reloads_the_queue_shown_or_the_case_on_screen() {
-    let mut s = queue_state("default", &specs());
-    let fx = act(&mut s, Action::StoreChanged);
-    assert!(fx
-        .iter()
-        .any(|e| matches!(e, Effect::LoadQueue { live: true, .. })));
-    // While a load runs, one more follows it.
-    let fx2 = act(&mut s, Action::StoreChanged);
-    assert!(fx2.is_empty());
-    let after = feed_load(&mut s, &fx, load(&specs()));
-    assert!(after
-        .iter()
-        .any(|e| matches!(e, Effect::LoadQueue { live: true, .. })));
+fn a_store_change_reloads_the_case_on_screen_and_the_queue_waits_for_its_push() {
+    let (mut s, _server) = queue_state("default", &specs());
+    // The queue's rows come from the server by themselves.
+    assert!(act(&mut s, Action::StoreChanged).is_empty());
     // On a case: only that case, and only if its version moved (effect side).
-    let mut s = queue_state("default", &specs());
+    let (mut s, _server) = queue_state("default", &specs());
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(s.screen, Screen::Case);
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadCase { .. })));
@@ -274,8 +291,40 @@ fn a_store_change_reloads_the_queue_shown_or_the_case_on_screen() {
 }
 
 #[test]
+fn the_window_follows_the_cursor_through_a_long_queue() {
+    let many: Vec<Spec> = (1..=400)
+        .map(|n| Spec {
+            seq: n,
+            category: Category::Inquiry,
+            kind: None,
+            status: privdesk::domain::CaseStatus::New,
+            assignee: None,
+            name: "Kato Yui",
+            days_left: 1,
+            pending: 0,
+            description: "a question",
+        })
+        .collect();
+    let (mut s, mut server) = queue_state("default", &many);
+    assert_eq!(q(&s).total(), 400);
+    let p = q(&s).page.as_ref().unwrap();
+    assert!(p.rows.len() < 400, "a window, not the whole queue");
+    // G to the last row: the window moves there.
+    let fx = press(&mut s, KeyCode::Char('G'));
+    assert!(!queries(&fx).is_empty(), "{fx:?}");
+    server.answer(&mut s, &fx);
+    assert_eq!(q(&s).cursor, 399);
+    assert_eq!(
+        q(&s).current().map(|r| r.case.id.to_string()).as_deref(),
+        Some("PD-2026-000400")
+    );
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("PD-2026-000400"), "{text}");
+}
+
+#[test]
 fn help_lists_the_queue_keys_and_they_can_be_remapped() {
-    let mut s = queue_state("default", &specs());
+    let (mut s, _server) = queue_state("default", &specs());
     act(&mut s, Action::Run(Command::Help));
     assert_eq!(s.overlay, Some(Overlay::Help));
     let text = screen(&s, 100, 40);
@@ -296,8 +345,9 @@ fn help_lists_the_queue_keys_and_they_can_be_remapped() {
     let (keymap, problems) = Keymap::from_config(&cfg);
     assert!(problems.is_empty(), "{problems:?}");
     let mut s = state_with("default", keymap);
+    let mut server = Server::new(&specs(), s.queue_sections.clone());
     let fx = act(&mut s, Action::Run(Command::Queue));
-    feed_load(&mut s, &fx, load(&specs()));
+    server.answer(&mut s, &fx);
     press(&mut s, KeyCode::Char(' '));
     assert!(q(&s).marked.is_empty());
     press(&mut s, KeyCode::Char('m'));
@@ -306,14 +356,14 @@ fn help_lists_the_queue_keys_and_they_can_be_remapped() {
 
 #[test]
 fn queue_screens() {
-    let s = queue_state("default", &specs());
+    let (s, _server) = queue_state("default", &specs());
     snap("queue_overdue", &s);
-    let mut f = queue_state("default", &specs());
+    let (mut f, mut server) = queue_state("default", &specs());
     press(&mut f, KeyCode::Char('/'));
     let fx = type_text(&mut f, "yamada");
-    answer(&mut f, &jobs(&fx));
+    server.answer(&mut f, &fx);
     snap("queue_filtered", &f);
-    let mut m = queue_state("default", &specs());
+    let (mut m, _server) = queue_state("default", &specs());
     press(&mut m, KeyCode::Char(' '));
     press(&mut m, KeyCode::Char(' '));
     press(&mut m, KeyCode::Char('j'));
@@ -324,7 +374,7 @@ fn queue_screens() {
 
 #[test]
 fn overdue_rows_carry_the_late_colour_and_a_marker_in_mono() {
-    let s = queue_state("default", &specs());
+    let (s, _server) = queue_state("default", &specs());
     let buf = render(&s, 80, 24);
     let text = text(&buf);
     let y = text
@@ -338,25 +388,26 @@ fn overdue_rows_carry_the_late_colour_and_a_marker_in_mono() {
         .expect("x") as u16;
     let late = s.theme.style(privdesk::tui::theme::Role::DueLate);
     assert_eq!(buf[(x, y)].fg, late.fg.unwrap_or_default());
-    let mono = queue_state("mono", &specs());
+    let (mono, _server) = queue_state("mono", &specs());
     let t = screen(&mono, 80, 24);
     let line = t
         .lines()
         .find(|l| l.contains("PD-2026-000007"))
         .expect("row");
-    assert!(line.contains("-2d"), "{line}");
+    assert!(line.contains("-4d"), "{line}");
     assert!(
         line.contains('!') || line.contains('‼') || line.contains('⚠'),
         "{line}"
     );
 }
 
-/// Bulk changes through the real desk: done, refused by role, conflicting.
+/// Bulk changes through the real server: done, refused by role, conflicting.
 #[test]
 fn bulk_changes_go_through_the_desk_case_by_case() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sup = case_support::desk(dir.path(), USER);
-    let agent = case_support::desk(dir.path(), case_support::AGENT);
+    let (rt, sup_c) = case_support::client(dir.path(), USER);
+    let (_rt2, agent_c) = case_support::client(dir.path(), case_support::AGENT);
     let a = sup
         .create_case(&NewCase::new(Category::Complaint, "phone"))
         .expect("a");
@@ -365,30 +416,38 @@ fn bulk_changes_go_through_the_desk_case_by_case() {
         .expect("b");
     let b2 = sup.assign(b.id, b.version, Some(USER)).expect("assign b");
     let op = BulkOp::Assign(Some(case_support::AGENT.into()));
+    let one = |c: &privdesk::client::Client, id, v, op: &BulkOp| {
+        rt.block_on(c.bulk(op.clone(), vec![(id, v)]))
+            .expect("bulk")
+            .remove(0)
+            .outcome
+    };
     assert_eq!(
-        effects::bulk_one(&sup, a.id, a.version, &op),
+        one(&sup_c, a.id, a.version, &op),
         BulkOutcome::Done(a.version + 1)
     );
     // b changed since version 1 was seen.
     assert!(matches!(
-        effects::bulk_one(&sup, b.id, b.version, &op),
+        one(&sup_c, b.id, b.version, &op),
         BulkOutcome::Conflict(_)
     ));
     // The agent may not hand the supervisor's case to themself.
     assert!(matches!(
-        effects::bulk_one(&agent, b.id, b2.version, &op),
+        one(&agent_c, b.id, b2.version, &op),
         BulkOutcome::Refused(_)
     ));
-    let up = effects::bulk_one(&sup, b.id, b2.version, &BulkOp::Escalate);
+    let up = one(&sup_c, b.id, b2.version, &BulkOp::Escalate);
     assert_eq!(up, BulkOutcome::Done(b2.version + 1));
-    let again = effects::bulk_one(&sup, b.id, b2.version + 1, &BulkOp::Escalate);
+    let again = one(&sup_c, b.id, b2.version + 1, &BulkOp::Escalate);
     assert_eq!(again, BulkOutcome::Unchanged);
     let now = sup.get_case(b.id).expect("b");
     assert_eq!(now.case.priority, Priority::Urgent);
     assert!(now.events.iter().any(|e| e.kind == "escalated"));
 }
 
-/// A case opened in another session appears in the queue without a key.
+/// A case opened in another session appears in the queue without a key:
+/// one opened through the same server is pushed at once; one written to
+/// the store by another process is noticed by the server's watch.
 #[test]
 fn the_queue_picks_up_a_case_made_in_another_session() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -396,17 +455,13 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
     let other = case_support::desk(dir.path(), case_support::AGENT);
     sup.create_case(&NewCase::new(Category::Complaint, "phone"))
         .expect("first");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let (rt, client) = case_support::client(dir.path(), USER);
     let mut s = state("default");
-    s.queue_sections = sup.queue_sections();
+    s.queue_sections = client.settings().queue_sections.clone();
     rt.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let fx = Effects::new(sup.clone(), tx);
-        let watch = fx.watch_store().expect("the watch starts");
+        let fx = Effects::new(client.clone(), tx);
+        let listen = fx.listen();
         let pump = |s: &mut State, a: Action| {
             for e in act(s, a) {
                 fx.run(e);
@@ -414,7 +469,10 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
         };
         pump(&mut s, Action::Run(Command::Queue));
         let wait = Duration::from_secs(30);
-        while s.queue.as_ref().and_then(|q| q.data.as_ref()).is_none() {
+        let until = |s: &State, n: usize, id: Option<String>| {
+            shown(s).len() == n && id.as_ref().is_none_or(|i| shown(s).contains(i))
+        };
+        while s.queue.as_ref().and_then(|q| q.page.as_ref()).is_none() {
             let a = tokio::time::timeout(wait, rx.recv())
                 .await
                 .expect("the queue loads")
@@ -422,19 +480,34 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
             pump(&mut s, a);
         }
         assert_eq!(shown(&s).len(), 1);
-        let made = other
-            .create_case(&NewCase::new(Category::Inquiry, "email"))
+        // Through another session of the same server.
+        let hello = privdesk::protocol::Hello::new("test", Some(case_support::AGENT.into()));
+        let agent = privdesk::client::Client::connect(client.target().clone(), hello)
+            .await
+            .expect("agent connects");
+        let made = agent
+            .create_case(NewCase::new(Category::Inquiry, "email"), vec![])
+            .await
             .expect("second");
-        // No key: the watch reports the change, the queue reloads.
-        while !shown(&s).contains(&made.id.to_string()) {
+        while !until(&s, 2, Some(made.id.to_string())) {
             let a = tokio::time::timeout(wait, rx.recv())
                 .await
                 .expect("the change shows up")
                 .expect("open");
             pump(&mut s, a);
         }
-        assert_eq!(shown(&s).len(), 2);
-        watch.abort();
+        // Through the store, from another process's desk.
+        let made = other
+            .create_case(&NewCase::new(Category::Inquiry, "email"))
+            .expect("third");
+        while !until(&s, 3, Some(made.id.to_string())) {
+            let a = tokio::time::timeout(wait, rx.recv())
+                .await
+                .expect("the change shows up")
+                .expect("open");
+            pump(&mut s, a);
+        }
+        listen.abort();
     });
 }
 
@@ -449,7 +522,8 @@ fn f2_opens_the_queue_even_from_the_query_box() {
     let fx = press(&mut s, KeyCode::F(2));
     assert_eq!(s.screen, Screen::Queue);
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::LoadQueue { .. })),
+        fx.iter()
+            .any(|e| matches!(e, Effect::QueueQuery { open: true, .. })),
         "{fx:?}"
     );
 }

@@ -50,11 +50,15 @@ fn revealed_person(theme: &str) -> State {
     let Some(Effect::Reveal { key, .. }) = fx.into_iter().next() else {
         panic!("Enter in the reveal dialog asks for a reveal");
     };
+    let records = s.person.as_ref().unwrap().person.records.clone();
     act(
         &mut s,
         Action::RevealDone {
             key,
-            result: Ok(42),
+            result: Ok(privdesk::desk::Revealed {
+                audit_id: 42,
+                records,
+            }),
         },
     );
     s

@@ -7,6 +7,7 @@ mod tui_support;
 use crossterm::event::KeyCode;
 use indexmap::IndexMap;
 use privdesk::config::KeyBinding;
+use privdesk::desk::Revealed;
 use privdesk::tui::app::{Action, Effect, Focus, Level, Overlay, Screen, State};
 use privdesk::tui::effects::QUERY_DRAFT;
 use privdesk::tui::keymap::Keymap;
@@ -149,7 +150,17 @@ fn reveal_asks_for_a_purpose_and_shows_values_only_when_logged() {
     );
 
     let key = person_key(s.person.as_ref().unwrap());
-    act(&mut s, Action::RevealDone { key, result: Ok(7) });
+    let records = s.person.as_ref().unwrap().person.records.clone();
+    act(
+        &mut s,
+        Action::RevealDone {
+            key,
+            result: Ok(Revealed {
+                audit_id: 7,
+                records,
+            }),
+        },
+    );
     assert!(s.overlay.is_none());
     let text = screen(&s, 80, 24);
     assert!(text.contains(&email), "{text}");
@@ -179,7 +190,10 @@ fn a_failed_or_stale_reveal_shows_nothing() {
         &mut s,
         Action::RevealDone {
             key: ("crm".into(), "C-9999".into()),
-            result: Ok(8),
+            result: Ok(Revealed {
+                audit_id: 8,
+                records: vec![],
+            }),
         },
     );
     assert!(!s.person.as_ref().unwrap().revealed);
@@ -214,7 +228,17 @@ fn revealed() -> State {
     let mut s = yamada_person("default");
     open_reveal_and_confirm(&mut s, 0);
     let key = person_key(s.person.as_ref().unwrap());
-    act(&mut s, Action::RevealDone { key, result: Ok(1) });
+    let records = s.person.as_ref().unwrap().person.records.clone();
+    act(
+        &mut s,
+        Action::RevealDone {
+            key,
+            result: Ok(Revealed {
+                audit_id: 1,
+                records,
+            }),
+        },
+    );
     assert!(s.person.as_ref().unwrap().revealed);
     s
 }

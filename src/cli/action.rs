@@ -8,8 +8,9 @@
 
 use super::action_output::{action_text, case_actions_text, task_line, update_line};
 use super::case::{fail, CaseIdArg};
-use super::{load_config, open_desk, Cli, EXIT_OK, EXIT_PARTIAL};
-use crate::desk::{ActionRequest, Desk, DeskError, ManualInput};
+use super::{connect, Cli, EXIT_OK, EXIT_PARTIAL};
+use crate::client::Client;
+use crate::desk::{ActionRequest, DeskError, ManualInput};
 use crate::domain::action::parse_ref;
 use crate::domain::action_rules::parse_changes;
 use crate::domain::{ActionKind, LinkedRecord};
@@ -240,31 +241,27 @@ fn pretty<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-fn desk(cli: &Cli) -> Result<Desk, u8> {
-    load_config(cli).and_then(|cfg| open_desk(cli, cfg))
-}
-
 pub async fn run(cli: &Cli, cmd: &ActionCommand) -> u8 {
-    let desk = match desk(cli) {
+    let desk = match connect(cli, "action").await {
         Ok(d) => d,
         Err(code) => return code,
     };
     let result = match cmd {
         ActionCommand::Plan(a) => plan(&desk, a).await,
-        ActionCommand::Approve(a) => decide(&desk, a, true),
-        ActionCommand::Deny(a) => decide(&desk, a, false),
+        ActionCommand::Approve(a) => decide(&desk, a, true).await,
+        ActionCommand::Deny(a) => decide(&desk, a, false).await,
         ActionCommand::Run(a) => run_action(&desk, a).await,
-        ActionCommand::Status(a) => status(&desk, a),
-        ActionCommand::Retry(a) => desk.retry_job(a.job.0).map(|v| {
+        ActionCommand::Status(a) => status(&desk, a).await,
+        ActionCommand::Retry(a) => desk.retry_job(a.job.0).await.map(|v| {
             print_action(&v, a.json);
             EXIT_OK
         }),
-        ActionCommand::Skip(a) => desk.skip_job(a.job.0, &a.reason).map(|v| {
+        ActionCommand::Skip(a) => desk.skip_job(a.job.0, a.reason.clone()).await.map(|v| {
             print_action(&v, a.json);
             EXIT_OK
         }),
-        ActionCommand::Manual(a) => manual(&desk, a),
-        ActionCommand::Queue(a) => desk.actions_awaiting_approval().map(|list| {
+        ActionCommand::Manual(a) => manual(&desk, a).await,
+        ActionCommand::Queue(a) => desk.actions_awaiting_approval().await.map(|list| {
             if a.json {
                 outln!("{}", pretty(&list));
             } else if list.is_empty() {
@@ -276,7 +273,7 @@ pub async fn run(cli: &Cli, cmd: &ActionCommand) -> u8 {
             }
             EXIT_OK
         }),
-        ActionCommand::Export(a) => desk.export_data(a.job.0, &a.purpose).map(|v| {
+        ActionCommand::Export(a) => desk.export_data(a.job.0, a.purpose.clone()).await.map(|v| {
             outln!("{}", pretty(&v));
             EXIT_OK
         }),
@@ -284,8 +281,8 @@ pub async fn run(cli: &Cli, cmd: &ActionCommand) -> u8 {
     result.unwrap_or_else(|e| fail(&e))
 }
 
-pub fn run_task(cli: &Cli, cmd: &TaskCommand) -> u8 {
-    let desk = match desk(cli) {
+pub async fn run_task(cli: &Cli, cmd: &TaskCommand) -> u8 {
+    let desk = match connect(cli, "task").await {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -300,7 +297,7 @@ pub fn run_task(cli: &Cli, cmd: &TaskCommand) -> u8 {
                 include_done: a.all,
                 case_id: a.case.as_ref().map(|c| c.0),
             };
-            desk.list_tasks(&filter).map(|tasks| {
+            desk.list_tasks(filter).await.map(|tasks| {
                 if a.json {
                     outln!("{}", pretty(&tasks));
                 } else if tasks.is_empty() {
@@ -314,7 +311,8 @@ pub fn run_task(cli: &Cli, cmd: &TaskCommand) -> u8 {
             })
         }
         TaskCommand::Done(a) => desk
-            .complete_task(a.task.0, &a.result, a.note.as_deref())
+            .complete_task(a.task.0, a.result.clone(), a.note.clone())
+            .await
             .map(|t| {
                 if a.json {
                     outln!("{}", pretty(&t));
@@ -335,7 +333,7 @@ fn print_action(v: &crate::desk::ActionView, json: bool) {
     }
 }
 
-async fn plan(desk: &Desk, a: &PlanArgs) -> Result<u8, DeskError> {
+async fn plan(desk: &Client, a: &PlanArgs) -> Result<u8, DeskError> {
     let changes = parse_changes(&a.set)?;
     let req = ActionRequest {
         kind: a.kind.map(|k| k.0),
@@ -345,7 +343,7 @@ async fn plan(desk: &Desk, a: &PlanArgs) -> Result<u8, DeskError> {
         manual: a.manual.clone(),
         note: a.note.clone(),
     };
-    let planned = desk.plan_action(a.case.0, &req).await?;
+    let planned = desk.plan_action(a.case.0, req).await?;
     if a.json {
         outln!("{}", pretty(&planned));
     } else {
@@ -365,29 +363,43 @@ async fn plan(desk: &Desk, a: &PlanArgs) -> Result<u8, DeskError> {
     Ok(EXIT_OK)
 }
 
-fn decide(desk: &Desk, a: &DecideArgs, approve: bool) -> Result<u8, DeskError> {
-    let v = desk.decide_action(a.action.0, approve, &a.reason)?;
+async fn decide(desk: &Client, a: &DecideArgs, approve: bool) -> Result<u8, DeskError> {
+    let v = desk
+        .decide_action(a.action.0, approve, a.reason.clone())
+        .await?;
     print_action(&v, a.json);
     Ok(EXIT_OK)
 }
 
-async fn run_action(desk: &Desk, a: &RunArgs) -> Result<u8, DeskError> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+async fn run_action(desk: &Client, a: &RunArgs) -> Result<u8, DeskError> {
+    use crate::client::streams::RunItem;
     let json = a.json;
-    let printer = tokio::spawn(async move {
-        while let Some(u) = rx.recv().await {
-            let line = if json {
-                serde_json::to_string(&serde_json::json!({ "update": u })).unwrap_or_default()
-            } else {
-                update_line(&u)
-            };
-            if super::emit(&format!("{line}\n")).is_err() {
+    let mut run = desk.run_action(a.action.0).await?;
+    let mut result = Err(DeskError::Unavailable(
+        "the run's answer was cut off; the run goes on in the server: look with privdesk action status".into(),
+    ));
+    let mut printing = true;
+    while let Some(item) = run.next().await {
+        match item {
+            RunItem::Job(u) => {
+                if !printing {
+                    continue;
+                }
+                let line = if json {
+                    serde_json::to_string(&serde_json::json!({ "update": u })).unwrap_or_default()
+                } else {
+                    update_line(&u)
+                };
+                if super::emit(&format!("{line}\n")).is_err() {
+                    printing = false;
+                }
+            }
+            RunItem::Done(r) => {
+                result = r;
                 break;
             }
         }
-    });
-    let result = desk.run_action(a.action.0, Some(tx)).await;
-    let _ = printer.await;
+    }
     let report = result?;
     if json {
         outln!(
@@ -411,9 +423,9 @@ async fn run_action(desk: &Desk, a: &RunArgs) -> Result<u8, DeskError> {
     })
 }
 
-fn status(desk: &Desk, a: &StatusArgs) -> Result<u8, DeskError> {
-    let purpose = if a.reveal { a.purpose.as_deref() } else { None };
-    let v = desk.case_actions(a.case.0, purpose)?;
+async fn status(desk: &Client, a: &StatusArgs) -> Result<u8, DeskError> {
+    let purpose = if a.reveal { a.purpose.clone() } else { None };
+    let v = desk.case_actions(a.case.0, purpose).await?;
     if a.json {
         outln!("{}", pretty(&v));
     } else {
@@ -422,7 +434,7 @@ fn status(desk: &Desk, a: &StatusArgs) -> Result<u8, DeskError> {
     Ok(EXIT_OK)
 }
 
-fn manual(desk: &Desk, a: &ManualArgs) -> Result<u8, DeskError> {
+async fn manual(desk: &Client, a: &ManualArgs) -> Result<u8, DeskError> {
     let due = match &a.due {
         Some(d) => Some(
             chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
@@ -434,14 +446,16 @@ fn manual(desk: &Desk, a: &ManualArgs) -> Result<u8, DeskError> {
         ),
         None => None,
     };
-    let t = desk.job_to_manual(
-        a.job.0,
-        &ManualInput {
-            assignee: a.assignee.clone(),
-            due,
-            instructions: a.instructions.clone(),
-        },
-    )?;
+    let t = desk
+        .job_to_manual(
+            a.job.0,
+            ManualInput {
+                assignee: a.assignee.clone(),
+                due,
+                instructions: a.instructions.clone(),
+            },
+        )
+        .await?;
     if a.json {
         outln!("{}", pretty(&t));
     } else {

@@ -1,8 +1,9 @@
 //! `privdesk audit verify`, `privdesk audit log` and `privdesk audit export`.
 
-use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::desk::{write_trail, DeskError, PersonTrail};
+use super::{connect, emit, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::desk::DeskError;
 use crate::domain::text::escape_controls;
+use crate::protocol::files::ExportDownload;
 use crate::store::AuditFilter;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
@@ -68,13 +69,13 @@ fn fail(e: DeskError) -> u8 {
     }
 }
 
-pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
-    let desk = match load_config(cli).and_then(|cfg| open_desk(cli, cfg)) {
+pub async fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
+    let desk = match connect(cli, "audit").await {
         Ok(d) => d,
         Err(code) => return code,
     };
     match cmd {
-        AuditCommand::Verify { json } => match desk.audit_verify() {
+        AuditCommand::Verify { json } => match desk.audit_verify().await {
             Ok(v) => {
                 let text = if *json {
                     let broken = v
@@ -120,7 +121,7 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 until: until.clone(),
                 limit: *limit,
             };
-            match desk.audit_log(&filter) {
+            match desk.audit_log(filter).await {
                 Ok(entries) => {
                     let mut text = String::new();
                     if *json {
@@ -160,26 +161,29 @@ pub fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 );
                 return EXIT_USAGE;
             }
-            let trail = match desk.audit_export(person) {
+            let export = match desk
+                .audit_export(person.clone(), *format == ExportFormat::Csv)
+                .await
+            {
                 Ok(t) => t,
                 Err(e) => return fail(e),
             };
-            if let Err(e) = write_trail(&trail, out, *format == ExportFormat::Csv) {
-                eprintln!("privdesk: cannot write {}: {e}", out.display());
+            if let Err(e) = crate::client::download_file(&desk, &export.download, out).await {
+                eprintln!("privdesk: {e}");
                 return EXIT_FAILURE;
             }
-            summary(&trail, out)
+            summary(&export, out)
         }
     }
 }
 
-fn summary(t: &PersonTrail, out: &Path) -> u8 {
+fn summary(t: &ExportDownload, out: &Path) -> u8 {
     let line = format!(
         "{} audit entries about {} ({} records, {} cases) written to {} (export recorded as audit entry {})\n",
-        t.entries.len(),
+        t.entries,
         escape_controls(&t.person),
-        t.records.len(),
-        t.cases.len(),
+        t.records,
+        t.cases,
         out.display(),
         t.audit_id
     );

@@ -2,7 +2,7 @@
 //! statutory deadlines. No operator or store is needed; `is-open` and `due`
 //! read the `[calendar]` and `[deadlines]` of the configuration.
 
-use super::{load_config, Cli, EXIT_OK, EXIT_USAGE};
+use super::{embedded_config_path, load_config_from, Cli, EXIT_OK, EXIT_USAGE};
 use crate::calendar::deadlines::{self, Deadlines, Extension, Pause};
 use crate::calendar::{self, weekday_name, Calendar, OpenState};
 use crate::config::{parse_date, DeadlineConfig};
@@ -78,24 +78,58 @@ fn usage(message: impl std::fmt::Display) -> u8 {
     EXIT_USAGE
 }
 
-pub fn run(cli: &Cli, cmd: &CalendarCommand) -> u8 {
+pub async fn run(cli: &Cli, cmd: &CalendarCommand) -> u8 {
     match cmd {
         CalendarCommand::Holidays { year, json } => holidays(year, *json),
-        CalendarCommand::IsOpen { at, json } => match setup(cli) {
+        CalendarCommand::IsOpen { at, json } => match setup(cli).await {
             Ok((cal, _)) => is_open(&cal, at.as_deref(), *json),
             Err(code) => code,
         },
-        CalendarCommand::Due(args) => match setup(cli) {
+        CalendarCommand::Due(args) => match setup(cli).await {
             Ok((cal, cfg)) => due(&cal, &cfg, args),
             Err(code) => code,
         },
     }
 }
 
-fn setup(cli: &Cli) -> Result<(Calendar, DeadlineConfig), u8> {
-    let cfg = load_config(cli)?;
-    let cal = Calendar::from_config(&cfg.calendar).map_err(usage)?;
-    Ok((cal, cfg.deadlines))
+/// The desk's calendar and deadlines: from `--config` when given (read
+/// here, nothing else opened), else as the server tells them; with no
+/// server to ask, the built-in ones (and a note saying so).
+async fn setup(cli: &Cli) -> Result<(Calendar, DeadlineConfig), u8> {
+    let (calendar, deadlines) = match embedded_config_path(cli) {
+        Some(path) => {
+            let cfg = load_config_from(cli, Some(&path), "configuration")?;
+            (cfg.calendar, cfg.deadlines)
+        }
+        None => {
+            let target = crate::client::Target::Socket(crate::client::Client::socket_path(
+                cli.server.as_deref(),
+            ));
+            let hello = crate::protocol::Hello::new("cli calendar", cli.as_user.clone());
+            match crate::client::Client::connect(target, hello).await {
+                Ok(c) => (
+                    c.settings().calendar.clone(),
+                    c.settings().deadlines.clone(),
+                ),
+                Err(crate::desk::DeskError::Unavailable(why)) => {
+                    eprintln!("privdesk: note: {why}; using the built-in calendar and deadlines");
+                    let cfg = crate::config::load_str(
+                        "",
+                        std::path::Path::new("defaults.toml"),
+                        &Default::default(),
+                    )
+                    .map_err(|p| usage(p.to_string()))?;
+                    (cfg.calendar, cfg.deadlines)
+                }
+                Err(e) => {
+                    eprintln!("privdesk: {e}");
+                    return Err(super::connect_exit(&e));
+                }
+            }
+        }
+    };
+    let cal = Calendar::from_config(&calendar).map_err(usage)?;
+    Ok((cal, deadlines))
 }
 
 fn holidays(year: &str, json: bool) -> u8 {

@@ -8,8 +8,9 @@
 
 use super::case_args::*;
 use super::case_output::{case_json, case_text, change_line, list_text, summaries_json};
-use super::{load_config, open_desk, Cli, EXIT_CONFLICT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-use crate::desk::{Desk, DeskError, DuplicateQuery};
+use super::{connect, Cli, EXIT_CONFLICT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::client::Client;
+use crate::desk::{DeskError, DuplicateQuery};
 use crate::domain::{
     AssigneeFilter, Case, CaseFilter, CaseId, Contact, LinkedRecord, NewCase, Representative,
     Requester, StatusChange, VerificationInput,
@@ -75,85 +76,117 @@ fn usage(msg: String) -> u8 {
     EXIT_USAGE
 }
 
-pub fn run(cli: &Cli, cmd: &CaseCommand) -> u8 {
-    let desk = match load_config(cli).and_then(|cfg| open_desk(cli, cfg)) {
+pub async fn run(cli: &Cli, cmd: &CaseCommand) -> u8 {
+    let desk = match connect(cli, "case").await {
         Ok(d) => d,
         Err(code) => return code,
     };
+    let d = &desk;
     let result = match cmd {
-        CaseCommand::New(a) => new(&desk, a),
-        CaseCommand::List(a) => list(&desk, a),
-        CaseCommand::Show(a) => show(&desk, a),
-        CaseCommand::Note(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            let internal = !a.reply && !a.response;
-            desk.add_note(a.id.0, v, &a.text, internal, a.response)
-        }),
-        CaseCommand::Status(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            let sc = StatusChange {
-                to: Some(a.status.0),
-                reason: a.reason.clone(),
-                grounds: a.grounds.iter().map(|g| g.0).collect(),
-                outcome: a.outcome.map(|o| o.0),
-            };
-            desk.change_status(a.id.0, v, &sc)
-        }),
-        CaseCommand::Assign(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            let to = if a.nobody { None } else { a.user.as_deref() };
-            if to.is_none() && !a.nobody {
-                return Err(DeskError::Invalid(
-                    "name the operator to assign the case to, or give --nobody".into(),
-                ));
-            }
-            desk.assign(a.id.0, v, to)
-        }),
-        CaseCommand::Escalate(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            desk.escalate(a.id.0, v)
-        }),
-        CaseCommand::Verify(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            let input = VerificationInput {
-                method: a.method.clone(),
-                evidence: a.evidence.clone().unwrap_or_default(),
-                result: a.result.0,
-            };
-            desk.verify_identity(a.id.0, v, &input)
-        }),
-        CaseCommand::Pause(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            let from = time_or_now(&desk, a.from.as_deref())?;
-            let to = a.to.as_deref().map(|t| desk.parse_time(t)).transpose()?;
-            desk.add_pause(a.id.0, v, from, to, &a.reason)
-        }),
-        CaseCommand::Resume(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            let at = time_or_now(&desk, a.at.as_deref())?;
-            desk.end_pause(a.id.0, v, at)
-        }),
-        CaseCommand::Extend(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            desk.extend(a.id.0, v, &a.reason, a.notice_date.0)
-        }),
-        CaseCommand::Fee(a) => change(&desk, &a.id, a.version, a.json, |mut v| {
-            let mut last = None;
-            if a.amount.is_some() || a.remove {
-                let c = desk.set_fee(a.id.0, v, a.amount)?;
-                v = c.version;
-                last = Some(c);
-            }
-            if a.paid || a.unpaid {
-                last = Some(desk.set_fee_paid(a.id.0, v, a.paid)?);
-            }
-            last.ok_or_else(|| {
-                DeskError::Invalid("give --amount YEN, --remove, --paid or --unpaid".into())
+        CaseCommand::New(a) => new(d, a).await,
+        CaseCommand::List(a) => list(d, a).await,
+        CaseCommand::Show(a) => show(d, a).await,
+        CaseCommand::Note(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                let internal = !a.reply && !a.response;
+                d.add_note(a.id.0, v, a.text.clone(), internal, a.response)
+                    .await
             })
-        }),
-        CaseCommand::Link(a) => change(&desk, &a.id, a.version, a.json, |v| {
-            let links: Vec<LinkedRecord> = a.records.iter().map(|r| r.0.clone()).collect();
-            desk.link_records(a.id.0, v, &links)
-        }),
-        CaseCommand::Duplicates(a) => duplicates(&desk, a),
+            .await
+        }
+        CaseCommand::Status(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                let sc = StatusChange {
+                    to: Some(a.status.0),
+                    reason: a.reason.clone(),
+                    grounds: a.grounds.iter().map(|g| g.0).collect(),
+                    outcome: a.outcome.map(|o| o.0),
+                };
+                d.change_status(a.id.0, v, sc).await
+            })
+            .await
+        }
+        CaseCommand::Assign(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                let to = if a.nobody { None } else { a.user.clone() };
+                if to.is_none() && !a.nobody {
+                    return Err(DeskError::Invalid(
+                        "name the operator to assign the case to, or give --nobody".into(),
+                    ));
+                }
+                d.assign(a.id.0, v, to).await
+            })
+            .await
+        }
+        CaseCommand::Escalate(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                d.escalate(a.id.0, v).await
+            })
+            .await
+        }
+        CaseCommand::Verify(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                let input = VerificationInput {
+                    method: a.method.clone(),
+                    evidence: a.evidence.clone().unwrap_or_default(),
+                    result: a.result.0,
+                };
+                d.verify_identity(a.id.0, v, input).await
+            })
+            .await
+        }
+        CaseCommand::Pause(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                let from = time_or_now(d, a.from.as_deref())?;
+                let to = a.to.as_deref().map(|t| d.parse_time(t)).transpose()?;
+                d.add_pause(a.id.0, v, from, to, a.reason.clone()).await
+            })
+            .await
+        }
+        CaseCommand::Resume(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                let at = time_or_now(d, a.at.as_deref())?;
+                d.end_pause(a.id.0, v, at).await
+            })
+            .await
+        }
+        CaseCommand::Extend(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                d.extend(a.id.0, v, a.reason.clone(), a.notice_date.0).await
+            })
+            .await
+        }
+        CaseCommand::Fee(a) => {
+            change(d, &a.id, a.version, a.json, async |mut v| {
+                let mut last = None;
+                if a.amount.is_some() || a.remove {
+                    let c = d.set_fee(a.id.0, v, a.amount).await?;
+                    v = c.version;
+                    last = Some(c);
+                }
+                if a.paid || a.unpaid {
+                    last = Some(d.set_fee_paid(a.id.0, v, a.paid).await?);
+                }
+                last.ok_or_else(|| {
+                    DeskError::Invalid("give --amount YEN, --remove, --paid or --unpaid".into())
+                })
+            })
+            .await
+        }
+        CaseCommand::Link(a) => {
+            change(d, &a.id, a.version, a.json, async |v| {
+                let links: Vec<LinkedRecord> = a.records.iter().map(|r| r.0.clone()).collect();
+                d.link_records(a.id.0, v, links).await
+            })
+            .await
+        }
+        CaseCommand::Duplicates(a) => duplicates(d, a).await,
     };
     result.unwrap_or_else(|e| fail(&e))
 }
 
 /// `--at`/`--from` or now.
-fn time_or_now(desk: &Desk, s: Option<&str>) -> Result<DateTime<FixedOffset>, DeskError> {
+fn time_or_now(desk: &Client, s: Option<&str>) -> Result<DateTime<FixedOffset>, DeskError> {
     match s {
         Some(t) => desk.parse_time(t),
         None => Ok(desk.local_now()),
@@ -162,18 +195,18 @@ fn time_or_now(desk: &Desk, s: Option<&str>) -> Result<DateTime<FixedOffset>, De
 
 /// Runs one change with the given version, or the current one read just
 /// before; prints the result line (or the case as JSON).
-fn change(
-    desk: &Desk,
+async fn change(
+    desk: &Client,
     id: &CaseIdArg,
     version: Option<i64>,
     json: bool,
-    op: impl FnOnce(i64) -> Result<Case, DeskError>,
+    op: impl AsyncFnOnce(i64) -> Result<Case, DeskError>,
 ) -> Result<u8, DeskError> {
     let v = match version {
         Some(v) => v,
-        None => desk.case_version(id.0)?,
+        None => desk.case_version(id.0).await?,
     };
-    let case = op(v)?;
+    let case = op(v).await?;
     if json {
         outln!("{}", pretty(&case_json(&case, false)));
     } else {
@@ -186,7 +219,7 @@ fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-fn new(desk: &Desk, a: &NewArgs) -> Result<u8, DeskError> {
+async fn new(desk: &Client, a: &NewArgs) -> Result<u8, DeskError> {
     let received = match &a.received {
         Some(r) => Some(desk.parse_time(r)?),
         None => None,
@@ -232,19 +265,21 @@ fn new(desk: &Desk, a: &NewArgs) -> Result<u8, DeskError> {
         delivery_format: a.delivery.map(|d| d.0),
         links: a.links.iter().map(|l| l.0.clone()).collect(),
     };
-    let case = desk.create_case(&new)?;
+    let case = desk.create_case(new.clone(), vec![]).await?;
     // Possible duplicates are worth a warning, not a refusal: the same
     // person may well have two requests open.
-    let dupes = desk.find_open_cases_for(&DuplicateQuery {
-        records: new
-            .links
-            .iter()
-            .map(|l| (l.system.clone(), l.record_id.clone()))
-            .collect(),
-        email: new.requester.contact.email.clone(),
-        phone: new.requester.contact.phone.clone(),
-        exclude: Some(case.id),
-    });
+    let dupes = desk
+        .find_open_cases_for(DuplicateQuery {
+            records: new
+                .links
+                .iter()
+                .map(|l| (l.system.clone(), l.record_id.clone()))
+                .collect(),
+            email: new.requester.contact.email.clone(),
+            phone: new.requester.contact.phone.clone(),
+            exclude: Some(case.id),
+        })
+        .await;
     if let Ok(d) = &dupes {
         if !d.is_empty() {
             let ids: Vec<String> = d.iter().map(|s| s.id.to_string()).collect();
@@ -262,7 +297,7 @@ fn new(desk: &Desk, a: &NewArgs) -> Result<u8, DeskError> {
     Ok(EXIT_OK)
 }
 
-fn list(desk: &Desk, a: &ListArgs) -> Result<u8, DeskError> {
+async fn list(desk: &Client, a: &ListArgs) -> Result<u8, DeskError> {
     let assignee = if a.mine {
         AssigneeFilter::User(desk.operator().username.clone())
     } else if a.unassigned {
@@ -282,7 +317,7 @@ fn list(desk: &Desk, a: &ListArgs) -> Result<u8, DeskError> {
         text: a.text.clone(),
         limit: Some(a.limit),
     };
-    let rows = desk.list_cases(&filter)?;
+    let rows = desk.list_cases(filter).await?;
     if a.json {
         outln!("{}", pretty(&summaries_json(&rows)));
     } else {
@@ -291,11 +326,14 @@ fn list(desk: &Desk, a: &ListArgs) -> Result<u8, DeskError> {
     Ok(EXIT_OK)
 }
 
-fn show(desk: &Desk, a: &ShowArgs) -> Result<u8, DeskError> {
-    let view = desk.get_case(a.id.0)?;
-    if a.reveal {
-        desk.reveal_case(a.id.0, a.purpose.as_deref().unwrap_or_default())?;
-    }
+async fn show(desk: &Client, a: &ShowArgs) -> Result<u8, DeskError> {
+    let view = if a.reveal {
+        desk.reveal_case(a.id.0, a.purpose.clone().unwrap_or_default())
+            .await?
+            .view
+    } else {
+        desk.get_case(a.id.0, false).await?
+    };
     if a.json {
         let mut v = serde_json::to_value(&view).unwrap_or_default();
         super::case_output::mask_json(&mut v, a.reveal);
@@ -309,17 +347,19 @@ fn show(desk: &Desk, a: &ShowArgs) -> Result<u8, DeskError> {
     Ok(EXIT_OK)
 }
 
-fn duplicates(desk: &Desk, a: &DuplicatesArgs) -> Result<u8, DeskError> {
-    let rows = desk.find_open_cases_for(&DuplicateQuery {
-        records: a
-            .links
-            .iter()
-            .map(|l| (l.0.system.clone(), l.0.record_id.clone()))
-            .collect(),
-        email: a.email.clone(),
-        phone: a.phone.clone(),
-        exclude: a.exclude.as_ref().map(|i: &CaseIdArg| i.0),
-    })?;
+async fn duplicates(desk: &Client, a: &DuplicatesArgs) -> Result<u8, DeskError> {
+    let rows = desk
+        .find_open_cases_for(DuplicateQuery {
+            records: a
+                .links
+                .iter()
+                .map(|l| (l.0.system.clone(), l.0.record_id.clone()))
+                .collect(),
+            email: a.email.clone(),
+            phone: a.phone.clone(),
+            exclude: a.exclude.as_ref().map(|i: &CaseIdArg| i.0),
+        })
+        .await?;
     if a.json {
         outln!("{}", pretty(&summaries_json(&rows)));
     } else {

@@ -9,8 +9,9 @@
 use super::case::{fail, CaseIdArg};
 use super::case_output::change_line;
 use super::package::LangArg;
-use super::{emit, load_config, open_desk, Cli, EXIT_OK};
-use crate::desk::{Desk, DeskError};
+use super::{connect, emit, Cli, EXIT_OK};
+use crate::client::Client;
+use crate::desk::DeskError;
 use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
@@ -42,19 +43,21 @@ pub struct LetterArgs {
     pub json: bool,
 }
 
-pub fn run(cli: &Cli, a: &LetterArgs) -> u8 {
-    let desk = match load_config(cli).and_then(|cfg| open_desk(cli, cfg)) {
+pub async fn run(cli: &Cli, a: &LetterArgs) -> u8 {
+    let desk = match connect(cli, "letter").await {
         Ok(d) => d,
         Err(code) => return code,
     };
-    match letter(&desk, a) {
+    match letter(&desk, a).await {
         Ok(code) => code,
         Err(e) => fail(&e),
     }
 }
 
-fn letter(desk: &Desk, a: &LetterArgs) -> Result<u8, DeskError> {
-    let letter = desk.render_letter(a.id.0, &a.template, a.lang.map(|l| l.0))?;
+async fn letter(desk: &Client, a: &LetterArgs) -> Result<u8, DeskError> {
+    let letter = desk
+        .render_letter(a.id.0, a.template.clone(), a.lang.map(|l| l.0))
+        .await?;
     let text = match &a.edit_file {
         Some(f) => std::fs::read_to_string(f).map_err(|e| {
             DeskError::Invalid(format!(
@@ -66,7 +69,10 @@ fn letter(desk: &Desk, a: &LetterArgs) -> Result<u8, DeskError> {
     };
     let recorded = if a.record {
         let v = a.version.unwrap_or(letter.case_version);
-        Some(desk.record_letter(a.id.0, v, &text, a.response)?)
+        Some(
+            desk.record_letter(a.id.0, v, text.clone(), a.response)
+                .await?,
+        )
     } else {
         None
     };

@@ -41,9 +41,12 @@ mod report;
 mod retention;
 mod sample;
 mod search;
+mod server;
 
+use crate::client::{Client, Target};
 use crate::config::{self, Config};
-use crate::desk::{Desk, DeskError};
+use crate::desk::DeskError;
+use crate::protocol::Hello;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,13 +73,17 @@ pub(crate) fn denied_exit(e: &DeskError) -> Option<u8> {
     about = "A terminal help desk for privacy inquiries and data-subject requests"
 )]
 pub struct Cli {
-    /// Configuration file (else $PRIVDESK_CONFIG, else $XDG_CONFIG_HOME/privdesk/config.toml).
+    /// The server's socket (else $PRIVDESK_SERVER, else /run/privdesk/privdesk.sock).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub server: Option<PathBuf>,
+    /// Run a desk of your own over this configuration instead of connecting
+    /// to a server (also $PRIVDESK_CONFIG): a single-user desk, scripts, tests.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Theme name or theme file (overrides ui.theme).
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
-    /// Act as another configured operator (demo configurations only).
+    /// Act as another configured operator (demo servers only).
     #[arg(long = "as", global = true, value_name = "USER")]
     pub as_user: Option<String>,
     #[command(subcommand)]
@@ -121,11 +128,18 @@ pub enum Command {
     /// Retention: purge personal data of closed cases past their period (supervisors).
     #[command(subcommand)]
     Retention(retention::RetentionCommand),
+    /// Run the desk as a server: the one process that reads the configuration,
+    /// the secrets and the store; operators connect over its Unix socket.
+    Server(server::ServerArgs),
 }
 
 /// Parse the command line and run it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Server(_)) => crate::logging::init_stderr(),
+        _ => crate::logging::init(),
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -149,15 +163,16 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Demo(a)) => sample::demo(&cli, a).await,
         Some(Command::Search(a)) => search::run(&cli, a).await,
         Some(Command::Fetch(a)) => search::fetch(&cli, a).await,
-        Some(Command::Audit(a)) => audit::run(&cli, a),
-        Some(Command::Calendar(c)) => calendar::run(&cli, c),
-        Some(Command::Case(c)) => case::run(&cli, c),
+        Some(Command::Audit(a)) => audit::run(&cli, a).await,
+        Some(Command::Calendar(c)) => calendar::run(&cli, c).await,
+        Some(Command::Case(c)) => case::run(&cli, c).await,
         Some(Command::Package(c)) => package::run(&cli, c).await,
-        Some(Command::Letter(a)) => letter::run(&cli, a),
+        Some(Command::Letter(a)) => letter::run(&cli, a).await,
         Some(Command::Action(c)) => action::run(&cli, c).await,
-        Some(Command::Task(c)) => action::run_task(&cli, c),
-        Some(Command::Report(a)) => report::run(&cli, a),
-        Some(Command::Retention(c)) => retention::run(&cli, c),
+        Some(Command::Task(c)) => action::run_task(&cli, c).await,
+        Some(Command::Report(a)) => report::run(&cli, a).await,
+        Some(Command::Retention(c)) => retention::run(&cli, c).await,
+        Some(Command::Server(a)) => server::run(&cli, a).await,
         None => sample::interactive(&cli, None).await,
     }
 }
@@ -212,22 +227,55 @@ pub(crate) fn load_config_from(
     }
 }
 
-/// Open the desk as the current OS user (or `--as` in demo configurations).
-pub(crate) fn open_desk(cli: &Cli, cfg: Config) -> Result<Desk, u8> {
-    let user = match &cli.as_user {
-        Some(u) if cfg.demo => u.clone(),
-        Some(_) => {
-            eprintln!("privdesk: --as is only accepted with a demo configuration (demo = true)");
-            return Err(EXIT_USAGE);
+/// The configuration of an embedded desk: `--config`, else
+/// `$PRIVDESK_CONFIG`; `None` when the client is to connect to a server.
+pub(crate) fn embedded_config_path(cli: &Cli) -> Option<PathBuf> {
+    cli.config.clone().or_else(|| {
+        std::env::var_os("PRIVDESK_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
+/// The exit code of an error that ends a command before it started.
+pub(crate) fn connect_exit(e: &DeskError) -> u8 {
+    match e {
+        DeskError::Refused(_) | DeskError::Denied(_) => EXIT_DENIED,
+        DeskError::Config(_) | DeskError::Version(_) | DeskError::Invalid(_) => EXIT_USAGE,
+        _ => EXIT_FAILURE,
+    }
+}
+
+/// Connect to the desk for command `what`: a desk of one's own over
+/// `--config` / `$PRIVDESK_CONFIG`, else the server at `--server` /
+/// `$PRIVDESK_SERVER` / the default socket. The server says who the
+/// operator is; `--as` is passed on and only a demo server takes it.
+pub(crate) async fn connect(cli: &Cli, what: &str) -> Result<Client, u8> {
+    let hello = Hello::new(format!("cli {what}"), cli.as_user.clone());
+    let result = match embedded_config_path(cli) {
+        Some(path) => {
+            let cfg = load_config_from(cli, Some(&path), "configuration")?;
+            Client::embedded(cfg, hello).await
         }
-        None => config::current_username(),
+        None => {
+            Client::connect(
+                Target::Socket(Client::socket_path(cli.server.as_deref())),
+                hello,
+            )
+            .await
+        }
     };
-    Desk::open(cfg, &user).map_err(|e| {
+    result.map_err(|e| {
         eprintln!("privdesk: {e}");
-        match e {
-            DeskError::Refused(_) => EXIT_DENIED,
-            DeskError::Config(_) => EXIT_USAGE,
-            _ => EXIT_FAILURE,
-        }
+        connect_exit(&e)
+    })
+}
+
+/// [`connect`] with a configuration already loaded (the demo's).
+pub(crate) async fn connect_with(cli: &Cli, cfg: Config, what: &str) -> Result<Client, u8> {
+    let hello = Hello::new(format!("cli {what}"), cli.as_user.clone());
+    Client::embedded(cfg, hello).await.map_err(|e| {
+        eprintln!("privdesk: {e}");
+        connect_exit(&e)
     })
 }

@@ -7,8 +7,9 @@
 
 use super::case::{fail, CaseIdArg};
 use super::case_args::RecordArg;
-use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL};
-use crate::desk::{Desk, PackageCheck, PackageOptions, PackageReport};
+use super::{connect, emit, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL};
+use crate::client::Client;
+use crate::desk::{PackageCheck, PackageReport};
 use crate::domain::status::fmt_ms;
 use crate::domain::text::escape_controls;
 use crate::domain::Lang;
@@ -70,28 +71,27 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-fn desk(cli: &Cli) -> Result<Desk, u8> {
-    open_desk(cli, load_config(cli)?)
-}
-
 pub async fn run(cli: &Cli, cmd: &PackageCommand) -> u8 {
-    let desk = match desk(cli) {
+    let desk = match connect(cli, "package").await {
         Ok(d) => d,
         Err(code) => return code,
     };
     match cmd {
         PackageCommand::Build(a) => build(&desk, a).await,
-        PackageCommand::Verify(a) => verify(&desk, a),
+        PackageCommand::Verify(a) => verify(&desk, a).await,
     }
 }
 
-async fn build(desk: &Desk, a: &BuildArgs) -> u8 {
-    let opts = PackageOptions {
-        out: a.out.clone(),
-        lang: a.lang.map(|l| l.0),
-        not_theirs: a.not_theirs.iter().map(|r| r.0.clone()).collect(),
-    };
-    let report = match desk.build_package(a.id.0, &opts).await {
+async fn build(desk: &Client, a: &BuildArgs) -> u8 {
+    let report = match crate::client::build_and_fetch(
+        desk,
+        a.id.0,
+        a.out.clone(),
+        a.lang.map(|l| l.0),
+        a.not_theirs.iter().map(|r| r.0.clone()).collect(),
+    )
+    .await
+    {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
@@ -192,8 +192,8 @@ fn build_text(r: &PackageReport) -> String {
     o
 }
 
-fn verify(desk: &Desk, a: &VerifyArgs) -> u8 {
-    let check = match desk.verify_package(&a.dir) {
+async fn verify(desk: &Client, a: &VerifyArgs) -> u8 {
+    let check = match crate::client::verify_local(desk, &a.dir).await {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };

@@ -2,7 +2,7 @@
 //! extensions and the CCPA metrics, as text tables or `--json`.
 
 use super::case::fail;
-use super::{emit, load_config, open_desk, Cli, EXIT_OK};
+use super::{connect, emit, Cli, EXIT_OK};
 use crate::domain::report::{Count, Report};
 use crate::domain::text::escape_controls;
 use chrono::NaiveDate;
@@ -21,12 +21,12 @@ pub struct ReportArgs {
     pub json: bool,
 }
 
-pub fn run(cli: &Cli, args: &ReportArgs) -> u8 {
-    let desk = match load_config(cli).and_then(|cfg| open_desk(cli, cfg)) {
+pub async fn run(cli: &Cli, args: &ReportArgs) -> u8 {
+    let desk = match connect(cli, "report").await {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let report = match desk.report(args.from, args.to) {
+    let report = match desk.report(args.from, args.to).await {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };

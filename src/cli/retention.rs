@@ -2,7 +2,7 @@
 //! of closed cases past their retention period (supervisors only).
 
 use super::case::fail;
-use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK};
+use super::{connect, emit, Cli, EXIT_FAILURE, EXIT_OK};
 use crate::desk::RetentionRun;
 use clap::Subcommand;
 use std::fmt::Write;
@@ -19,13 +19,13 @@ pub enum RetentionCommand {
     },
 }
 
-pub fn run(cli: &Cli, cmd: &RetentionCommand) -> u8 {
+pub async fn run(cli: &Cli, cmd: &RetentionCommand) -> u8 {
     let RetentionCommand::Run { dry_run, json } = cmd;
-    let desk = match load_config(cli).and_then(|cfg| open_desk(cli, cfg)) {
+    let desk = match connect(cli, "retention").await {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let run = match desk.retention_run(*dry_run) {
+    let run = match desk.retention_run(*dry_run).await {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };

@@ -1,7 +1,7 @@
 //! `privdesk sample-systems` and `privdesk demo`.
 
 use super::search::{search_with, SearchArgs};
-use super::{load_config, load_config_from, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{load_config, load_config_from, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::config::Config;
 use crate::paths;
 use crate::sample::shared::DemoSystems;
@@ -92,7 +92,7 @@ pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {
     systems.apply_to(&mut cfg.systems);
     let code = match &a.search {
         Some(q) => {
-            let desk = match open_desk(cli, cfg) {
+            let desk = match super::connect_with(cli, cfg, "demo search").await {
                 Ok(d) => d,
                 Err(code) => return code,
             };
@@ -120,7 +120,11 @@ pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {
 /// Gives a fresh demo store its example cases. A failure is reported and
 /// the demo goes on with what there is.
 fn seed(cli: &Cli, cfg: &Config) {
-    let Ok(desk) = open_desk(cli, cfg.clone()) else {
+    let user = match &cli.as_user {
+        Some(u) => u.clone(),
+        None => crate::config::current_username(),
+    };
+    let Ok(desk) = crate::desk::Desk::open(cfg.clone(), &user) else {
         return;
     };
     if let Err(e) = super::demo_seed::seed_if_empty(&desk) {
@@ -128,18 +132,31 @@ fn seed(cli: &Cli, cfg: &Config) {
     }
 }
 
-/// The interactive screen (`privdesk` with no subcommand, or `demo`).
+/// The interactive screen (`privdesk` with no subcommand): a client of
+/// the server, or of a desk of one's own over `--config`.
 pub async fn interactive(cli: &Cli, cfg: Option<Config>) -> u8 {
-    let cfg = match cfg {
-        Some(c) => c,
-        None => match load_config(cli) {
-            Ok(c) => c,
-            Err(code) => return code,
-        },
+    let client = match cfg {
+        Some(c) => super::connect_with(cli, c, "tui").await,
+        None => super::connect(cli, "tui").await,
     };
-    let desk = match open_desk(cli, cfg) {
-        Ok(d) => d,
+    let client = match client {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    crate::tui::run(desk).await
+    run_tui(cli, client).await
+}
+
+/// The TUI on a connected client, with the operator's preferences: the
+/// desk's `[ui]`/`[keys]`, the operator's own `ui.toml` over them (not for
+/// a desk of one's own, whose file has them already), then `--theme`.
+pub(crate) async fn run_tui(cli: &Cli, client: crate::client::Client) -> u8 {
+    let file = match client.target() {
+        crate::client::Target::Socket(_) => crate::tui::prefs::default_path(),
+        crate::client::Target::Embedded(_) => None,
+    };
+    let mut prefs = crate::tui::prefs::Prefs::load(client.settings(), file.as_deref());
+    if let Some(t) = &cli.theme {
+        prefs.theme = t.clone();
+    }
+    crate::tui::run(client, prefs).await
 }

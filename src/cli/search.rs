@@ -1,10 +1,11 @@
 //! `privdesk search` and `privdesk fetch`.
 
 use super::output::{record_json, record_text, search_json, search_text};
-use super::{emit, load_config, open_desk, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE};
-use crate::desk::{Desk, DeskError, SearchOptions};
+use super::{connect, emit, Cli, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE};
+use crate::client::Client;
+use crate::desk::DeskError;
+use crate::protocol::stream::SearchRequest;
 use clap::Args;
-use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -41,11 +42,6 @@ pub struct FetchArgs {
     pub purpose: Option<String>,
 }
 
-fn desk_for(cli: &Cli) -> Result<Desk, u8> {
-    let cfg = load_config(cli)?;
-    open_desk(cli, cfg)
-}
-
 fn exit_for(e: &DeskError) -> u8 {
     if let Some(code) = super::denied_exit(e) {
         return code;
@@ -60,7 +56,7 @@ fn exit_for(e: &DeskError) -> u8 {
 }
 
 pub async fn run(cli: &Cli, a: &SearchArgs) -> u8 {
-    let desk = match desk_for(cli) {
+    let desk = match connect(cli, "search").await {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -68,7 +64,7 @@ pub async fn run(cli: &Cli, a: &SearchArgs) -> u8 {
 }
 
 /// Run a search on an open desk and print it (also used by `demo`).
-pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
+pub async fn search_with(desk: &Client, a: &SearchArgs) -> u8 {
     if let Some(t) = a.timeout {
         if !(t > 0.0 && t.is_finite()) {
             eprintln!("privdesk: --timeout must be a positive number of seconds");
@@ -77,25 +73,32 @@ pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
     }
     // A reveal that would be refused is refused before any system is asked.
     if a.reveal {
-        if let Err(e) = desk.check_reveal(a.purpose.as_deref().unwrap_or_default()) {
+        if let Err(e) = desk
+            .check_reveal(a.purpose.clone().unwrap_or_default())
+            .await
+        {
             eprintln!("privdesk: {e}");
             return exit_for(&e);
         }
     }
-    let opts = SearchOptions {
-        timeout: a.timeout.map(Duration::from_secs_f64),
+    let req = SearchRequest {
+        query: a.query.clone(),
+        timeout_ms: a.timeout.map(|t| (t * 1000.0).ceil() as u64),
         expand: if a.no_expand { Some(false) } else { None },
     };
-    let run = match desk.start_search(&a.query, opts) {
+    let run = match desk.search(&req).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("privdesk: {e}");
             return exit_for(&e);
         }
     };
-    let Some(snap) = run.finish().await else {
-        eprintln!("privdesk: the search ended without a result");
-        return EXIT_FAILURE;
+    let mut snap = match run.finish().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("privdesk: {e}");
+            return exit_for(&e);
+        }
     };
     if let Some(err) = &snap.audit_error {
         eprintln!("privdesk: the search could not be written to the audit log: {err}");
@@ -106,10 +109,22 @@ pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
         let all: Vec<_> = snap
             .persons
             .iter()
-            .flat_map(|p| p.records.iter().cloned())
+            .flat_map(|p| p.records.iter().map(|r| r.key()))
             .collect();
-        match desk.reveal(&all, a.purpose.as_deref().unwrap_or_default()) {
-            Ok(_) => reveal = true,
+        match desk
+            .reveal(all, a.purpose.clone().unwrap_or_default())
+            .await
+        {
+            Ok(shown) => {
+                let by_key: std::collections::HashMap<_, _> =
+                    shown.records.into_iter().map(|r| (r.key(), r)).collect();
+                for r in snap.persons.iter_mut().flat_map(|p| p.records.iter_mut()) {
+                    if let Some(x) = by_key.get(&r.key()) {
+                        *r = x.clone();
+                    }
+                }
+                reveal = true;
+            }
             Err(e) => {
                 eprintln!("privdesk: {e}");
                 return exit_for(&e);
@@ -142,17 +157,20 @@ pub async fn search_with(desk: &Desk, a: &SearchArgs) -> u8 {
 }
 
 pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
-    let desk = match desk_for(cli) {
+    let desk = match connect(cli, "fetch").await {
         Ok(d) => d,
         Err(code) => return code,
     };
     if a.reveal {
-        if let Err(e) = desk.check_reveal(a.purpose.as_deref().unwrap_or_default()) {
+        if let Err(e) = desk
+            .check_reveal(a.purpose.clone().unwrap_or_default())
+            .await
+        {
             eprintln!("privdesk: {e}");
             return exit_for(&e);
         }
     }
-    let record = match desk.fetch(&a.system, &a.id).await {
+    let mut record = match desk.fetch(a.system.clone(), a.id.clone()).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("privdesk: {e}");
@@ -164,12 +182,16 @@ pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
     };
     let mut reveal = false;
     if a.reveal {
-        if let Err(e) = desk.reveal(
-            std::slice::from_ref(&record),
-            a.purpose.as_deref().unwrap_or_default(),
-        ) {
-            eprintln!("privdesk: {e}");
-            return exit_for(&e);
+        match desk
+            .reveal(vec![record.key()], a.purpose.clone().unwrap_or_default())
+            .await
+        {
+            Ok(mut shown) if !shown.records.is_empty() => record = shown.records.remove(0),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("privdesk: {e}");
+                return exit_for(&e);
+            }
         }
         reveal = true;
     }

@@ -13,9 +13,12 @@
 
 mod download;
 mod ops;
-mod streams;
+mod package;
+pub mod streams;
+mod time;
 
 pub use download::{download_dir, download_file};
+pub use package::{build_and_fetch, local_package_dir, verify_local};
 pub use streams::{EventStream, RunStream, SearchStream};
 
 use crate::calendar::Calendar;

@@ -124,6 +124,20 @@ impl DeskCore {
     }
 }
 
+/// Records shown unmasked by a reveal, and the reveal's audit entry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Revealed {
+    pub audit_id: i64,
+    pub records: Vec<Record>,
+}
+
+/// A case shown with its contact details unmasked, and the reveal's audit entry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RevealedCase {
+    pub audit_id: i64,
+    pub view: CaseView,
+}
+
 /// One operator's handle on the desk.
 #[derive(Clone)]
 pub struct Desk {

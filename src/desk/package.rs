@@ -114,13 +114,21 @@ pub fn package_dir_name(id: CaseId, local: chrono::DateTime<chrono::FixedOffset>
 }
 
 /// Where a package goes by default: the desk's files folder (see
-/// `Config::files_dir`).
+/// `Config::files_dir`). Two built in the same second get `-2`, `-3`...
 fn default_dir(
     base: &std::path::Path,
     id: CaseId,
     local: chrono::DateTime<chrono::FixedOffset>,
 ) -> PathBuf {
-    base.join("packages").join(package_dir_name(id, local))
+    let name = package_dir_name(id, local);
+    let first = base.join("packages").join(&name);
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| base.join("packages").join(format!("{name}-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
 }
 
 impl Desk {

@@ -171,6 +171,9 @@ pub struct QueuePage {
     pub filter: String,
     /// Rows of the tab under the filter.
     pub total: usize,
+    /// Every row the operator may see, whatever the tab and the filter.
+    #[serde(default)]
+    pub all: usize,
     /// Rows in each tab under the filter.
     pub counts: Vec<usize>,
     /// Where `rows` starts in the tab.

@@ -37,7 +37,7 @@ macro_rules! desk_calls {
             CheckReveal check_reveal(purpose: String) -> String;
             /// Show records of this session's searches and fetches unmasked,
             /// with a purpose (audited).
-            Reveal reveal(records: Vec<RecordKey>, purpose: String) -> Vec<crate::domain::Record>;
+            Reveal reveal(records: Vec<RecordKey>, purpose: String) -> crate::desk::Revealed;
             /// One full record from its system (masked).
             Fetch fetch(system: String, id: String) -> crate::domain::Record;
 
@@ -47,7 +47,7 @@ macro_rules! desk_calls {
             CreateCase create_case(new: NewCase, fill: Vec<String>) -> crate::domain::Case;
             CaseVersion case_version(id: CaseId) -> i64;
             /// The case with its contact details unmasked, with a purpose (audited).
-            RevealCase reveal_case(id: CaseId, purpose: String) -> crate::desk::CaseView;
+            RevealCase reveal_case(id: CaseId, purpose: String) -> crate::desk::RevealedCase;
             /// The case (contact details masked, unless this session revealed
             /// them and `revealed` asks to keep them shown).
             GetCase get_case(id: CaseId, revealed: bool) -> crate::desk::CaseView;

@@ -36,8 +36,14 @@ pub struct PackageDownload {
 /// One person's audit trail, written by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportDownload {
-    /// Entries in the trail.
+    /// Who the trail is about, as asked.
+    pub person: String,
+    /// Entries in the trail; the person's records and cases it covers.
     pub entries: usize,
+    pub records: usize,
+    pub cases: usize,
+    /// The export's own audit entry.
+    pub audit_id: i64,
     pub download: Download,
 }
 

@@ -85,10 +85,15 @@ pub(crate) fn spawn_publisher(server: &Arc<Server>, mut rx: mpsc::UnboundedRecei
 
 pub(crate) fn spawn_watches(server: &Arc<Server>) {
     let weak = Arc::downgrade(server);
+    // What the store holds at the start: later commits of others are
+    // changes, whenever the first look comes.
+    let mut store_seen = None;
+    if let Err(e) = server.core.store().foreign_change(&mut store_seen) {
+        tracing::warn!(error = %e, "the store's state could not be read for the watch");
+    }
     std::thread::Builder::new()
         .name("privdesk-watch".into())
         .spawn(move || {
-            let mut store_seen = None;
             let mut failing = false;
             loop {
                 std::thread::sleep(Duration::from_secs(1));

@@ -88,8 +88,11 @@ pub(crate) async fn call(
                     )));
                 }
                 limits.limits.check(d, Act::Reveal)?;
-                d.reveal(&found, &purpose)?;
-                Ok(found)
+                let audit_id = d.reveal(&found, &purpose)?;
+                Ok(crate::desk::Revealed {
+                    audit_id,
+                    records: found,
+                })
             })
             .await?;
             reply(shown, none())
@@ -114,10 +117,10 @@ pub(crate) async fn call(
             let view = blocking(desk, move |d| {
                 d.check_reveal(&purpose)?;
                 limits.limits.check(d, Act::Reveal)?;
-                d.reveal_case(id, &purpose)?;
-                let v = d.get_case(id)?;
+                let audit_id = d.reveal_case(id, &purpose)?;
+                let view = d.get_case(id)?;
                 s.mark_revealed(id);
-                Ok(v)
+                Ok(crate::desk::RevealedCase { audit_id, view })
             })
             .await?;
             reply(view, none())
@@ -422,7 +425,11 @@ pub(crate) async fn call(
                     DeskError::Server(format!("the export could not be written: {e}"))
                 })?;
                 Ok(ExportDownload {
+                    person: trail.person.clone(),
                     entries: trail.entries.len(),
+                    records: trail.records.len(),
+                    cases: trail.cases.len(),
+                    audit_id: trail.audit_id,
                     download,
                 })
             })

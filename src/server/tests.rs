@@ -110,7 +110,7 @@ async fn contact_details_leave_masked_until_revealed_in_that_session() {
         .await
         .unwrap();
     assert_eq!(
-        shown.case.requester.contact.phone.as_deref(),
+        shown.view.case.requester.contact.phone.as_deref(),
         Some("090-1234-5678")
     );
     // Kept shown for this session when asked; masked when not.

@@ -1,28 +1,32 @@
-//! The desk calls behind the action screens' effects that need more than
-//! one call or some wording: job and task changes, and the package lines.
+//! The calls behind the action screens' effects that need more than one
+//! call or some wording: job and task changes, and the package lines.
 
 use super::app::{JobOp, PackageStatus};
-use crate::desk::{Desk, ManualInput, PackageReport};
+use crate::client::Client;
+use crate::desk::{ManualInput, PackageReport};
 use crate::domain::CaseId;
 
 /// Carry out a job or task command; the words for the message line.
-pub fn change_job(desk: &Desk, op: &JobOp) -> Result<String, String> {
-    let r = match op {
-        JobOp::Retry { job } => desk
-            .retry_job(*job)
+pub async fn change_job(c: &Client, op: &JobOp) -> Result<String, String> {
+    let r = match op.clone() {
+        JobOp::Retry { job } => c
+            .retry_job(job)
+            .await
             .map(|a| format!("J-{job} is queued again; e runs {} ({})", a.id, a.progress)),
-        JobOp::Skip { job, reason } => desk
-            .skip_job(*job, reason)
+        JobOp::Skip { job, reason } => c
+            .skip_job(job, reason)
+            .await
             .map(|a| format!("J-{job} skipped ({})", a.progress)),
-        JobOp::Manual { job, input } => desk
+        JobOp::Manual { job, input } => c
             .job_to_manual(
-                *job,
-                &ManualInput {
+                job,
+                ManualInput {
                     assignee: input.assignee.clone(),
                     due: input.due,
                     instructions: input.instructions.clone(),
                 },
             )
+            .await
             .map(|t| {
                 format!(
                     "J-{job} handed to {}{}",
@@ -33,11 +37,21 @@ pub fn change_job(desk: &Desk, op: &JobOp) -> Result<String, String> {
                         .unwrap_or_default()
                 )
             }),
-        JobOp::TaskDone { task, result, note } => desk
-            .complete_task(*task, result, note.as_deref())
+        JobOp::TaskDone { task, result, note } => c
+            .complete_task(task, result, note)
+            .await
             .map(|t| format!("{} done: {}", t.id, t.result.unwrap_or_default())),
     };
     r.map_err(|e| e.to_string())
+}
+
+/// Build the package in the server and fetch the operator's copy into
+/// their data folder.
+pub async fn build(c: &Client, case: CaseId) -> Result<PackageStatus, String> {
+    crate::client::build_and_fetch(c, case, None, None, Vec::new())
+        .await
+        .map(|r| built(&r))
+        .map_err(|e| e.to_string())
 }
 
 /// What a build came to: complete or INCOMPLETE (naming the systems), and where.
@@ -62,16 +76,14 @@ pub fn built(r: &PackageReport) -> PackageStatus {
     }
 }
 
-/// Check the latest package of a case against its manifest and the audit log.
-pub fn verify(desk: &Desk, case: CaseId) -> Result<PackageStatus, String> {
-    let latest = desk
-        .latest_package(case)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no package has been built for {case} yet; p builds one"))?;
-    let check = desk
-        .verify_package(&latest.dir)
+/// Check the latest package of a case (the server's copy) against its
+/// manifest and the audit log.
+pub async fn verify(c: &Client, case: CaseId) -> Result<PackageStatus, String> {
+    let check = c
+        .verify_latest_package(case)
+        .await
         .map_err(|e| e.to_string())?;
-    let dir = latest.dir.display().to_string();
+    let dir = check.dir.display().to_string();
     let (summary, bad) = if !check.intact() {
         (format!("{} problem(s) · {dir}", check.problems.len()), true)
     } else if check.complete() {

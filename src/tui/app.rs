@@ -178,6 +178,8 @@ pub struct State {
     /// Why the operator may no longer use the desk (removed from the
     /// configuration, role reduced): everything is hidden behind this.
     pub refused: Option<String>,
+    /// The connection to the server is gone (and being made again): why.
+    pub server_lost: Option<String>,
     /// When the desk was last asked whether the operator may go on.
     pub access_checked: Instant,
     /// The sections of the queue (`[[queue.sections]]`).
@@ -237,6 +239,7 @@ impl State {
             cases_gen: 0,
             audit: None,
             refused: None,
+            server_lost: None,
             access_checked: Instant::now(),
             queue_sections: crate::domain::queue::default_sections(),
             queue: None,
@@ -304,9 +307,10 @@ pub enum Action {
         gen: u64,
         error: String,
     },
+    /// The person's records as the systems sent them, or why not.
     RevealDone {
         key: (String, String),
-        result: Result<i64, String>,
+        result: Result<crate::desk::Revealed, String>,
     },
     FetchDone {
         key: (String, String),
@@ -339,9 +343,10 @@ pub enum Action {
         change: CaseChange,
         result: Result<Box<Case>, ChangeError>,
     },
+    /// The case with its contact details unmasked, or why not.
     CaseRevealDone {
         id: CaseId,
-        result: Result<i64, String>,
+        result: Result<Box<crate::desk::RevealedCase>, String>,
     },
     ActionsLoaded {
         case: CaseId,
@@ -405,17 +410,20 @@ pub enum Action {
     AuditExported(Result<String, String>),
     /// Whether the operator may still use the desk (Err: why not).
     AccessChecked(Result<(), String>),
-    QueueLoaded {
-        gen: u64,
-        result: Result<Box<QueueData>, String>,
-    },
-    QueueFiltered(super::queue_filter::FilterResult),
+    /// A window of the queue: the answer to a query, or a push after a change.
+    QueuePage(Result<Box<crate::domain::queue::QueuePage>, String>),
+    /// Every case of the section shown (for marking them all).
+    QueueIds(Result<Vec<(CaseId, i64)>, String>),
     QueueBulkDone {
         op: BulkOp,
         results: Vec<BulkResult>,
     },
     /// Another session (or this one) changed cases or actions in the store.
     StoreChanged,
+    /// The connection to the server is gone: why.
+    ServerLost(String),
+    /// Connected again after a loss.
+    ServerBack,
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
@@ -446,8 +454,11 @@ pub enum Effect {
         gen: u64,
         filter: CaseFilter,
     },
+    /// Load a case; `revealed` keeps its contact details shown (when this
+    /// session revealed them).
     LoadCase {
         id: CaseId,
+        revealed: bool,
     },
     FindDuplicates {
         key: String,
@@ -460,6 +471,9 @@ pub enum Effect {
         new: Box<NewCase>,
         fee: Option<u32>,
         seen: Vec<CaseId>,
+        /// Requester fields the form had only masked: the server takes them
+        /// from the linked records.
+        fill: Vec<String>,
     },
     /// Change a case the operator saw at `version`.
     ChangeCase {
@@ -523,16 +537,14 @@ pub enum Effect {
     },
     /// Ask the desk whether the operator is still configured.
     CheckAccess,
-    /// Load the queue for `me` and mark its `sections`; `live` loads (after
-    /// a change elsewhere) are not audited.
-    LoadQueue {
-        gen: u64,
-        live: bool,
-        sections: Vec<crate::domain::QueueSection>,
-        me: String,
+    /// Ask the server for a window of the queue; `open` opens it (audited),
+    /// otherwise the open queue moves (another tab, filter or window).
+    QueueQuery {
+        open: bool,
+        query: crate::domain::queue::QueueQuery,
     },
-    /// Match the queue's filter lines off the drawing path.
-    FilterQueue(super::queue_filter::FilterJob),
+    /// Every case of the section shown, with the versions.
+    QueueIds(crate::domain::queue::QueueQuery),
     /// Make one change to each case, at the version seen, one by one.
     QueueBulk {
         op: BulkOp,
@@ -542,6 +554,7 @@ pub enum Effect {
     RefreshCase {
         id: CaseId,
         version: i64,
+        revealed: bool,
     },
     Suspend,
     Redraw,

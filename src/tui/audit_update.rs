@@ -6,11 +6,10 @@ use super::app::*;
 use super::keymap::{is_printable_input, Command, Context};
 use super::update::{go, run_command};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// How often a running session asks whether its operator is still
 /// configured (one `stat` of the configuration file).
-pub const ACCESS_CHECK_EVERY: Duration = Duration::from_secs(2);
 
 /// Show the audit screen and load the newest entries. The desk decides
 /// who may read them: an agent sees its refusal on the screen.
@@ -241,15 +240,6 @@ pub fn paste(s: &mut State, text: &str) -> bool {
 /// Whether a prompt of the audit screen has the keys.
 pub fn prompting(s: &State) -> bool {
     s.screen == Screen::Audit && s.audit.as_ref().is_some_and(|a| a.prompt.is_some())
-}
-
-/// On a tick: time to ask whether the operator may still use the desk?
-pub fn tick_access(s: &mut State, now: Instant) -> Option<Effect> {
-    if now.saturating_duration_since(s.access_checked) < ACCESS_CHECK_EVERY {
-        return None;
-    }
-    s.access_checked = now;
-    Some(Effect::CheckAccess)
 }
 
 /// The desk's answer: a refusal hides every screen and forgets what was

@@ -123,9 +123,10 @@ pub(crate) fn open_case(s: &mut State, id: CaseId, resume: Option<DialogKind>) -
     let c = s.case.get_or_insert_with(|| CaseScreen::new(id));
     c.loading = true;
     c.resume = resume;
+    let revealed = c.revealed;
     go(s, Screen::Case);
     s.message = None;
-    fx.push(Effect::LoadCase { id });
+    fx.push(Effect::LoadCase { id, revealed });
     fx
 }
 
@@ -133,7 +134,10 @@ pub(crate) fn reload_case(s: &mut State) -> Vec<Effect> {
     match s.case.as_mut() {
         Some(c) => {
             c.loading = true;
-            vec![Effect::LoadCase { id: c.id }]
+            vec![Effect::LoadCase {
+                id: c.id,
+                revealed: c.revealed,
+            }]
         }
         None => vec![],
     }
@@ -203,18 +207,24 @@ pub(crate) fn reveal_contact(s: &mut State) {
     }
 }
 
-pub(crate) fn revealed(s: &mut State, id: CaseId, result: Result<i64, String>) -> Vec<Effect> {
+pub(crate) fn revealed(
+    s: &mut State,
+    id: CaseId,
+    result: Result<Box<crate::desk::RevealedCase>, String>,
+) -> Vec<Effect> {
     if let Some(Overlay::Reveal(d)) = &s.overlay {
         if d.target == RevealTarget::Case(id) {
             s.overlay = None;
         }
     }
     match result {
-        Ok(entry) => {
+        Ok(shown) => {
             if let Some(c) = s.case.as_mut().filter(|c| c.id == id) {
                 c.revealed = true;
+                c.view = Some(Box::new(shown.view));
                 s.info(format!(
-                    "contact details shown until you leave the case (audit entry {entry})"
+                    "contact details shown until you leave the case (audit entry {})",
+                    shown.audit_id
                 ));
             }
         }
@@ -456,7 +466,10 @@ pub(crate) fn changed(
                     c.dialog = None;
                 }
                 c.loading = true;
-                fx.push(Effect::LoadCase { id });
+                fx.push(Effect::LoadCase {
+                    id,
+                    revealed: c.revealed,
+                });
             }
             s.info(format!(
                 "{id}: {} (version {})",
@@ -478,7 +491,8 @@ pub(crate) fn changed(
                  check the case and send it again",
             );
             if here {
-                vec![Effect::LoadCase { id }]
+                let revealed = s.case.as_ref().is_some_and(|c| c.revealed);
+                vec![Effect::LoadCase { id, revealed }]
             } else {
                 vec![]
             }

@@ -21,7 +21,7 @@ pub mod input;
 pub mod keymap;
 pub mod new_case_update;
 pub mod palette;
-pub mod queue_filter;
+pub mod prefs;
 pub mod queue_state;
 pub mod queue_update;
 pub mod report_state;
@@ -33,8 +33,8 @@ pub mod update;
 pub mod views;
 
 use crate::calendar::Calendar;
-use crate::desk::Desk;
-use crate::domain::{Operator, Role};
+use crate::client::Client;
+use crate::domain::Operator;
 use app::{Action, CaseSettings, Effect, State};
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use effects::{Effects, QUERY_DRAFT};
@@ -48,62 +48,56 @@ use tokio::sync::mpsc;
 /// Resize events closer together than this are collapsed into the last one.
 const RESIZE_QUIET: Duration = Duration::from_millis(50);
 
-/// Build the initial state from the desk's configuration.
-pub fn initial_state(desk: &Desk) -> State {
-    let cfg = desk.config();
+/// Build the initial state from what the server said of the desk and the
+/// operator's own preferences.
+pub fn initial_state(client: &Client, prefs: &prefs::Prefs) -> State {
+    let settings = client.settings();
     let user_themes = crate::paths::config_dir().map(|d| d.join("themes"));
     let (theme, theme_warning) = Theme::load(
-        &cfg.ui.theme,
+        &prefs.theme,
         user_themes.as_deref(),
         theme::no_color_from_env(),
     );
-    let (keymap, key_problems) = Keymap::from_config(&cfg.keys);
-    let systems = desk
-        .connectors()
-        .iter()
-        .map(|c| (c.name().to_string(), c.badge()))
-        .collect();
+    let (keymap, key_problems) = Keymap::from_config(&prefs.keys);
     let mut state = new_state(
-        desk.operator().clone(),
+        client.operator().clone(),
         keymap,
         theme,
-        cfg.reveal.purposes.clone(),
-        systems,
-        Duration::from_secs(cfg.ui.idle_lock_secs),
+        settings.purposes.clone(),
+        settings.systems.clone(),
+        Duration::from_secs(prefs.idle_lock_secs),
     );
-    state.case_settings = case_settings(desk);
-    state.queue_sections = desk.queue_sections();
-    state.wall = wall_now(desk.calendar());
+    state.case_settings = case_settings(client);
+    state.queue_sections = settings.queue_sections.clone();
+    state.wall = wall_now(client.calendar());
     if let Some(w) = theme_warning {
         state.warn(w);
     }
     if let Some(p) = key_problems.first() {
         state.warn(format!("{}: {}", p.key_path, p.message));
     }
+    if let Some(w) = &prefs.warning {
+        state.warn(w.clone());
+    }
     state
 }
 
 /// What the case screens need from the desk's configuration: channels,
 /// who cases can be assigned to, the business calendar.
-pub fn case_settings(desk: &Desk) -> CaseSettings {
-    let cfg = desk.config();
+pub fn case_settings(client: &Client) -> CaseSettings {
+    let settings = client.settings();
     CaseSettings {
-        channels: cfg.cases.channels.clone(),
-        assignees: cfg
-            .operators
-            .iter()
-            .filter(|(_, d)| d.role != Role::Auditor)
-            .map(|(user, d)| (user.clone(), d.display_name.clone()))
-            .collect(),
-        calendar: desk.calendar().clone(),
-        letter_templates: desk.letter_templates(),
+        channels: settings.channels.clone(),
+        assignees: settings.assignees.clone(),
+        calendar: client.calendar().clone(),
+        letter_templates: settings.letter_templates.clone(),
     }
 }
 
 /// Put the operator's drafts into `state`: the query box gets its text
 /// back, the others are offered (see `drafts`).
-pub fn restore_drafts(state: &mut State, desk: &Desk) {
-    let stored = match desk.list_drafts() {
+pub async fn restore_drafts(state: &mut State, client: &Client) {
+    let stored = match client.list_drafts().await {
         Ok(d) => d,
         Err(e) => {
             state.warn(format!("drafts unavailable: {e}"));
@@ -167,13 +161,11 @@ fn to_action(ev: TermEvent) -> Option<Action> {
 
 /// Run the TUI until the operator quits or the terminal goes away. Returns
 /// the process exit code.
-pub async fn run(desk: Desk) -> u8 {
-    let mut state = initial_state(&desk);
-    restore_drafts(&mut state, &desk);
+pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
+    let mut state = initial_state(&client, &prefs);
+    restore_drafts(&mut state, &client).await;
     runtime::install_panic_hook();
-    let mut tui = match Tui::stdout(TuiOptions {
-        mouse: desk.config().ui.mouse,
-    }) {
+    let mut tui = match Tui::stdout(TuiOptions { mouse: prefs.mouse }) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("privdesk: {e}");
@@ -190,9 +182,9 @@ pub async fn run(desk: Desk) -> u8 {
     }
     let mut events = EventSource::spawn(RESIZE_QUIET);
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let effects = Effects::new(desk.clone(), tx);
-    let watch = effects.watch_store();
-    if desk.config().ui.start_screen == crate::config::StartScreen::Queue {
+    let effects = Effects::new(client.clone(), tx);
+    let listener = effects.listen();
+    if prefs.start_screen == crate::config::StartScreen::Queue {
         for effect in queue_update::open(&mut state) {
             effects.run(effect);
         }
@@ -231,7 +223,7 @@ pub async fn run(desk: Desk) -> u8 {
                 next_tick = Instant::now() + period;
                 batch.push(Action::Tick {
                     now: Instant::now(),
-                    wall: wall_now(desk.calendar()),
+                    wall: wall_now(client.calendar()),
                 });
             }
         }
@@ -265,12 +257,8 @@ pub async fn run(desk: Desk) -> u8 {
         }
     }
     let _ = tui.exit();
-    if let Some(w) = watch {
-        w.abort();
-    }
+    listener.abort();
     effects.finish().await;
-    // Searches still running are audited before the process ends.
-    desk.settle(Duration::from_secs(2)).await;
     if hung_up {
         tracing::info!("terminal hung up; session saved and closed");
     }

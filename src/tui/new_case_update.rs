@@ -194,6 +194,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
                 new: Box::new(new),
                 fee,
                 seen: nc.duplicates.iter().map(|d| d.id).collect(),
+                fill: nc.form.masked(),
             };
             s.info("creating the case…");
             vec![effect]

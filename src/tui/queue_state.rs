@@ -1,50 +1,13 @@
-//! The state of the queue screen: the loaded rows with their filter lines
-//! and section marks, the section shown, the `/` filter, the cases marked
-//! for a bulk change, and the popups (pick an assignee, confirm an
-//! escalation, the report of a bulk change). Re-exported from `app`.
+//! The state of the queue screen: the window of rows the server sent, the
+//! section shown, the `/` filter, the cases marked for a bulk change, and
+//! the popups (pick an assignee, confirm an escalation, the report of a
+//! bulk change). Re-exported from `app`.
 
 use super::input::TextInput;
-use super::queue_filter::Haystacks;
 pub use crate::domain::queue::{BulkOp, BulkOutcome, BulkReport, BulkResult};
-use crate::domain::queue::{QueueLoad, QueueRow, QueueSection};
+use crate::domain::queue::{QueuePage, QueueQuery, QueueRow, QueueSection};
 use crate::domain::CaseId;
-use std::collections::BTreeSet;
-use std::sync::Arc;
-
-/// A loaded queue, ready for the screen: built off the drawing path.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueData {
-    /// Soonest due first.
-    pub rows: Arc<Vec<QueueRow>>,
-    /// The filter's line for each row.
-    pub hay: Arc<Haystacks>,
-    /// Bit `s` of `masks[i]` is set when row `i` is in section `s`.
-    pub masks: Vec<u32>,
-}
-
-impl QueueData {
-    /// Rows, filter lines and section marks of `load` for operator `me`.
-    pub fn build(load: QueueLoad, sections: &[QueueSection], me: &str) -> QueueData {
-        let hay = Haystacks::build(&load.rows, &load.descriptions);
-        let masks = load
-            .rows
-            .iter()
-            .map(|r| {
-                sections
-                    .iter()
-                    .take(32)
-                    .enumerate()
-                    .filter(|(_, s)| s.filter.matches(r, me))
-                    .fold(0u32, |m, (i, _)| m | (1 << i))
-            })
-            .collect();
-        QueueData {
-            rows: Arc::new(load.rows),
-            hay: Arc::new(hay),
-            masks,
-        }
-    }
-}
+use indexmap::IndexMap;
 
 /// A popup over the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,67 +23,61 @@ pub enum QueuePopup {
     Report(BulkReport),
 }
 
-/// The queue screen.
+/// Rows asked for at a time around the cursor.
+pub const QUEUE_WINDOW: usize = 120;
+/// The window is moved when the cursor comes this close to its edge.
+pub const QUEUE_MARGIN: usize = 30;
+
+/// The queue screen. The server holds the queue; the screen holds a
+/// window of rows around the cursor, the counts, and what the operator
+/// typed and marked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueView {
     /// Tab 0 is every row; tab `i` is section `i - 1`.
     pub sections: Vec<QueueSection>,
     pub tab: usize,
-    pub data: Option<QueueData>,
-    /// The load `data` came from.
-    pub data_gen: u64,
-    /// A newer load waiting for its filter answer before it is shown (so
-    /// the filtered list never shows rows of one load with hits of another).
-    pub next: Option<(u64, QueueData)>,
+    /// The rows around the cursor, as the server last sent them.
+    pub page: Option<QueuePage>,
     /// The filter as typed.
     pub filter: TextInput,
     /// Keys go to the filter.
     pub typing: bool,
-    /// The filter's rows, best first (`None`: no filter, queue order).
-    pub hits: Option<Vec<u32>>,
-    /// The newest filter job sent; its answer is awaited while `seq > applied`.
+    /// The newest query sent; answers to older ones are dropped.
     pub seq: u64,
+    /// The query the page answers.
     pub applied: u64,
     /// The filter text changed: its answer puts the cursor on the best match.
     pub to_top: bool,
-    /// Rows of the tab under the filter, as shown.
-    pub visible: Vec<u32>,
-    /// Rows in each tab under the filter.
-    pub counts: Vec<usize>,
+    /// Place of the cursor in the tab (under the filter).
     pub cursor: usize,
-    pub marked: BTreeSet<CaseId>,
+    /// The case the cursor is on, kept under it when rows move.
+    pub keep: Option<CaseId>,
+    /// Marked cases with the version seen, in the order marked.
+    pub marked: IndexMap<CaseId, i64>,
     pub popup: Option<QueuePopup>,
+    /// The server has the queue open for this session.
+    pub opened: bool,
     pub loading: bool,
-    /// Generation of the last load; answers to older ones are dropped.
-    pub gen: u64,
-    /// Another session changed something while a load was running.
-    pub stale: bool,
     pub error: Option<String>,
 }
 
 impl QueueView {
     pub fn new(sections: Vec<QueueSection>) -> QueueView {
-        let tabs = sections.len() + 1;
         QueueView {
             sections,
             tab: 0,
-            data: None,
-            data_gen: 0,
-            next: None,
+            page: None,
             filter: TextInput::default(),
             typing: false,
-            hits: None,
             seq: 0,
             applied: 0,
             to_top: false,
-            visible: Vec::new(),
-            counts: vec![0; tabs],
             cursor: 0,
-            marked: BTreeSet::new(),
+            keep: None,
+            marked: IndexMap::new(),
             popup: None,
+            opened: false,
             loading: false,
-            gen: 0,
-            stale: false,
             error: None,
         }
     }
@@ -137,77 +94,83 @@ impl QueueView {
         self.sections.len() + 1
     }
 
-    /// The row under the cursor.
-    pub fn current(&self) -> Option<&QueueRow> {
-        let data = self.data.as_ref()?;
-        let i = *self.visible.get(self.cursor)?;
-        data.rows.get(i as usize)
+    /// Rows in tab `i` under the filter.
+    pub fn count(&self, i: usize) -> usize {
+        self.page
+            .as_ref()
+            .and_then(|p| p.counts.get(i).copied())
+            .unwrap_or(0)
     }
 
-    /// Whether a filter answer is still awaited.
+    /// Rows of the tab shown.
+    pub fn total(&self) -> usize {
+        self.page.as_ref().map_or(0, |p| p.total)
+    }
+
+    /// The row at place `pos` of the tab, if the window holds it.
+    pub fn row(&self, pos: usize) -> Option<&QueueRow> {
+        let p = self.page.as_ref()?;
+        pos.checked_sub(p.offset).and_then(|i| p.rows.get(i))
+    }
+
+    /// The row under the cursor.
+    pub fn current(&self) -> Option<&QueueRow> {
+        self.row(self.cursor)
+    }
+
+    /// Whether an answer to the newest query is still awaited.
     pub fn filtering(&self) -> bool {
         self.seq > self.applied
     }
 
-    /// Work out the visible rows and the counts from the filter's answer
-    /// and the section marks; the cursor stays on its case if still shown.
-    pub fn refresh(&mut self) {
-        let keep = self.current().map(|r| r.case.id);
-        let Some(data) = &self.data else {
-            self.visible.clear();
-            self.counts = vec![0; self.tabs()];
-            return;
-        };
-        let mut counts = vec![0usize; self.tabs()];
-        let mut visible = Vec::new();
-        let tab = self.tab;
-        let mut take = |i: u32| {
-            let m = data.masks.get(i as usize).copied().unwrap_or(0);
-            counts[0] += 1;
-            let mut bits = m;
-            while bits != 0 {
-                let b = bits.trailing_zeros() as usize;
-                if let Some(c) = counts.get_mut(b + 1) {
-                    *c += 1;
-                }
-                bits &= bits - 1;
-            }
-            if tab == 0 || m & (1 << (tab - 1)) != 0 {
-                visible.push(i);
-            }
-        };
-        match &self.hits {
-            Some(h) => h.iter().copied().for_each(&mut take),
-            None => (0..data.rows.len() as u32).for_each(&mut take),
+    /// The query for a window around the cursor.
+    pub fn query(&self) -> QueueQuery {
+        QueueQuery {
+            tab: self.tab,
+            filter: self.filter.text().to_string(),
+            offset: self.cursor.saturating_sub(QUEUE_WINDOW / 2),
+            limit: QUEUE_WINDOW,
+            seq: self.seq,
         }
-        self.counts = counts;
-        self.visible = visible;
-        self.cursor = keep
-            .and_then(|id| {
-                self.visible
-                    .iter()
-                    .position(|&i| data.rows.get(i as usize).is_some_and(|r| r.case.id == id))
-            })
-            .unwrap_or(self.cursor)
-            .min(self.visible.len().saturating_sub(1));
+    }
+
+    /// The cursor came near the edge of the window (and there is more).
+    pub fn needs_window(&self) -> bool {
+        let Some(p) = &self.page else { return false };
+        let end = p.offset + p.rows.len();
+        (p.offset > 0 && self.cursor < p.offset + QUEUE_MARGIN)
+            || (end < p.total && self.cursor + QUEUE_MARGIN >= end)
+    }
+
+    /// Take a page: the cursor stays on its case if the page holds it.
+    pub fn take_page(&mut self, page: QueuePage) {
+        self.applied = self.applied.max(page.seq);
+        let to_top = std::mem::take(&mut self.to_top);
+        let found = self
+            .keep
+            .filter(|_| !to_top)
+            .and_then(|id| page.rows.iter().position(|r| r.case.id == id))
+            .map(|i| page.offset + i);
+        self.cursor = match found {
+            Some(pos) => pos,
+            None if to_top => 0,
+            None => self.cursor,
+        }
+        .min(page.total.saturating_sub(1));
+        self.tab = page.tab.min(self.tabs().saturating_sub(1));
+        self.page = Some(page);
+        self.keep = self.current().map(|r| r.case.id);
     }
 
     /// The cases a bulk change applies to, with the versions seen: the
-    /// marked ones (still loaded), or else the one under the cursor.
+    /// marked ones, or else the one under the cursor.
     pub fn targets(&self) -> Vec<(CaseId, i64)> {
-        let Some(data) = &self.data else {
-            return vec![];
-        };
         if self.marked.is_empty() {
             return self
                 .current()
                 .map(|r| vec![(r.case.id, r.case.version)])
                 .unwrap_or_default();
         }
-        data.rows
-            .iter()
-            .filter(|r| self.marked.contains(&r.case.id))
-            .map(|r| (r.case.id, r.case.version))
-            .collect()
+        self.marked.iter().map(|(id, v)| (*id, *v)).collect()
     }
 }

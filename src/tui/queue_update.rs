@@ -1,141 +1,87 @@
-//! `update` for the queue screen: loading (and reloading when another
-//! session changed something), sections, the `/` filter (answered by the
-//! filter worker), marking cases, and bulk assign / escalate with a report
-//! of what happened to each case.
+//! `update` for the queue screen: the server holds the queue and sends
+//! the window of rows around the cursor, the counts and, after any change,
+//! the window again; the screen asks for another tab, filter or window as
+//! the operator moves, marks cases, and bulk assigns or escalates them
+//! with a report of what happened to each case.
 
 use super::app::*;
 use super::case_update;
 use super::keymap::{is_printable_input, Command};
-use super::queue_filter::{FilterJob, FilterResult};
 use super::update::{form_fallback, go};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Show the queue (loading it, audited).
+/// Show the queue (opening it in the server: audited).
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
     if s.queue.is_none() {
         s.queue = Some(QueueView::new(s.queue_sections.clone()));
     }
     go(s, Screen::Queue);
-    load(s, false)
+    match s.queue.as_ref() {
+        Some(q) if q.opened && q.page.is_some() => vec![],
+        _ => load(s),
+    }
 }
 
-/// Ask for the queue again; `live` when another session changed something.
-pub(crate) fn load(s: &mut State, live: bool) -> Vec<Effect> {
-    let me = s.operator.username.clone();
+/// Open the queue again (audited), as `f` does.
+pub(crate) fn load(s: &mut State) -> Vec<Effect> {
     let Some(q) = s.queue.as_mut() else {
         return vec![];
     };
-    s.cases_gen += 1;
-    q.gen = s.cases_gen;
+    q.seq += 1;
     q.loading = true;
-    q.stale = false;
-    vec![Effect::LoadQueue {
-        gen: q.gen,
-        live,
-        sections: q.sections.clone(),
-        me,
+    q.opened = true;
+    vec![Effect::QueueQuery {
+        open: true,
+        query: q.query(),
     }]
 }
 
-fn job(q: &QueueView, gen: u64, data: &QueueData) -> Effect {
-    Effect::FilterQueue(FilterJob {
-        gen,
-        seq: q.seq,
-        query: q.filter.text().to_string(),
-        hay: data.hay.clone(),
-    })
+/// Ask for the window around the cursor, the tab and the filter as they are.
+fn query(q: &mut QueueView) -> Vec<Effect> {
+    q.seq += 1;
+    q.loading = true;
+    vec![Effect::QueueQuery {
+        open: !q.opened,
+        query: q.query(),
+    }]
 }
 
-pub(crate) fn loaded(
+/// A page from the server: an answer or a push.
+pub(crate) fn page(
     s: &mut State,
-    gen: u64,
-    result: Result<Box<QueueData>, String>,
+    result: Result<Box<crate::domain::queue::QueuePage>, String>,
 ) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut().filter(|q| q.gen == gen) else {
+    let Some(q) = s.queue.as_mut() else {
         return vec![];
     };
-    q.loading = false;
-    let mut fx = Vec::new();
     match result {
-        Ok(data) => {
+        Ok(page) => {
+            // An answer to an older query (or a push about one) is dropped:
+            // the newest is on its way.
+            if page.seq < q.seq {
+                return vec![];
+            }
+            q.loading = false;
             q.error = None;
-            let data = *data;
-            // Marks of cases no longer in the queue go.
-            let ids: std::collections::HashSet<_> = data.rows.iter().map(|r| r.case.id).collect();
-            q.marked.retain(|id| ids.contains(id));
-            if q.filter.text().trim().is_empty() {
-                q.data = Some(data);
-                q.data_gen = gen;
-                q.hits = None;
-                q.next = None;
-                q.refresh();
-            } else {
-                // Shown once the filter has answered for the new rows.
-                q.seq += 1;
-                fx.push(job(q, gen, &data));
-                q.next = Some((gen, data));
+            q.take_page(*page);
+            if q.needs_window() {
+                return query(q);
             }
         }
         Err(e) => {
+            q.loading = false;
             q.error = Some(e.clone());
             s.error(e);
         }
     }
-    if s.queue.as_ref().is_some_and(|q| q.stale) {
-        fx.extend(load(s, true));
-    }
-    fx
-}
-
-pub(crate) fn filtered(s: &mut State, r: FilterResult) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut() else {
-        return vec![];
-    };
-    if r.seq != q.seq {
-        return vec![];
-    }
-    if q.next.as_ref().is_some_and(|(g, _)| *g == r.gen) {
-        if let Some((g, data)) = q.next.take() {
-            q.data = Some(data);
-            q.data_gen = g;
-        }
-    } else if r.gen != q.data_gen {
-        return vec![];
-    }
-    q.applied = r.seq;
-    q.hits = if q.filter.text().trim().is_empty() {
-        None
-    } else {
-        Some(r.hits)
-    };
-    q.refresh();
-    if std::mem::take(&mut q.to_top) {
-        q.cursor = 0;
-    }
     vec![]
 }
 
-/// The filter text changed: ask the worker (the rows shown stay until it answers).
+/// The filter text changed: ask the server (the rows shown stay until it answers).
 fn filter_changed(q: &mut QueueView) -> Vec<Effect> {
-    q.seq += 1;
     q.to_top = true;
-    if q.filter.text().trim().is_empty() {
-        // A load waiting for the filter's answer needs none now.
-        if let Some((g, data)) = q.next.take() {
-            q.data = Some(data);
-            q.data_gen = g;
-        }
-        q.hits = None;
-        q.applied = q.seq;
-        q.to_top = false;
-        q.refresh();
-        return vec![];
-    }
-    match (&q.next, &q.data) {
-        (Some((g, data)), _) => vec![job(q, *g, data)],
-        (None, Some(data)) => vec![job(q, q.data_gen, data)],
-        (None, None) => vec![],
-    }
+    q.cursor = 0;
+    query(q)
 }
 
 /// Keys the queue takes before the keymap: popups and the filter box.
@@ -284,10 +230,13 @@ pub(crate) fn bulk_done(s: &mut State, op: BulkOp, results: Vec<BulkResult>) -> 
         return vec![];
     };
     // What went through is unmarked; refused and conflicting cases stay
-    // marked, to look at and retry after the reload.
+    // marked, to look at and retry (the server sends the rows again).
     for r in &report.results {
-        if matches!(r.outcome, BulkOutcome::Done(_) | BulkOutcome::Unchanged) {
-            q.marked.remove(&r.id);
+        match r.outcome {
+            BulkOutcome::Done(_) | BulkOutcome::Unchanged => {
+                q.marked.shift_remove(&r.id);
+            }
+            _ => {}
         }
     }
     let all_ok = report
@@ -300,53 +249,60 @@ pub(crate) fn bulk_done(s: &mut State, op: BulkOp, results: Vec<BulkResult>) -> 
     } else {
         s.warn(summary);
     }
-    load(s, true)
+    vec![]
 }
 
-/// Something changed in the store: bring the queue (if shown) and the case
-/// on screen (unless a dialog is open on it) up to date.
+/// Every case of the section: mark them all, or unmark them if all were.
+pub(crate) fn ids(
+    s: &mut State,
+    result: Result<Vec<(crate::domain::CaseId, i64)>, String>,
+) -> Vec<Effect> {
+    let Some(q) = s.queue.as_mut() else {
+        return vec![];
+    };
+    match result {
+        Ok(all) => {
+            if all.iter().all(|(id, _)| q.marked.contains_key(id)) {
+                for (id, _) in &all {
+                    q.marked.shift_remove(id);
+                }
+            } else {
+                q.marked.extend(all);
+            }
+        }
+        Err(e) => s.error(e),
+    }
+    vec![]
+}
+
+/// Something changed in the store: the queue's rows come from the server
+/// by themselves; the case on screen (unless a dialog is open on it) and
+/// the inbox load again.
 pub(crate) fn store_changed(s: &mut State) -> Vec<Effect> {
     match s.screen {
-        Screen::Queue => match s.queue.as_mut() {
-            Some(q) if q.loading => {
-                q.stale = true;
-                vec![]
-            }
-            Some(_) => load(s, true),
-            None => vec![],
+        Screen::Case => match &s.case {
+            Some(c) if c.dialog.is_none() && !c.loading => match &c.view {
+                Some(v) => vec![Effect::RefreshCase {
+                    id: c.id,
+                    version: v.case.version,
+                    revealed: c.revealed,
+                }],
+                None => vec![],
+            },
+            _ => vec![],
         },
-        Screen::Case => {
-            if let Some(q) = s.queue.as_mut() {
-                q.stale = true;
-            }
-            match &s.case {
-                Some(c) if c.dialog.is_none() && !c.loading => match &c.view {
-                    Some(v) => vec![Effect::RefreshCase {
-                        id: c.id,
-                        version: v.case.version,
-                    }],
-                    None => vec![],
-                },
-                _ => vec![],
-            }
-        }
         // A new action to approve shows up without a key, unless the
         // supervisor is typing a reason.
-        Screen::Inbox if !super::action_update::has_form(s) => {
-            if let Some(q) = s.queue.as_mut() {
-                q.stale = true;
-            }
-            match &s.inbox {
-                Some(i) if !i.loading => super::action_update::load_inbox(s),
-                _ => vec![],
-            }
-        }
-        _ => {
-            if let Some(q) = s.queue.as_mut() {
-                q.stale = true;
-            }
-            vec![]
-        }
+        Screen::Inbox if !super::action_update::has_form(s) => match &s.inbox {
+            Some(i) if !i.loading => super::action_update::load_inbox(s),
+            _ => vec![],
+        },
+        // An approval or a job's state shows up on the panel the same way.
+        Screen::Actions if !super::action_update::has_form(s) => match &s.actions {
+            Some(a) if !a.loading => vec![Effect::LoadActions { case: a.case }],
+            _ => vec![],
+        },
+        _ => vec![],
     }
 }
 
@@ -364,35 +320,27 @@ pub(crate) fn run(s: &mut State, cmd: Command) -> Vec<Effect> {
                 (q.tab + n - 1) % n
             };
             q.cursor = 0;
-            q.refresh();
-            q.cursor = 0;
+            q.keep = None;
+            return query(q);
         }
         Command::FocusQuery => q.typing = true,
         Command::QueueMark => {
-            if let Some(id) = q.current().map(|r| r.case.id) {
-                if !q.marked.remove(&id) {
-                    q.marked.insert(id);
+            if let Some((id, version)) = q.current().map(|r| (r.case.id, r.case.version)) {
+                if q.marked.shift_remove(&id).is_none() {
+                    q.marked.insert(id, version);
                 }
                 // On to the next row, to mark several in a row.
-                q.cursor = (q.cursor + 1).min(q.visible.len().saturating_sub(1));
+                q.cursor = (q.cursor + 1).min(q.total().saturating_sub(1));
+                q.keep = q.current().map(|r| r.case.id);
+                if q.needs_window() {
+                    return query(q);
+                }
             }
         }
         Command::QueueMarkAll => {
-            let Some(data) = &q.data else {
-                return vec![];
-            };
-            let shown: Vec<_> = q
-                .visible
-                .iter()
-                .filter_map(|&i| data.rows.get(i as usize).map(|r| r.case.id))
-                .collect();
-            if shown.iter().all(|id| q.marked.contains(id)) {
-                for id in &shown {
-                    q.marked.remove(id);
-                }
-            } else {
-                q.marked.extend(shown);
-            }
+            let mut all = q.query();
+            all.offset = 0;
+            return vec![Effect::QueueIds(all)];
         }
         Command::QueueAssign => {
             if q.targets().is_empty() {
@@ -408,7 +356,7 @@ pub(crate) fn run(s: &mut State, cmd: Command) -> Vec<Effect> {
             }
             q.popup = Some(QueuePopup::ConfirmEscalate);
         }
-        Command::ReloadQueue => return load(s, false),
+        Command::ReloadQueue => return load(s),
         Command::Open => {
             let id = q.current().map(|r| r.case.id);
             return match id {
@@ -449,14 +397,22 @@ pub(crate) fn paste(s: &mut State, text: &str) -> Option<Vec<Effect>> {
     Some(filter_changed(q))
 }
 
-/// Move the cursor by `delta` rows.
-pub(crate) fn move_by(s: &mut State, delta: i64) {
-    let Some(q) = s.queue.as_mut() else { return };
-    let len = q.visible.len();
+/// Move the cursor by `delta` rows; the window follows.
+pub(crate) fn move_by(s: &mut State, delta: i64) -> Vec<Effect> {
+    let Some(q) = s.queue.as_mut() else {
+        return vec![];
+    };
+    let len = q.total();
     if len == 0 {
-        return;
+        return vec![];
     }
     q.cursor = (q.cursor as i64)
         .saturating_add(delta)
         .clamp(0, len as i64 - 1) as usize;
+    q.keep = q.current().map(|r| r.case.id);
+    let outside = q.current().is_none();
+    if outside || q.needs_window() {
+        return query(q);
+    }
+    vec![]
 }

@@ -93,12 +93,18 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
             match result {
-                Ok(id) if matches => {
+                Ok(shown) if matches => {
                     if let Some(p) = s.person.as_mut() {
+                        for r in p.person.records.iter_mut() {
+                            if let Some(x) = shown.records.iter().find(|x| x.key() == r.key()) {
+                                *r = x.clone();
+                            }
+                        }
                         p.revealed = true;
                     }
                     s.info(format!(
-                        "shown for this person until you leave the screen (audit entry {id})"
+                        "shown for this person until you leave the screen (audit entry {})",
+                        shown.audit_id
                     ));
                 }
                 Ok(_) => {}
@@ -136,8 +142,17 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             report_update::loaded(s, gen, result);
             vec![]
         }
-        Action::QueueLoaded { gen, result } => queue_update::loaded(s, gen, result),
-        Action::QueueFiltered(r) => queue_update::filtered(s, r),
+        Action::QueuePage(result) => queue_update::page(s, result),
+        Action::QueueIds(result) => queue_update::ids(s, result),
+        Action::ServerLost(why) => {
+            s.server_lost = Some(why);
+            vec![]
+        }
+        Action::ServerBack => {
+            s.server_lost = None;
+            s.info("connected to the server again");
+            reconnected(s)
+        }
         Action::QueueBulkDone { op, results } => queue_update::bulk_done(s, op, results),
         // Nothing on screen changes until what is reloaded comes back.
         Action::StoreChanged => return queue_update::store_changed(s),
@@ -213,8 +228,7 @@ fn tick(s: &mut State, now: Instant, wall: DateTime<FixedOffset>) -> Vec<Effect>
     {
         lock(s);
     }
-    let mut fx = drafts::sync(s, now, false);
-    fx.extend(audit_update::tick_access(s, now));
+    let fx = drafts::sync(s, now, false);
     fx
 }
 
@@ -598,12 +612,12 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             s.focus = Focus::Query;
             return fx;
         }
-        Command::MoveDown | Command::NextRecord => move_by(s, 1),
-        Command::MoveUp | Command::PrevRecord => move_by(s, -1),
-        Command::PageDown => move_by(s, page(s)),
-        Command::PageUp => move_by(s, -page(s)),
-        Command::First => move_by(s, i64::MIN / 2),
-        Command::Last => move_by(s, i64::MAX / 2),
+        Command::MoveDown | Command::NextRecord => return move_by(s, 1),
+        Command::MoveUp | Command::PrevRecord => return move_by(s, -1),
+        Command::PageDown => return move_by(s, page(s)),
+        Command::PageUp => return move_by(s, -page(s)),
+        Command::First => return move_by(s, i64::MIN / 2),
+        Command::Last => return move_by(s, i64::MAX / 2),
         Command::Open => match s.screen {
             Screen::Search => open_person(s),
             Screen::Cases => return case_update::open_selected(s),
@@ -711,7 +725,6 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
         }
         // The list may have changed while a case was open.
         Screen::Cases => fx.extend(case_update::load_cases(s)),
-        Screen::Queue => fx.extend(queue_update::load(s, true)),
         _ => {}
     }
     fx
@@ -735,36 +748,35 @@ fn page(s: &State) -> i64 {
     (s.size.1 as i64 - 10).max(1)
 }
 
-fn move_by(s: &mut State, delta: i64) {
+fn move_by(s: &mut State, delta: i64) -> Vec<Effect> {
     if s.screen == Screen::Case {
         case_update::scroll(s, delta);
-        return;
+        return vec![];
     }
     if matches!(s.screen, Screen::Actions | Screen::Inbox) {
         action_update::move_by(s, delta);
-        return;
+        return vec![];
     }
     if s.screen == Screen::Report {
         report_update::scroll(s, delta);
-        return;
+        return vec![];
     }
     if s.screen == Screen::Audit {
         audit_update::move_by(s, delta);
-        return;
+        return vec![];
     }
     if s.screen == Screen::Queue {
-        queue_update::move_by(s, delta);
-        return;
+        return queue_update::move_by(s, delta);
     }
     let (len, cur) = match s.screen {
         Screen::Search => (s.persons().len(), s.selected),
         Screen::Person => match &s.person {
             Some(p) => (p.person.records.len(), p.selected),
-            None => return,
+            None => return vec![],
         },
         Screen::Cases => match &s.cases {
             Some(c) => (c.rows.len(), c.selected),
-            None => return,
+            None => return vec![],
         },
         Screen::Case
         | Screen::NewCase
@@ -772,10 +784,10 @@ fn move_by(s: &mut State, delta: i64) {
         | Screen::Inbox
         | Screen::Report
         | Screen::Audit
-        | Screen::Queue => return,
+        | Screen::Queue => return vec![],
     };
     if len == 0 {
-        return;
+        return vec![];
     }
     let next = (cur as i64).saturating_add(delta).clamp(0, len as i64 - 1) as usize;
     match s.screen {
@@ -801,6 +813,26 @@ fn move_by(s: &mut State, delta: i64) {
         | Screen::Audit
         | Screen::Queue => {}
     }
+    vec![]
+}
+
+/// Connected again after the server was gone: what the screen shows is
+/// asked for again (the new session knows nothing of the old one).
+fn reconnected(s: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if let Some(q) = s.queue.as_mut() {
+        q.opened = false;
+        if s.screen == Screen::Queue {
+            fx.extend(queue_update::load(s));
+        }
+    }
+    fx.extend(queue_update::store_changed(s));
+    if s.screen == Screen::Actions {
+        if let Some(a) = &s.actions {
+            fx.push(Effect::LoadActions { case: a.case });
+        }
+    }
+    fx
 }
 
 fn open_person(s: &mut State) {

@@ -42,6 +42,22 @@ pub fn desk(dir: &Path, user: &str) -> Desk {
     Desk::open(load_config(dir), user).expect("desk opens")
 }
 
+/// A client session as `user` with a server of its own over the store in
+/// `dir` (the sample configuration is a demo one: `--as` is taken), and
+/// the runtime it lives on.
+pub fn client(dir: &Path, user: &str) -> (tokio::runtime::Runtime, privdesk::client::Client) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let hello = privdesk::protocol::Hello::new("test", Some(user.to_string()));
+    let client = rt
+        .block_on(privdesk::client::Client::embedded(load_config(dir), hello))
+        .expect("client connects");
+    (rt, client)
+}
+
 /// A local time in Tokyo.
 pub fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
     FixedOffset::east_opt(9 * 3600)
@@ -288,7 +304,8 @@ pub fn settings() -> privdesk::tui::app::CaseSettings {
     SETTINGS
         .get_or_init(|| {
             let dir = tempfile::tempdir().expect("temp dir");
-            privdesk::tui::case_settings(&desk(dir.path(), USER))
+            let (_rt, client) = client(dir.path(), USER);
+            privdesk::tui::case_settings(&client)
         })
         .clone()
 }

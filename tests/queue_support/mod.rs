@@ -1,18 +1,21 @@
-//! Queues for the queue-screen tests: rows made here with fixed dates and
-//! days left (so screens render the same on every run), a state with the
-//! queue open and loaded through `update`, and the filter worker's part
-//! run in place.
+//! Queues for the queue-screen tests: rows made here with fixed receipt
+//! and due dates on the states' own clock (Tuesday 2026-11-24), held by the
+//! server's own queue index, which answers the screen's queries and pushes
+//! its pages after a change as the server would; days left are worked out
+//! by the index from the business calendar.
 
 #![allow(dead_code)]
 
-use crate::tui_support::{act, state, USER};
+use crate::tui_support::{act, state, wall, USER};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use privdesk::calendar::Calendar;
+use privdesk::desk::queue_index::{QueueIndex, QueueView as ServerView};
 use privdesk::domain::{
-    CaseId, CaseStatus, CaseSummary, Category, Law, Priority, QueueLoad, QueueRow, RequestKind,
+    CaseId, CaseStatus, CaseSummary, Category, Law, Priority, QueueLoad, QueueRow, QueueSection,
+    RequestKind,
 };
-use privdesk::tui::app::{Action, Effect, QueueData, State};
+use privdesk::tui::app::{Action, Effect, State};
 use privdesk::tui::keymap::Command;
-use privdesk::tui::queue_filter::{FilterJob, Narrowing};
 
 pub struct Spec {
     pub seq: u32,
@@ -30,9 +33,13 @@ fn received(day: u32) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(&format!("2026-11-{day:02}T10:15:00+09:00")).expect("time")
 }
 
+/// The day of the states' clock.
+pub fn today() -> NaiveDate {
+    wall().date_naive()
+}
+
 pub fn row(sp: &Spec) -> QueueRow {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
-    let due = today + chrono::Duration::days(sp.days_left);
+    let due = today() + chrono::Duration::days(sp.days_left);
     let law = sp.kind.map(|k| k.law()).unwrap_or(Law::Appi);
     QueueRow {
         case: CaseSummary {
@@ -48,15 +55,17 @@ pub fn row(sp: &Spec) -> QueueRow {
             received_at: received(1 + sp.seq % 18),
             requester_name: Some(sp.name.into()),
             due: Some(due),
-            days_left: Some(sp.days_left),
+            // Worked out by the index.
+            days_left: None,
             clock_stopped: false,
-            overdue: sp.days_left < 0 && sp.status.is_open(),
+            overdue: false,
         },
         pending_approvals: sp.pending,
     }
 }
 
-/// Eight cases of a morning's queue, soonest due first.
+/// Eight cases of a morning's queue, soonest due first, each due on an
+/// open day (so the days left are the ones written here).
 pub fn specs() -> Vec<Spec> {
     use CaseStatus::*;
     use Category::*;
@@ -90,7 +99,7 @@ pub fn specs() -> Vec<Spec> {
             AwaitingIdentity,
             None,
             "Suzuki Hanako",
-            -2,
+            -4,
             0,
             "wants a copy of all data",
         ),
@@ -134,7 +143,7 @@ pub fn specs() -> Vec<Spec> {
             New,
             None,
             "Sato Yuki",
-            12,
+            13,
             0,
             "how long is data kept",
         ),
@@ -156,7 +165,7 @@ pub fn specs() -> Vec<Spec> {
             Responded,
             None,
             "Kato Ken",
-            25,
+            24,
             0,
             "asked about cookies",
         ),
@@ -170,71 +179,94 @@ pub fn load(specs: &[Spec]) -> QueueLoad {
     }
 }
 
+/// The server's side of a queue screen: the index and the session's view.
+pub struct Server {
+    pub idx: QueueIndex,
+    pub view: Option<ServerView>,
+    pub me: String,
+    pub own_only: bool,
+}
+
+impl Server {
+    pub fn new(specs: &[Spec], sections: Vec<QueueSection>) -> Server {
+        Server {
+            idx: QueueIndex::build(load(specs), sections, today(), &Calendar::japan_default()),
+            view: None,
+            me: USER.to_string(),
+            own_only: false,
+        }
+    }
+
+    /// Answer the first query among `fx` (the page, as an action); `None`
+    /// when there is none.
+    pub fn answer_one(&mut self, fx: &[Effect]) -> Option<Action> {
+        fx.iter().find_map(|e| match e {
+            Effect::QueueQuery { open, query } => {
+                let page = match (&mut self.view, *open) {
+                    (Some(v), false) => v.set_query(&self.idx, query.clone()),
+                    _ => {
+                        let v = ServerView::new(&self.idx, &self.me, self.own_only, query.clone());
+                        let p = v.page(&self.idx);
+                        self.view = Some(v);
+                        p
+                    }
+                };
+                Some(Action::QueuePage(Ok(Box::new(page))))
+            }
+            Effect::QueueIds(query) => {
+                let v = ServerView::new(&self.idx, &self.me, self.own_only, query.clone());
+                Some(Action::QueueIds(Ok(v.ids(&self.idx))))
+            }
+            _ => None,
+        })
+    }
+
+    /// Answer every query among `fx` in order, and those the answers
+    /// lead to; the other effects.
+    pub fn answer(&mut self, s: &mut State, fx: &[Effect]) -> Vec<Effect> {
+        let mut todo: std::collections::VecDeque<Effect> = fx.iter().cloned().collect();
+        let mut rest = Vec::new();
+        while let Some(e) = todo.pop_front() {
+            match self.answer_one(std::slice::from_ref(&e)) {
+                Some(a) => todo.extend(act(s, a)),
+                None => rest.push(e),
+            }
+        }
+        rest
+    }
+
+    /// A case changed: the index takes it and the screen gets the page.
+    pub fn change(&mut self, s: &mut State, row: QueueRow, descr: &str) -> Vec<Effect> {
+        let applied = self
+            .idx
+            .upsert(row, descr, &Calendar::japan_default())
+            .expect("a change");
+        let v = self.view.as_mut().expect("the queue is open");
+        v.apply(&self.idx, &applied);
+        let page = v.page(&self.idx);
+        let fx = act(s, Action::QueuePage(Ok(Box::new(page))));
+        self.answer(s, &fx)
+    }
+}
+
 /// A state with assignees known, on the queue, loaded with `specs`.
-pub fn queue_state(theme: &str, specs: &[Spec]) -> State {
+pub fn queue_state(theme: &str, specs: &[Spec]) -> (State, Server) {
     let mut s = state(theme);
     s.case_settings.assignees = vec![
         (USER.to_string(), "Demo Supervisor".to_string()),
         ("demo-agent".to_string(), "Demo Agent".to_string()),
     ];
+    let mut server = Server::new(specs, s.queue_sections.clone());
     let fx = act(&mut s, Action::Run(Command::Queue));
-    feed_load(&mut s, &fx, load(specs));
-    s
-}
-
-/// Answer the `LoadQueue` among `fx` with `load`, as the effect would.
-pub fn feed_load(s: &mut State, fx: &[Effect], load: QueueLoad) -> Vec<Effect> {
-    let (gen, sections, me) = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadQueue {
-                gen, sections, me, ..
-            } => Some((*gen, sections.clone(), me.clone())),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no LoadQueue in {fx:?}"));
-    let data = QueueData::build(load, &sections, &me);
-    act(
-        s,
-        Action::QueueLoaded {
-            gen,
-            result: Ok(Box::new(data)),
-        },
-    )
-}
-
-/// The filter jobs among `fx`.
-pub fn jobs(fx: &[Effect]) -> Vec<FilterJob> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::FilterQueue(j) => Some(j.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Answer filter jobs as the worker would (newest only when `newest_only`).
-pub fn answer(s: &mut State, jobs: &[FilterJob]) {
-    let mut n = Narrowing::default();
-    for j in jobs {
-        let hits = n.run(j);
-        act(
-            s,
-            Action::QueueFiltered(privdesk::tui::queue_filter::FilterResult {
-                gen: j.gen,
-                seq: j.seq,
-                hits,
-            }),
-        );
-    }
+    server.answer(&mut s, &fx);
+    (s, server)
 }
 
 /// Case numbers shown, in order.
 pub fn shown(s: &State) -> Vec<String> {
     let q = s.queue.as_ref().expect("queue open");
-    let data = q.data.as_ref().expect("loaded");
-    q.visible
-        .iter()
-        .map(|&i| data.rows[i as usize].case.id.to_string())
+    (0..q.total())
+        .filter_map(|i| q.row(i))
+        .map(|r| r.case.id.to_string())
         .collect()
 }

@@ -369,6 +369,8 @@ pub struct QueueView {
     hits: Option<Vec<u32>>,
     /// Rows per tab under the filter.
     counts: Vec<usize>,
+    /// Rows the viewer may see, without the filter.
+    scope_total: usize,
     /// The generation of the index the view was last brought up to.
     generation: u64,
 }
@@ -383,6 +385,7 @@ impl QueueView {
             narrowing: Narrowing::default(),
             hits: None,
             counts: Vec::new(),
+            scope_total: 0,
             generation: idx.generation,
         };
         v.set_query(idx, query);
@@ -443,6 +446,15 @@ impl QueueView {
             Some(h) => h.iter().for_each(|&s| add(self.slot_tabs(idx, s))),
             None => idx.order.iter().for_each(|&s| add(self.slot_tabs(idx, s))),
         }
+        self.scope_total = match (&self.hits, &self.holder) {
+            (None, _) => counts[0],
+            (Some(_), None) => idx.len(),
+            (Some(_), Some(_)) => idx
+                .order
+                .iter()
+                .filter(|&&s| self.slot_tabs(idx, s) != 0)
+                .count(),
+        };
         self.counts = counts;
     }
 
@@ -500,6 +512,8 @@ impl QueueView {
         self.generation = idx.generation;
         let old = change.old.as_ref().map_or(0, |m| self.tabs_of(idx, m));
         let new = change.new.as_ref().map_or(0, |m| self.tabs_of(idx, m));
+        self.scope_total =
+            (self.scope_total + usize::from(new != 0)).saturating_sub(usize::from(old != 0));
         if self.hits.is_some() {
             let was_hit = self.hits.as_ref().is_some_and(|h| h.contains(&change.slot));
             let matches_now = new != 0
@@ -568,6 +582,7 @@ impl QueueView {
             tab: self.query.tab,
             filter: self.query.filter.clone(),
             total,
+            all: self.scope_total,
             counts: self.counts.clone(),
             offset,
             rows,

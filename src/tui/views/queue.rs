@@ -49,11 +49,7 @@ fn tab_lines(s: &State, q: &QueueView, w: usize) -> Vec<Line<'static>> {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for i in 0..q.tabs() {
-        let label = format!(
-            " {} {} ",
-            safe(q.tab_name(i)),
-            q.counts.get(i).copied().unwrap_or(0)
-        );
+        let label = format!(" {} {} ", safe(q.tab_name(i)), q.count(i));
         let lw = width(&label) + 1;
         if used + lw > w && used > 1 {
             lines.push(Line::from(std::mem::take(&mut spans)));
@@ -75,9 +71,9 @@ fn tab_lines(s: &State, q: &QueueView, w: usize) -> Vec<Line<'static>> {
 
 fn filter_line(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
-    let shown = q.visible.len();
-    let total = q.data.as_ref().map_or(0, |d| d.rows.len());
-    let mut right = if q.loading && q.data.is_none() {
+    let shown = q.total();
+    let total = q.page.as_ref().map_or(0, |p| p.all);
+    let mut right = if q.loading && q.page.is_none() {
         "loading…".to_string()
     } else if q.filtering() {
         "matching…".to_string()
@@ -134,7 +130,7 @@ fn filter_line(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
 
 fn rows(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
-    let Some(data) = &q.data else {
+    let Some(_) = &q.page else {
         let text = match (&q.error, q.loading) {
             (Some(e), _) => format!(" could not load the queue: {}", safe(e)),
             (None, true) => String::new(),
@@ -146,7 +142,7 @@ fn rows(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
         );
         return;
     };
-    if q.visible.is_empty() {
+    if q.total() == 0 {
         let text = if q.filter.text().trim().is_empty() {
             format!(" No case in {}.", q.tab_name(q.tab))
         } else {
@@ -168,8 +164,8 @@ fn rows(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     let mut lines = vec![Line::from(header)];
     let n = area.height.saturating_sub(1) as usize;
     let first = (q.cursor + 1).saturating_sub(n);
-    for (pos, &i) in q.visible.iter().enumerate().skip(first).take(n) {
-        if let Some(r) = data.rows.get(i as usize) {
+    for pos in first..(first + n).min(q.total()) {
+        if let Some(r) = q.row(pos) {
             lines.push(row(s, q, r, &widths, pos == q.cursor));
         }
     }
@@ -191,7 +187,11 @@ fn row(
         Style::default()
     };
     let cursor = if selected { "▶" } else { " " };
-    let mark = if q.marked.contains(&c.id) { "●" } else { " " };
+    let mark = if q.marked.contains_key(&c.id) {
+        "●"
+    } else {
+        " "
+    };
     let due = Due::of(c.days_left, c.overdue, c.status.is_open(), c.clock_stopped);
     let left = match (due, c.days_left) {
         (Due::Stopped, _) => "paused".to_string(),
