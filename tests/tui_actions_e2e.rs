@@ -85,8 +85,8 @@ fn agent_prepares_supervisor_approves_agent_runs() {
     assert!(
         std::fs::read_to_string(home.path().join("sup.stderr"))
             .unwrap()
-            .contains("using the sample systems another demo serves"),
-        "the second demo joins the first one's systems"
+            .contains("joining the demo another terminal started"),
+        "the second demo joins the first one's server"
     );
 
     // A correction request from Taro Yamada, identity checked, held by the agent.

@@ -33,6 +33,7 @@ mod case;
 mod case_args;
 mod case_output;
 mod config_cmd;
+mod demo;
 mod demo_seed;
 mod letter;
 mod output;
@@ -138,6 +139,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Some(Command::Server(_)) => crate::logging::init_stderr(),
+        Some(Command::Demo(d)) if d.serve.is_some() => crate::logging::init_stderr(),
         _ => crate::logging::init(),
     }
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -160,7 +162,7 @@ async fn run(cli: Cli) -> u8 {
     match &cli.command {
         Some(Command::Config(c)) => config_cmd::run(&cli, c),
         Some(Command::SampleSystems(a)) => sample::serve(a).await,
-        Some(Command::Demo(a)) => sample::demo(&cli, a).await,
+        Some(Command::Demo(a)) => demo::demo(&cli, a).await,
         Some(Command::Search(a)) => search::run(&cli, a).await,
         Some(Command::Fetch(a)) => search::fetch(&cli, a).await,
         Some(Command::Audit(a)) => audit::run(&cli, a).await,

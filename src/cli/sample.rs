@@ -1,10 +1,8 @@
 //! `privdesk sample-systems` and `privdesk demo`.
 
-use super::search::{search_with, SearchArgs};
 use super::{load_config, load_config_from, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::config::Config;
 use crate::paths;
-use crate::sample::shared::DemoSystems;
 use crate::sample::{self, SampleOptions};
 use clap::Args;
 
@@ -37,6 +35,10 @@ pub struct DemoArgs {
     /// store is given.
     #[arg(long)]
     pub no_seed: bool,
+    /// Be the demo's server on this socket (started by `privdesk demo`
+    /// itself, in the background).
+    #[arg(long, value_name = "SOCKET", hide = true)]
+    pub serve: Option<std::path::PathBuf>,
 }
 
 pub async fn serve(a: &SampleArgs) -> u8 {
@@ -54,7 +56,7 @@ pub async fn serve(a: &SampleArgs) -> u8 {
 }
 
 /// The demo configuration: `--config` if given, else the installed sample config.
-fn demo_config(cli: &Cli) -> Result<Config, u8> {
+pub(crate) fn demo_config(cli: &Cli) -> Result<Config, u8> {
     if cli.config.is_some() {
         return load_config(cli);
     }
@@ -63,73 +65,6 @@ fn demo_config(cli: &Cli) -> Result<Config, u8> {
         return Err(EXIT_USAGE);
     };
     load_config_from(cli, Some(&path), "demo configuration")
-}
-
-pub async fn demo(cli: &Cli, a: &DemoArgs) -> u8 {
-    let mut cfg = match demo_config(cli) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let latency = if a.no_latency || a.search.is_some() {
-        None
-    } else {
-        Some((50, 400))
-    };
-    let systems = match sample::shared::start_or_join(a.port_base, latency).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("privdesk: cannot start the sample systems: {e}");
-            return EXIT_FAILURE;
-        }
-    };
-    if let DemoSystems::Joined(urls) = &systems {
-        eprintln!(
-            "privdesk: using the sample systems another demo serves on 127.0.0.1 ports {}-{}; they stop when that demo ends",
-            a.port_base,
-            a.port_base as usize + urls.len().saturating_sub(1)
-        );
-    }
-    systems.apply_to(&mut cfg.systems);
-    let code = match &a.search {
-        Some(q) => {
-            let desk = match super::connect_with(cli, cfg, "demo search").await {
-                Ok(d) => d,
-                Err(code) => return code,
-            };
-            let args = SearchArgs {
-                query: q.clone(),
-                json: a.json,
-                timeout: None,
-                reveal: false,
-                purpose: None,
-                no_expand: false,
-            };
-            search_with(&desk, &args).await
-        }
-        None => {
-            if !a.no_seed {
-                seed(cli, &cfg);
-            }
-            interactive(cli, Some(cfg)).await
-        }
-    };
-    drop(systems);
-    code
-}
-
-/// Gives a fresh demo store its example cases. A failure is reported and
-/// the demo goes on with what there is.
-fn seed(cli: &Cli, cfg: &Config) {
-    let user = match &cli.as_user {
-        Some(u) => u.clone(),
-        None => crate::config::current_username(),
-    };
-    let Ok(desk) = crate::desk::Desk::open(cfg.clone(), &user) else {
-        return;
-    };
-    if let Err(e) = super::demo_seed::seed_if_empty(&desk) {
-        eprintln!("privdesk: could not open the demo's example cases: {e}");
-    }
 }
 
 /// The interactive screen (`privdesk` with no subcommand): a client of

@@ -165,7 +165,11 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// Keep a child away from the real home: logs, data and config in `home`.
 pub fn isolate(c: &mut Command, home: &Path) {
+    let run = home.join("run");
+    let _ = std::fs::create_dir_all(&run);
     c.env("HOME", home)
+        .env("XDG_RUNTIME_DIR", run)
+        .env_remove("PRIVDESK_SERVER")
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_DATA_HOME", home.join("share"))
         .env("XDG_CONFIG_HOME", home.join("config"))
