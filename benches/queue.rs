@@ -1,48 +1,48 @@
-//! Queue benchmark at 100,000 cases not yet closed (names, kinds, assignees
-//! and descriptions varied as a busy desk's would be). Prints:
-//! - queue open time: the store read (through the desk, audited), building
-//!   the filter lines and section marks, and drawing the first 80x24 screen;
-//! - memory: RSS before and after the queue is loaded (from /proc/self/status);
-//! - the `/` filter per keystroke (p50/p99) typing realistic queries one
-//!   character at a time, as the filter worker answers them (narrowing
-//!   within the last answer while the query grows) plus the screen's part
-//!   (working out the visible rows and the section counts);
-//! - the same queries through `fzf --filter` on the same lines, when fzf
-//!   is installed (each keystroke a new fzf process reading all lines).
+//! The queue as the server serves it, at 100,000 cases not yet closed
+//! (names, kinds, assignees and descriptions varied as a busy desk's would
+//! be), with a real server process on a Unix socket and clients of it.
+//! Prints:
+//! - the server: time to read the queue into memory, and its RSS;
+//! - a client's start to its first queue frame: connect and hello, open
+//!   the queue (a window of rows and the counts), draw the 80x24 screen;
+//! - one operator's change reaching 20 other connected queues (every one
+//!   of them has the pushed page), and the server's CPU per change (from
+//!   /proc/PID/stat, the change itself included);
+//! - the `/` filter per keystroke at the client (the server matches and
+//!   sends the window; the client takes it and draws), p50/p99;
+//! - 50 clients searching the sample systems at once (every answer 200 ms),
+//!   fifty different customers: each search's time against the same search
+//!   alone and against its slowest single answer, and the server's peak RSS.
 //!
 //!     cargo bench --bench queue
 
 mod support;
 
+use privdesk::client::{Client, Target};
 use privdesk::config::{load_str, LoadOptions};
 use privdesk::desk::Desk;
 use privdesk::domain::case_rules::{self, StatusChange};
+use privdesk::domain::queue::QueueQuery;
 use privdesk::domain::{CaseStatus, Category, Contact, NewCase, RequestKind};
+use privdesk::protocol::stream::SearchRequest;
+use privdesk::protocol::{Event, Hello};
 use privdesk::sample::names::{JP_FAMILY, JP_GIVEN_FEMALE, JP_GIVEN_MALE, WEST_FAMILY, WEST_GIVEN};
-use privdesk::tui::app::{QueueData, QueueView, Screen};
-use privdesk::tui::keymap::Keymap;
-use privdesk::tui::queue_filter::{FilterJob, Narrowing};
+use privdesk::tui::app::{Action, State};
+use privdesk::tui::keymap::{Command as Cmd, Keymap};
 use privdesk::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const CASES: usize = 100_000;
-const ROUNDS: usize = 5;
-
-fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
+const ROUNDS: usize = 20;
+const WATCHERS: usize = 20;
+const CHANGES: usize = 30;
+const SEARCHERS: usize = 50;
+/// How long every answer of the sample systems takes in the search part.
+const LATENCY_MS: u64 = 200;
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
@@ -52,6 +52,34 @@ fn pct(v: &mut [Duration], p: f64) -> Duration {
     v.sort();
     let i = ((v.len() as f64 - 1.0) * p).round() as usize;
     v[i.min(v.len() - 1)]
+}
+
+/// A process's field of /proc/PID/status, in kB.
+fn status_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time a process used so far (user + system).
+fn cpu(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command's closing parenthesis; utime and stime are
+    // the 14th and 15th of the line.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .unwrap_or(100) as u64;
+    Duration::from_secs_f64(ticks as f64 / hz as f64)
 }
 
 const TOPICS: &[&str] = &[
@@ -165,9 +193,147 @@ fn build_store(store_path: &std::path::Path) {
     );
 }
 
+/// The configuration of the bench desk: the store, the operators, the
+/// sample systems at `urls`. `demo` lets the clients act as the agents.
+fn config_text(store_path: &Path, urls: &[(String, String)]) -> String {
+    let sample = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample-config.toml"),
+    )
+    .expect("the sample config");
+    let mut doc: toml_edit::DocumentMut = sample.parse().expect("TOML");
+    doc["store"]["path"] = toml_edit::value(store_path.display().to_string());
+    for (name, url) in urls {
+        doc["systems"][name.as_str()]["base_url"] = toml_edit::value(url.clone());
+    }
+    let ops = doc["operators"].as_table_mut().expect("operators");
+    for a in AGENTS {
+        let mut t = toml_edit::Table::new();
+        t["display_name"] = toml_edit::value(format!("Agent {a}"));
+        t["role"] = toml_edit::value("agent");
+        ops.insert(a, toml_edit::Item::Table(t));
+    }
+    let mut t = toml_edit::Table::new();
+    t["display_name"] = toml_edit::value("Bench Supervisor");
+    t["role"] = toml_edit::value("supervisor");
+    ops.insert("bench", toml_edit::Item::Table(t));
+    // Busy: no limit gets in the way of fifty searches.
+    doc["limits"]["supervisor"]["searches_per_minute"] = toml_edit::value(0);
+    doc["limits"]["supervisor"]["searches_per_hour"] = toml_edit::value(0);
+    doc.to_string()
+}
+
+/// The server, in a process of its own (this program again).
+fn serve(config: &Path, socket: &Path) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let cfg =
+            privdesk::config::load_with(Some(config), &LoadOptions::default()).expect("config");
+        let server = privdesk::server::Server::start(cfg).expect("server");
+        let t = Instant::now();
+        server.preload_queue();
+        let listener = privdesk::server::bind(&privdesk::server::ListenOptions {
+            socket: socket.to_path_buf(),
+            group: None,
+        })
+        .expect("bind");
+        eprintln!("server up in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+        server.serve(listener, std::future::pending()).await;
+    });
+}
+
+async fn connect(socket: &Path, act_as: Option<&str>) -> Client {
+    Client::connect(
+        Target::Socket(socket.to_path_buf()),
+        Hello::new("bench", act_as.map(str::to_string)),
+    )
+    .await
+    .expect("connect")
+}
+
+fn window(limit: usize) -> QueueQuery {
+    QueueQuery {
+        limit,
+        seq: 1,
+        ..Default::default()
+    }
+}
+
+/// A TUI state for `client`, on the queue.
+fn tui_state(client: &Client) -> State {
+    let theme = Theme::builtin("default").expect("theme");
+    let mut state = privdesk::tui::new_state(
+        client.operator().clone(),
+        Keymap::defaults(),
+        theme,
+        vec!["purpose".into()],
+        vec![],
+        Duration::from_secs(300),
+    );
+    state.queue_sections = client.settings().queue_sections.clone();
+    privdesk::tui::update::update(&mut state, Action::Run(Cmd::Queue));
+    state
+}
+
+/// The server's part of typing the filter (match, counts, the window as
+/// JSON), in this process, `rounds` times over the queries.
+fn filter_in_process(store_path: &Path, rounds: usize) {
+    let desk = open_desk(store_path);
+    let load = desk.store().queue(None, desk.today()).expect("queue");
+    let idx = privdesk::desk::queue_index::QueueIndex::build(
+        load,
+        desk.queue_sections(),
+        desk.today(),
+        desk.calendar(),
+    );
+    let mut view = privdesk::desk::queue_index::QueueView::new(&idx, "bench", false, window(120));
+    let mut server_part = Vec::new();
+    let mut first = Vec::new();
+    for _ in 0..rounds {
+        for query in QUERIES {
+            let mut typed = String::new();
+            for ch in query.chars() {
+                typed.push(ch);
+                let t = Instant::now();
+                let page = view.set_query(
+                    &idx,
+                    QueueQuery {
+                        filter: typed.clone(),
+                        ..window(120)
+                    },
+                );
+                let body = serde_json::to_vec(&page).expect("json");
+                let took = t.elapsed();
+                server_part.push(took);
+                if typed.chars().count() == 1 {
+                    first.push(took);
+                }
+                std::hint::black_box(body);
+            }
+        }
+    }
+    println!(
+        "  the server's part (match, counts, window as JSON), in process: p50 {}  p99 {}; first keystrokes p50 {}",
+        ms(pct(&mut server_part, 0.5)),
+        ms(pct(&mut server_part, 0.99)),
+        ms(pct(&mut first, 0.5))
+    );
+}
+
+const QUERIES: [&str; 4] = ["tanaka yuki", "pd-2026-04213", "erasure sato", "rude call"];
+
 fn main() {
     if let Some(path) = std::env::var_os("PRIVDESK_QUEUE_BENCH_STORE") {
-        build_store(std::path::Path::new(&path));
+        build_store(Path::new(&path));
+        return;
+    }
+    if let (Some(cfg), Some(sock)) = (
+        std::env::var_os("PRIVDESK_BENCH_CONFIG"),
+        std::env::var_os("PRIVDESK_BENCH_SOCKET"),
+    ) {
+        serve(Path::new(&cfg), Path::new(&sock));
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -177,176 +343,269 @@ fn main() {
         .status()
         .expect("the store builder runs");
     assert!(status.success(), "building the store failed");
-    let desk = open_desk(&store_path);
-
-    // Open the queue as the TUI does: load, build, first screen.
-    let sections = desk.queue_sections();
-    let rss_before = rss_kb();
-    let theme = Theme::builtin("default").expect("theme");
-    let mut state = privdesk::tui::new_state(
-        desk.operator().clone(),
-        Keymap::defaults(),
-        theme,
-        vec!["purpose".into()],
-        vec![],
-        Duration::from_secs(300),
-    );
-    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    let mut opens = Vec::new();
-    let mut parts = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    for round in 0..ROUNDS {
-        state.queue = None;
-        let t0 = Instant::now();
-        let load = desk.load_queue(round > 0).expect("queue");
-        let t1 = Instant::now();
-        let data = QueueData::build(load, &sections, "bench");
-        let t2 = Instant::now();
-        let mut q = QueueView::new(sections.clone());
-        q.data = Some(data);
-        q.refresh();
-        state.queue = Some(q);
-        state.screen = Screen::Queue;
-        term.draw(|f| privdesk::tui::views::view(&state, f))
-            .expect("draw");
-        let t3 = Instant::now();
-        opens.push(t3 - t0);
-        parts = (t1 - t0, t2 - t1, t3 - t2);
+    if std::env::var_os("PRIVDESK_BENCH_FILTER_ONLY").is_some() {
+        filter_in_process(&store_path, 40);
+        return;
     }
-    let rss_after = rss_kb();
-    let open = pct(&mut opens, 0.5);
-    let q = state.queue.as_ref().expect("queue");
-    let data = q.data.as_ref().expect("data");
-    println!(
-        "queue open (load + build + first 80x24 screen): median {} (last round: store read {}, filter lines and sections {}, screen {})",
-        ms(open),
-        ms(parts.0),
-        ms(parts.1),
-        ms(parts.2)
-    );
-    println!(
-        "memory: RSS {:.1} MB before the queue, {:.1} MB with it (+{:.1} MB; filter lines {:.1} MB for {} rows)",
-        rss_before as f64 / 1024.0,
-        rss_after as f64 / 1024.0,
-        (rss_after as f64 - rss_before as f64) / 1024.0,
-        data.hay.bytes() as f64 / 1e6,
-        data.rows.len()
-    );
-    let counts: Vec<String> = (0..q.tabs())
-        .map(|i| format!("{} {}", q.tab_name(i), q.counts[i]))
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let samples = rt
+        .block_on(privdesk::sample::start(privdesk::sample::SampleOptions {
+            port_base: None,
+            latency_ms: Some((LATENCY_MS, LATENCY_MS)),
+        }))
+        .expect("sample systems");
+    let urls: Vec<(String, String)> = samples
+        .systems
+        .iter()
+        .map(|s| (s.name.clone(), s.base_url.clone()))
         .collect();
-    println!("sections: {}", counts.join(", "));
-
-    // The filter, keystroke by keystroke.
-    let queries = ["tanaka yuki", "pd-2026-04213", "erasure sato", "rude call"];
-    let hay = data.hay.clone();
-    let mut per_key: Vec<Duration> = Vec::new();
-    // The first character of a query is a pass over every row; the others
-    // narrow within the last answer.
-    let mut first_key: Vec<Duration> = Vec::new();
-    let mut screen_part: Vec<Duration> = Vec::new();
-    let mut hits_last = Vec::new();
-    let mut seq = 0;
-    for _ in 0..ROUNDS {
-        for query in queries {
-            let mut narrowing = Narrowing::default();
-            let chars: Vec<char> = query.chars().collect();
-            for n in 1..=chars.len() {
-                seq += 1;
-                let typed: String = chars[..n].iter().collect();
-                let job = FilterJob {
-                    gen: 1,
-                    seq,
-                    query: typed,
-                    hay: Arc::clone(&hay),
-                };
-                let t = Instant::now();
-                let hits = narrowing.run(&job);
-                let matched = t.elapsed();
-                let q = state.queue.as_mut().expect("queue");
-                let t = Instant::now();
-                q.hits = Some(hits);
-                q.refresh();
-                let refreshed = t.elapsed();
-                per_key.push(matched + refreshed);
-                if n == 1 {
-                    first_key.push(matched + refreshed);
-                }
-                screen_part.push(refreshed);
-                if n == chars.len() {
-                    hits_last.push((query, q.visible.len()));
-                }
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_text(&store_path, &urls)).expect("config");
+    let secrets = dir.path().join("sample-secrets");
+    std::fs::create_dir_all(&secrets).expect("secrets folder");
+    for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample-secrets"))
+        .expect("secrets")
+    {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), secrets.join(e.file_name())).expect("copy a secret");
+    }
+    let socket: PathBuf = dir.path().join("privdesk.sock");
+    let t = Instant::now();
+    let mut server = Command::new(std::env::current_exe().expect("this program"))
+        .env("PRIVDESK_BENCH_CONFIG", &config)
+        .env("PRIVDESK_BENCH_SOCKET", &socket)
+        .spawn()
+        .expect("the server starts");
+    let pid = server.id();
+    rt.block_on(async {
+        while tokio::net::UnixStream::connect(&socket).await.is_err() {
+            if let Ok(Some(status)) = server.try_wait() {
+                panic!("the server stopped: {status}");
             }
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-    }
-    let keys = per_key.len();
-    let p50 = pct(&mut per_key, 0.5);
-    let p99 = pct(&mut per_key, 0.99);
-    let max = pct(&mut per_key, 1.0);
-    let s50 = pct(&mut screen_part, 0.5);
-    println!(
-        "filter per keystroke over {} rows ({keys} keystrokes, {} threads): p50 {}  p99 {}  max {}  (of which the screen's part p50 {})",
-        hay.len(),
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        ms(p50),
-        ms(p99),
-        ms(max),
-        ms(s50)
-    );
-    let f50 = pct(&mut first_key, 0.5);
-    let fmax = pct(&mut first_key, 1.0);
-    println!(
-        "  first keystroke of a query (a pass over all rows): p50 {}  max {}",
-        ms(f50),
-        ms(fmax)
-    );
-    for (q, n) in hits_last.iter().take(queries.len()) {
-        println!("  {q:<16} -> {n} rows");
-    }
+        // Wait for the queue to be in memory (the first open would wait).
+        let c = connect(&socket, None).await;
+        c.queue_open(window(1)).await.expect("queue");
+        println!(
+            "server: started and read {CASES} open cases into memory in {:.2} s; RSS {:.1} MB",
+            t.elapsed().as_secs_f64(),
+            status_kb(pid, "VmRSS:") as f64 / 1024.0
+        );
 
-    // The same lines through fzf --filter, if installed.
-    let fzf = Command::new("fzf").arg("--version").output();
-    match fzf {
-        Ok(o) if o.status.success() => {
-            let file = dir.path().join("lines.txt");
-            let mut f = std::fs::File::create(&file).expect("lines file");
-            for i in 0..hay.len() {
-                writeln!(f, "{}", hay.line(i).unwrap_or("")).expect("write");
-            }
-            drop(f);
-            let mut times = Vec::new();
-            let mut last = Vec::new();
-            for query in queries {
-                let chars: Vec<char> = query.chars().collect();
-                for n in 1..=chars.len() {
-                    let typed: String = chars[..n].iter().collect();
-                    let input = std::fs::File::open(&file).expect("lines");
-                    let t = Instant::now();
-                    let out = Command::new("fzf")
-                        .arg("--filter")
-                        .arg(&typed)
-                        .stdin(Stdio::from(input))
-                        .stdout(Stdio::piped())
-                        .output()
-                        .expect("fzf runs");
-                    times.push(t.elapsed());
-                    if n == chars.len() {
-                        last.push((query, out.stdout.iter().filter(|b| **b == b'\n').count()));
+        // A client's start to its first queue frame.
+        let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        let mut opens = Vec::new();
+        let mut parts = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        for _ in 0..ROUNDS {
+            let t0 = Instant::now();
+            let client = connect(&socket, None).await;
+            let t1 = Instant::now();
+            let mut state = tui_state(&client);
+            let q = state.queue.as_ref().expect("queue").query();
+            let page = client.queue_open(q).await.expect("page");
+            let t2 = Instant::now();
+            privdesk::tui::update::update(&mut state, Action::QueuePage(Ok(Box::new(page))));
+            term.draw(|f| privdesk::tui::views::view(&state, f)).expect("draw");
+            let t3 = Instant::now();
+            opens.push(t3 - t0);
+            parts = (t1 - t0, t2 - t1, t3 - t2);
+        }
+        println!(
+            "client start to first queue frame (connect + hello, open the queue, draw 80x24): median {} p90 {} (last: hello {}, queue window and counts {}, screen {})",
+            ms(pct(&mut opens, 0.5)),
+            ms(pct(&mut opens, 0.9)),
+            ms(parts.0),
+            ms(parts.1),
+            ms(parts.2)
+        );
+
+        // One change, twenty other queues.
+        let mut watchers = Vec::new();
+        for _ in 0..WATCHERS {
+            let c = connect(&socket, None).await;
+            let mut events = c.events().await.expect("events");
+            assert_eq!(events.next().await, Some(Event::Ready));
+            c.queue_open(window(60)).await.expect("queue");
+            watchers.push((c, events));
+        }
+        let writer = connect(&socket, None).await;
+        let first = writer.queue_open(window(1)).await.expect("queue").rows[0].case.clone();
+        let mut version = first.version;
+        let mut holder = first.assignee.clone();
+        let mut latencies = Vec::new();
+        let cpu0 = cpu(pid);
+        for i in 0..CHANGES {
+            // Someone else than now, so that every change changes the row.
+            let who = AGENTS
+                .iter()
+                .cycle()
+                .skip(i)
+                .find(|a| holder.as_deref() != Some(**a))
+                .expect("an agent")
+                .to_string();
+            holder = Some(who.clone());
+            let t0 = Instant::now();
+            let case = writer
+                .assign(first.id, version, Some(who.clone()))
+                .await
+                .expect("assign");
+            version = case.version;
+            let mut worst = Duration::ZERO;
+            for (_, events) in watchers.iter_mut() {
+                loop {
+                    match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
+                        Ok(Some(Event::Queue { page })) => {
+                            if page.rows.iter().any(|r| r.case.id == first.id && r.case.assignee.as_deref() == Some(&who)) {
+                                worst = worst.max(t0.elapsed());
+                                break;
+                            }
+                        }
+                        Ok(Some(_)) => {}
+                        other => panic!("no push within 5 s: {other:?}"),
                     }
                 }
             }
-            let p50 = pct(&mut times, 0.5);
-            let p99 = pct(&mut times, 0.99);
-            println!(
-                "fzf {} --filter, same lines ({} keystrokes, a process each): p50 {}  p99 {}",
-                String::from_utf8_lossy(&o.stdout).trim(),
-                times.len(),
-                ms(p50),
-                ms(p99)
-            );
-            for (q, n) in last {
-                println!("  {q:<16} -> {n} rows (fzf)");
+            latencies.push(worst);
+        }
+        let spent = cpu(pid).saturating_sub(cpu0);
+        println!(
+            "a change reaching {WATCHERS} other open queues: median {} p99 {} max {}; server CPU {:.2} ms per change (the change itself included; {CHANGES} changes)",
+            ms(pct(&mut latencies, 0.5)),
+            ms(pct(&mut latencies, 0.99)),
+            ms(pct(&mut latencies, 1.0)),
+            spent.as_secs_f64() * 1000.0 / CHANGES as f64
+        );
+        drop(watchers);
+
+        // The filter, keystroke by keystroke, at the client.
+        let client = connect(&socket, None).await;
+        let mut state = tui_state(&client);
+        let q = state.queue.as_ref().expect("queue").query();
+        let page = client.queue_open(q).await.expect("page");
+        privdesk::tui::update::update(&mut state, Action::QueuePage(Ok(Box::new(page))));
+        let queries = QUERIES;
+        let mut per_key = Vec::new();
+        let mut first_key = Vec::new();
+        let mut hits = Vec::new();
+        for _ in 0..5 {
+            for query in queries {
+                let mut typed = String::new();
+                for (n, ch) in query.chars().enumerate() {
+                    typed.push(ch);
+                    let t = Instant::now();
+                    let q = state.queue.as_mut().expect("queue");
+                    q.filter = privdesk::tui::input::TextInput::new(&typed);
+                    q.seq += 1;
+                    q.cursor = 0;
+                    q.to_top = true;
+                    let page = client.queue_view(q.query()).await.expect("page");
+                    let total = page.total;
+                    privdesk::tui::update::update(&mut state, Action::QueuePage(Ok(Box::new(page))));
+                    term.draw(|f| privdesk::tui::views::view(&state, f)).expect("draw");
+                    let took = t.elapsed();
+                    per_key.push(took);
+                    if n == 0 {
+                        first_key.push(took);
+                    }
+                    if typed == query {
+                        hits.push((query, total));
+                    }
+                }
             }
         }
-        _ => println!("fzf not installed"),
-    }
+        filter_in_process(&store_path, 5);
+        let keys = per_key.len();
+        println!(
+            "filter per keystroke at the client over {CASES} rows ({keys} keystrokes: the server matches, the client takes the window and draws): p50 {}  p99 {}  max {}",
+            ms(pct(&mut per_key, 0.5)),
+            ms(pct(&mut per_key, 0.99)),
+            ms(pct(&mut per_key, 1.0))
+        );
+        println!(
+            "  first keystroke of a query (a pass over every row): p50 {}  max {}",
+            ms(pct(&mut first_key, 0.5)),
+            ms(pct(&mut first_key, 1.0))
+        );
+        for (q, n) in hits.iter().take(queries.len()) {
+            println!("  {q:<16} -> {n} rows");
+        }
+
+        // Fifty searches at once, of fifty different customers, each also
+        // searched alone (every answer of the sample systems takes the
+        // same time here, so a search alone takes what its rounds take).
+        let names: Vec<String> = privdesk::sample::records("crm")
+            .expect("crm records")
+            .iter()
+            .filter_map(|r| r["name_romaji"].as_str().map(str::to_lowercase))
+            .take(SEARCHERS)
+            .collect();
+        assert_eq!(names.len(), SEARCHERS);
+        let one = |c: Client, query: String| async move {
+            let t = Instant::now();
+            let run = c.search(&SearchRequest { query, ..Default::default() }).await.expect("search");
+            let snap = run.finish().await.expect("answer");
+            let total = t.elapsed();
+            let slowest = snap
+                .systems
+                .iter()
+                .filter_map(|s| match s.status {
+                    privdesk::domain::SystemStatus::Ok { elapsed_ms, .. } => Some(elapsed_ms),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            (total, Duration::from_millis(slowest), snap.failed_systems().len())
+        };
+        let alone_client = connect(&socket, None).await;
+        let mut alone = Vec::new();
+        for q in &names {
+            alone.push(one(alone_client.clone(), q.clone()).await.0);
+        }
+        let mut clients = Vec::new();
+        for _ in 0..SEARCHERS {
+            clients.push(connect(&socket, None).await);
+        }
+        let hwm_before = status_kb(pid, "VmHWM:");
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(SEARCHERS));
+        let mut tasks = Vec::new();
+        for (c, q) in clients.into_iter().zip(names.iter().cloned()) {
+            let barrier = barrier.clone();
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                one(c, q).await
+            }));
+        }
+        let mut vs_alone = Vec::new();
+        let mut vs_slowest = Vec::new();
+        let mut totals = Vec::new();
+        let mut failed = 0;
+        for (t, a) in tasks.into_iter().zip(&alone) {
+            let (total, slowest, f) = t.await.expect("task");
+            failed += f;
+            totals.push(total);
+            vs_alone.push(total.as_secs_f64() / a.as_secs_f64().max(0.001));
+            vs_slowest.push(total.as_secs_f64() / slowest.as_secs_f64().max(0.001));
+        }
+        vs_alone.sort_by(|a, b| a.total_cmp(b));
+        vs_slowest.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "{SEARCHERS} searches of different customers at once (every system answer {LATENCY_MS} ms): each took median {} max {} (alone median {}); against the same search alone: median {:.2}x, worst {:.2}x; against its slowest single answer (a search asks in two rounds): median {:.2}x; systems failed: {failed}; server peak RSS {:.1} MB (before them {:.1} MB)",
+            ms(pct(&mut totals, 0.5)),
+            ms(pct(&mut totals, 1.0)),
+            ms(pct(&mut alone, 0.5)),
+            vs_alone[vs_alone.len() / 2],
+            vs_alone[vs_alone.len() - 1],
+            vs_slowest[vs_slowest.len() / 2],
+            status_kb(pid, "VmHWM:") as f64 / 1024.0,
+            hwm_before as f64 / 1024.0
+        );
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    drop(samples);
 }

@@ -112,6 +112,7 @@ pub(crate) async fn serve(
             return EXIT_FAILURE;
         }
     };
+    server.preload_queue();
     if operators == 0 {
         eprintln!(
             "privdesk: warning: no operators are configured in {source}: every connection will be refused; add [operators.<user>] entries"

@@ -87,6 +87,23 @@ pub(crate) fn check_system(name: &str, sys: &SystemDef, out: &mut Vec<Issue>) {
             format!("concurrency must be from 1 to 64, not {}", sys.concurrency),
         );
     }
+    if !(1..=4096).contains(&sys.max_in_flight) {
+        ck.at(
+            &["max_in_flight"],
+            format!(
+                "max_in_flight must be from 1 to 4096, not {}",
+                sys.max_in_flight
+            ),
+        );
+    } else if sys.max_in_flight < sys.concurrency {
+        ck.at(
+            &["max_in_flight"],
+            format!(
+                "max_in_flight ({}) is less than concurrency ({}): one session could never use its share",
+                sys.max_in_flight, sys.concurrency
+            ),
+        );
+    }
     if sys.retries > 10 {
         ck.at(
             &["retries"],

@@ -51,9 +51,15 @@ pub struct SystemDef {
     /// Time allowed for one whole search of this system (all pages), in seconds.
     #[serde(default = "default_timeout_secs")]
     pub timeout_secs: f64,
-    /// Most requests in flight to this system at once.
+    /// Most requests one session (one operator's screen or command) has in
+    /// flight to this system at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Most requests the whole desk has in flight to this system at once,
+    /// whoever sent them; further requests wait their turn, first come first
+    /// served.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight: usize,
     /// Retries of a failed GET (and of requests marked `idempotent`): on connection
     /// errors and on HTTP 429, 502, 503 and 504, within the system's time budget.
     /// `Retry-After` is honoured.
@@ -93,6 +99,9 @@ pub fn default_timeout_secs() -> f64 {
 }
 pub fn default_concurrency() -> usize {
     4
+}
+pub fn default_max_in_flight() -> usize {
+    256
 }
 pub fn default_retries() -> u32 {
     2

@@ -194,7 +194,7 @@ impl SystemActions {
                     def.timeout_secs
                 )
             })?;
-        let http = Http::new(def, timeout)?;
+        let http = Http::new(name, def, timeout)?;
         let key_header =
             HeaderName::from_bytes(def.actions.key_header.as_bytes()).map_err(|_| {
                 format!(

@@ -90,7 +90,7 @@ impl Connector {
                     def.timeout_secs
                 )
             })?;
-        let http = Http::new(def, timeout)?;
+        let http = Http::new(name, def, timeout)?;
         let s = def
             .search
             .as_ref()

@@ -44,12 +44,15 @@ pub fn fan_out(
         let tx = tx.clone();
         let c = Arc::clone(c);
         let q = query.clone();
+        let session = super::limits::current();
         tokio::spawn(async move {
             let started = Instant::now();
             let name = c.name().to_string();
             // The search runs in its own task so that even a panic in it
             // still produces this system's one report.
-            let mut search = tokio::spawn(async move { c.search_within(&q, overall).await });
+            let mut search = tokio::spawn(super::limits::within(session, async move {
+                c.search_within(&q, overall).await
+            }));
             let joined = tokio::select! {
                 r = &mut search => r,
                 // Nobody listens any more: stop asking.

@@ -45,9 +45,16 @@ pub(crate) struct Incoming {
 
 /// The HTTP side of one connector.
 pub(crate) struct Http {
+    /// The system's name (a session's slots are counted per system).
+    name: String,
     client: reqwest::Client,
     auth: Auth,
+    /// The server-wide cap (`max_in_flight`).
     permits: Arc<Semaphore>,
+    /// Each session's share (`concurrency`).
+    per_session: usize,
+    /// The system asked everyone to wait until then (`Retry-After`).
+    cooldown: std::sync::Mutex<Option<Instant>>,
     retries: u32,
     backoff: Duration,
 }
@@ -60,7 +67,7 @@ struct Failure {
 }
 
 impl Http {
-    pub fn new(def: &SystemDef, timeout: Duration) -> Result<Http, String> {
+    pub fn new(name: &str, def: &SystemDef, timeout: Duration) -> Result<Http, String> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (k, v) in &def.headers {
@@ -83,12 +90,57 @@ impl Http {
             return Err("concurrency: must be at least 1".to_string());
         }
         Ok(Http {
+            name: name.to_string(),
             client,
             auth,
-            permits: Arc::new(Semaphore::new(def.concurrency.min(Semaphore::MAX_PERMITS))),
+            permits: Arc::new(Semaphore::new(
+                def.max_in_flight
+                    .max(def.concurrency)
+                    .min(Semaphore::MAX_PERMITS),
+            )),
+            per_session: def.concurrency,
+            cooldown: std::sync::Mutex::new(None),
             retries: def.retries,
             backoff: Duration::from_millis(def.backoff_ms),
         })
+    }
+
+    /// Wait for this session's slot and one of the server's, and for the
+    /// end of a wait the system asked for, within `deadline`.
+    async fn slots(
+        &self,
+        deadline: Instant,
+    ) -> Result<
+        (
+            Option<tokio::sync::OwnedSemaphorePermit>,
+            tokio::sync::OwnedSemaphorePermit,
+        ),
+        String,
+    > {
+        let wait = async {
+            let mine = super::limits::session_slot(&self.name, self.per_session).await;
+            let cooldown = *self.cooldown.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(until) = cooldown {
+                tokio::time::sleep_until(until.into()).await;
+            }
+            let server = self.permits.clone().acquire_owned().await;
+            (mine, server)
+        };
+        match tokio::time::timeout_at(deadline.into(), wait).await {
+            Ok((mine, Ok(server))) => Ok((mine, server)),
+            Ok((_, Err(_))) => Err("connector closed".into()),
+            Err(_) => Err("no request slot came free in time".into()),
+        }
+    }
+
+    /// The system said to wait this long before asking again: every
+    /// session waits.
+    fn hold_off(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut c = self.cooldown.lock().unwrap_or_else(|p| p.into_inner());
+        if c.is_none_or(|t| t < until) {
+            *c = Some(until);
+        }
     }
 
     /// Send with retries until success, a permanent failure, the retries
@@ -100,7 +152,7 @@ impl Http {
     ) -> Result<Incoming, ConnectorError> {
         let mut attempt: u32 = 0;
         loop {
-            let failure = match self.attempt(req).await {
+            let failure = match self.attempt(req, deadline).await {
                 Ok((headers, body)) => {
                     return Ok(Incoming {
                         headers,
@@ -109,6 +161,9 @@ impl Http {
                 }
                 Err(f) => f,
             };
+            if let Some(ra) = failure.retry_after {
+                self.hold_off(ra);
+            }
             if !req.retryable || !failure.transient || attempt >= self.retries {
                 return Err(failure.error);
             }
@@ -145,12 +200,21 @@ impl Http {
     }
 
     /// One attempt, holding a permit from the in-flight limit.
-    async fn attempt(&self, req: &Outgoing) -> Result<(HeaderMap, Vec<u8>), Failure> {
-        let _permit = self.permits.acquire().await.map_err(|_| Failure {
-            error: ConnectorError::Unreachable("connector closed".into()),
-            transient: false,
-            retry_after: None,
-        })?;
+    async fn attempt(
+        &self,
+        req: &Outgoing,
+        deadline: Instant,
+    ) -> Result<(HeaderMap, Vec<u8>), Failure> {
+        // The search's own time limit (around this) ends a wait that lasts
+        // past the deadline; this one only backs it up.
+        let _slots = self
+            .slots(deadline + Duration::from_secs(1))
+            .await
+            .map_err(|why| Failure {
+                error: ConnectorError::Unreachable(why),
+                transient: false,
+                retry_after: None,
+            })?;
         let transport = |e: reqwest::Error| Failure {
             error: ConnectorError::Unreachable(describe_transport(e)),
             transient: true,
@@ -253,9 +317,9 @@ impl Http {
         timeout: Duration,
     ) -> Exchange {
         let start = Instant::now();
-        let permit = match tokio::time::timeout(timeout, self.permits.acquire()).await {
-            Ok(Ok(p)) => p,
-            Ok(Err(_)) => return Exchange::NotSent("connector closed".into()),
+        let permit = match self.slots(start + timeout).await {
+            Ok(p) => p,
+            Err(why) if why == "connector closed" => return Exchange::NotSent(why),
             Err(_) => {
                 return Exchange::NotSent(format!(
                     "no request slot came free within {}",

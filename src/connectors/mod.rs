@@ -15,6 +15,7 @@ mod connector;
 mod error;
 mod fanout;
 mod http;
+pub mod limits;
 mod mapping;
 mod opendsr;
 mod paging;

@@ -118,6 +118,7 @@ impl DeskCore {
                 core: self.clone(),
                 operator,
                 searches: Default::default(),
+                slots: crate::connectors::limits::SessionSlots::new(),
                 watch,
             }),
         }
@@ -149,6 +150,8 @@ struct Inner {
     operator: Operator,
     /// Searches still running, so leaving can wait for them (see `settle`).
     searches: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// This operator session's share of each system's request slots.
+    slots: Arc<crate::connectors::limits::SessionSlots>,
     /// The configuration file, watched for the operator's removal.
     watch: access::Watch,
 }
@@ -283,7 +286,8 @@ impl Desk {
             .connector(system)
             .ok_or_else(|| DeskError::Invalid(format!("no system named `{system}` is configured")))?
             .clone();
-        let result = conn.fetch(id).await;
+        let result =
+            crate::connectors::limits::within(Some(self.inner.slots.clone()), conn.fetch(id)).await;
         let outcome = match &result {
             Ok(_) => "ok".to_string(),
             Err(e) => e.to_status().code().to_string(),

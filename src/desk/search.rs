@@ -314,9 +314,10 @@ impl Desk {
         let (tx, rx) = mpsc::unbounded_channel();
         let desk = self.clone();
         let q = query.clone();
-        let task = tokio::spawn(async move {
+        let slots = Some(self.inner.slots.clone());
+        let task = tokio::spawn(crate::connectors::limits::within(slots, async move {
             desk.run_search(q, overall, expand, max_ids, tx).await;
-        });
+        }));
         let mut running = self
             .inner
             .searches

@@ -28,6 +28,8 @@ pub struct Change {
     actions: bool,
     /// Anything may have changed (another process wrote the store).
     all: bool,
+    /// What supervisors are told in the queue's header changed.
+    notices: bool,
 }
 
 impl Change {
@@ -48,6 +50,15 @@ impl Change {
         Change {
             all: true,
             actions: true,
+            notices: true,
+            ..Change::default()
+        }
+    }
+
+    /// Someone reached a limit: supervisors' queues say so.
+    pub fn notices() -> Change {
+        Change {
+            notices: true,
             ..Change::default()
         }
     }
@@ -57,13 +68,14 @@ impl Change {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cases.is_empty() && !self.actions && !self.all
+        self.cases.is_empty() && !self.actions && !self.all && !self.notices
     }
 
     fn merge(&mut self, other: Change) {
         self.cases.extend(other.cases);
         self.actions |= other.actions;
         self.all |= other.all;
+        self.notices |= other.notices;
     }
 }
 
@@ -122,6 +134,24 @@ impl Server {
         chrono::Utc::now()
             .with_timezone(&self.core.calendar().time_zone())
             .date_naive()
+    }
+
+    /// Read the queue into memory now (a standalone server does at start,
+    /// so that the first operator to open it does not wait).
+    pub fn preload_queue(self: &Arc<Self>) {
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let cfg = server.core.config();
+            let operators: Vec<&str> = cfg.operators.keys().map(String::as_str).collect();
+            let sections = cfg.queue.sections(&operators);
+            let mut q = server.queue.write().unwrap_or_else(|p| p.into_inner());
+            if q.is_none() {
+                match server.load_queue(sections) {
+                    Ok(idx) => *q = Some(idx),
+                    Err(e) => tracing::warn!(error = %e, "the queue could not be read at start"),
+                }
+            }
+        });
     }
 
     /// Load the queue index if no queue was opened yet.
@@ -203,8 +233,11 @@ impl Server {
                 }
             }
         }
-        if queue_touched {
-            self.push_pages(&sessions, change.all);
+        if queue_touched || change.notices {
+            self.push_pages(&sessions, change.all, change.notices);
+        }
+        if change.cases.is_empty() && !change.actions && !change.all {
+            return;
         }
         let cases: Vec<CaseId> = if change.all {
             Vec::new()
@@ -220,9 +253,15 @@ impl Server {
     }
 
     /// Send each open queue its page, where it differs from the last sent.
-    fn push_pages(&self, sessions: &[Arc<super::session::Session>], catch_up: bool) {
+    fn push_pages(&self, sessions: &[Arc<super::session::Session>], catch_up: bool, notices: bool) {
         let guard = self.queue.read().unwrap_or_else(|p| p.into_inner());
         let Some(idx) = guard.as_ref() else { return };
+        // Read once for every supervisor, when they changed.
+        let fresh = notices.then(|| {
+            let mut p = crate::domain::queue::QueuePage::default();
+            self.notices_into(&mut p);
+            p.notices
+        });
         for s in sessions {
             let mut open = s.queue.lock().unwrap_or_else(|p| p.into_inner());
             let Some(q) = open.as_mut() else { continue };
@@ -232,17 +271,22 @@ impl Server {
             } else {
                 q.view.page(idx)
             };
-            if let (Some(desk), Some(last)) = (s.desk(), q.last.as_ref()) {
-                page.notices = last.notices.clone();
-                if desk.operator().role == Role::Supervisor && page.notices.is_empty() {
-                    self.queue_notices(desk, &mut page);
-                }
+            // What supervisors are told stays as it was when the queue was
+            // opened (read again when it is opened or moved).
+            let supervisor = s
+                .desk()
+                .is_some_and(|d| d.operator().role == Role::Supervisor);
+            match (&fresh, q.last.as_ref()) {
+                (Some(n), _) if supervisor => page.notices = n.clone(),
+                (_, Some(last)) => page.notices = last.notices.clone(),
+                _ => {}
             }
             let differs = q.last.as_ref().is_none_or(|l| {
                 l.rows != page.rows
                     || l.counts != page.counts
                     || l.total != page.total
                     || l.offset != page.offset
+                    || l.notices != page.notices
             });
             if differs {
                 q.last = Some(page.clone());
@@ -256,6 +300,11 @@ impl Server {
         if desk.operator().role != Role::Supervisor {
             return;
         }
+        self.notices_into(page);
+    }
+
+    /// The header line of who reached a limit today.
+    fn notices_into(&self, page: &mut crate::domain::queue::QueuePage) {
         let midnight = chrono::Utc::now()
             .with_timezone(&self.core.calendar().time_zone())
             .date_naive()
@@ -317,7 +366,7 @@ impl Server {
             }
         };
         if moved {
-            self.push_pages(&self.sessions(), true);
+            self.push_pages(&self.sessions(), true, false);
         }
     }
 }

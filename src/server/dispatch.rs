@@ -87,7 +87,7 @@ pub(crate) async fn call(
                         "record {system}:{id} was not found by a search or fetch of this session; search for it again"
                     )));
                 }
-                limits.limits.check(d, Act::Reveal)?;
+                limits.check_limit(d, Act::Reveal)?;
                 let audit_id = d.reveal(&found, &purpose)?;
                 Ok(crate::desk::Revealed {
                     audit_id,
@@ -116,7 +116,7 @@ pub(crate) async fn call(
             let limits = server.clone();
             let view = blocking(desk, move |d| {
                 d.check_reveal(&purpose)?;
-                limits.limits.check(d, Act::Reveal)?;
+                limits.check_limit(d, Act::Reveal)?;
                 let audit_id = d.reveal_case(id, &purpose)?;
                 let view = d.get_case(id)?;
                 s.mark_revealed(id);
@@ -339,7 +339,7 @@ pub(crate) async fn call(
             let limits = server.clone();
             let data = blocking(desk, move |d| {
                 d.check_reveal(&purpose)?;
-                limits.limits.check(d, Act::Export)?;
+                limits.check_limit(d, Act::Export)?;
                 d.export_data(job, &purpose)
             })
             .await?;
@@ -361,7 +361,7 @@ pub(crate) async fn call(
             not_theirs,
         } => {
             let limits = server.clone();
-            blocking(desk, move |d| limits.limits.check(d, Act::Export)).await?;
+            blocking(desk, move |d| limits.check_limit(d, Act::Export)).await?;
             let opts = PackageOptions {
                 out: None,
                 lang,

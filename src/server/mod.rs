@@ -179,6 +179,20 @@ impl Server {
             .collect()
     }
 
+    /// Refuse `act` when the operator used up an allowance ([`limits`]);
+    /// supervisors' queues are told of the refusal.
+    pub(crate) fn check_limit(
+        &self,
+        desk: &crate::desk::Desk,
+        act: limits::Act,
+    ) -> Result<(), DeskError> {
+        let r = self.limits.check(desk, act);
+        if r.is_err() {
+            self.publish(Change::notices());
+        }
+        r
+    }
+
     /// Have `change` published to every session it concerns.
     pub fn publish(&self, change: Change) {
         if !change.is_empty() {

@@ -209,7 +209,7 @@ async fn search(Extension(session): Extension<Arc<Session>>, body: Body) -> Resp
     };
     let limits = session.server.clone();
     let d = desk.clone();
-    let checked = tokio::task::spawn_blocking(move || limits.limits.check(&d, Act::Search)).await;
+    let checked = tokio::task::spawn_blocking(move || limits.check_limit(&d, Act::Search)).await;
     match checked {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return desk_error(&e),

@@ -54,21 +54,112 @@ pub struct AuditFilter {
     pub limit: Option<usize>,
 }
 
+/// Audit entries waiting for the connection, and the results of those a
+/// batch wrote for others.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    next: std::sync::atomic::AtomicU64,
+    pending: std::sync::Mutex<Vec<(u64, NewAuditEntry)>>,
+    done: std::sync::Mutex<std::collections::HashMap<u64, Result<AuditEntry, StoreError>>>,
+}
+
+impl Batch {
+    fn enqueue(&self, e: NewAuditEntry) -> u64 {
+        let t = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((t, e));
+        t
+    }
+
+    fn take_pending(&self) -> Vec<(u64, NewAuditEntry)> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn take_done(&self, t: u64) -> Option<Result<AuditEntry, StoreError>> {
+        self.done
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&t)
+    }
+
+    fn finish(&self, t: u64, r: Result<AuditEntry, StoreError>) {
+        self.done
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(t, r);
+    }
+}
+
 impl Store {
     /// Appends one entry to the audit chain, in one `BEGIN IMMEDIATE`
     /// transaction together with the head record.
     ///
     /// Refuses to write (and writes nothing) when the chain's last entry does not
     /// match the head record, since appending would hide that the log was cut.
+    ///
+    /// Group commit: entries appended by several threads at the same moment
+    /// are written in one transaction (one sync to disk for all), in the
+    /// order they came; each caller returns once its own entry is on disk.
     pub fn append_audit(&self, e: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        let ticket = self.audit_batch.enqueue(e.clone());
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|err| self.sql_err(err))?;
-        let entry = self.append_audit_in(&tx, e)?;
-        tx.commit().map_err(|err| self.sql_err(err))?;
-        tracing::debug!(audit_id = entry.id, "audit entry appended");
-        Ok(entry)
+        // Whoever held the connection may have written this entry too.
+        if let Some(done) = self.audit_batch.take_done(ticket) {
+            return done;
+        }
+        let batch = self.audit_batch.take_pending();
+        let written = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|err| self.sql_err(err))?;
+            let mut out = Vec::with_capacity(batch.len());
+            for (t, entry) in &batch {
+                // An entry that cannot be written fails alone; the SQL
+                // errors that would fail the others end the batch.
+                match self.append_audit_in(&tx, entry) {
+                    Ok(a) => out.push((*t, Ok(a))),
+                    Err(err @ StoreError::BadData { .. }) => out.push((*t, Err(err))),
+                    Err(err) => return Err(err),
+                }
+            }
+            tx.commit().map_err(|err| self.sql_err(err))?;
+            Ok(out)
+        })();
+        match written {
+            Ok(out) => {
+                let mut mine = None;
+                for (t, r) in out {
+                    if t == ticket {
+                        mine = Some(r);
+                    } else {
+                        self.audit_batch.finish(t, r);
+                    }
+                }
+                let mine = mine.unwrap_or_else(|| {
+                    Err(StoreError::Stale(
+                        "the audit entry was lost from its batch".into(),
+                    ))
+                });
+                if let Ok(a) = &mine {
+                    tracing::debug!(
+                        audit_id = a.id,
+                        batch = batch.len(),
+                        "audit entries appended"
+                    );
+                }
+                mine
+            }
+            Err(err) => {
+                for (t, _) in &batch {
+                    if *t != ticket {
+                        self.audit_batch.finish(*t, Err(err.duplicate()));
+                    }
+                }
+                Err(err)
+            }
+        }
     }
 
     /// Appends one entry inside a transaction the caller holds (and commits),

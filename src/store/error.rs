@@ -77,6 +77,33 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// The same error for another party of a failed batch (the ones that
+    /// hold an `io::Error` or an SQLite error are told in words).
+    pub(crate) fn duplicate(&self) -> StoreError {
+        match self {
+            StoreError::ReadOnly { path, detail } => StoreError::ReadOnly {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            StoreError::DiskFull { path } => StoreError::DiskFull { path: path.clone() },
+            StoreError::Busy { path, timeout_ms } => StoreError::Busy {
+                path: path.clone(),
+                timeout_ms: *timeout_ms,
+            },
+            StoreError::AuditHeadMismatch { path, detail } => StoreError::AuditHeadMismatch {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            StoreError::Damaged { path, detail } => StoreError::Damaged {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            other => StoreError::Stale(format!("nothing was written: {other}")),
+        }
+    }
+}
+
 fn format_timeout(ms: u64) -> String {
     if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)

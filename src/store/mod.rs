@@ -54,6 +54,8 @@ pub struct Store {
     path: PathBuf,
     busy_timeout_ms: u64,
     conn: Mutex<Connection>,
+    /// Audit entries waiting to be written together (see `append_audit`).
+    audit_batch: audit::Batch,
 }
 
 impl Store {
@@ -119,6 +121,7 @@ impl Store {
             path: path.to_path_buf(),
             busy_timeout_ms,
             conn: Mutex::new(conn),
+            audit_batch: Default::default(),
         })
     }
 

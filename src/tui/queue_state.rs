@@ -24,9 +24,9 @@ pub enum QueuePopup {
 }
 
 /// Rows asked for at a time around the cursor.
-pub const QUEUE_WINDOW: usize = 120;
+pub const QUEUE_WINDOW: usize = 60;
 /// The window is moved when the cursor comes this close to its edge.
-pub const QUEUE_MARGIN: usize = 30;
+pub const QUEUE_MARGIN: usize = 15;
 
 /// The queue screen. The server holds the queue; the screen holds a
 /// window of rows around the cursor, the counts, and what the operator

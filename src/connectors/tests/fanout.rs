@@ -127,8 +127,8 @@ async fn the_overall_bound_caps_each_system() {
     );
 }
 
-#[tokio::test]
-async fn concurrency_limits_requests_in_flight() {
+/// A system whose answers take 80 ms, counting requests in flight.
+async fn slow_counter() -> (String, Arc<AtomicUsize>, Count) {
     let in_flight = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
     let count = Count::default();
@@ -147,7 +147,12 @@ async fn concurrency_limits_requests_in_flight() {
             }
         }),
     );
-    let base = serve(app).await;
+    (serve(app).await, peak, count)
+}
+
+#[tokio::test]
+async fn concurrency_limits_one_sessions_requests_in_flight() {
+    let (base, peak, count) = slow_counter().await;
     let c = Arc::new(
         Connector::new(
             "lim",
@@ -156,9 +161,10 @@ async fn concurrency_limits_requests_in_flight() {
         .unwrap(),
     );
     let q = query(QueryKind::Name, "x");
+    let session = crate::connectors::limits::SessionSlots::new();
     let searches = (0..6).map(|_| {
         let (c, q) = (c.clone(), q.clone());
-        async move { c.search(&q).await }
+        crate::connectors::limits::within(Some(session.clone()), async move { c.search(&q).await })
     });
     let results = futures::future::join_all(searches).await;
     assert!(results
@@ -169,5 +175,103 @@ async fn concurrency_limits_requests_in_flight() {
         peak.load(Ordering::SeqCst),
         2,
         "at most two at once, and two did overlap"
+    );
+}
+
+#[tokio::test]
+async fn max_in_flight_caps_all_sessions_together_and_each_keeps_its_share() {
+    let (base, peak, count) = slow_counter().await;
+    let c = Arc::new(
+        Connector::new(
+            "lim",
+            &system(
+                &base,
+                &sys("/s", "concurrency = 2\nmax_in_flight = 3", "[\"name\"]"),
+            ),
+        )
+        .unwrap(),
+    );
+    let q = query(QueryKind::Name, "x");
+    // Three sessions of two searches each: six could go at once by the
+    // sessions' shares, three may by the cap.
+    let sessions: Vec<_> = (0..3)
+        .map(|_| crate::connectors::limits::SessionSlots::new())
+        .collect();
+    let searches = (0..6).map(|i| {
+        let (c, q) = (c.clone(), q.clone());
+        crate::connectors::limits::within(Some(sessions[i % 3].clone()), async move {
+            c.search(&q).await
+        })
+    });
+    let results = futures::future::join_all(searches).await;
+    assert!(results.iter().all(|r| r.is_ok()));
+    assert_eq!(count.get(), 6);
+    assert_eq!(peak.load(Ordering::SeqCst), 3, "the server-wide cap holds");
+}
+
+#[tokio::test]
+async fn a_rate_limit_holds_every_sessions_requests_until_the_time_it_named() {
+    let first = Arc::new(std::sync::Mutex::new(None::<tokio::time::Instant>));
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::<tokio::time::Instant>::new()));
+    let (f, a) = (first.clone(), arrivals.clone());
+    let app = Router::new().route(
+        "/s",
+        get(move || {
+            let (f, a) = (f.clone(), a.clone());
+            async move {
+                let now = tokio::time::Instant::now();
+                a.lock().unwrap().push(now);
+                let mut first = f.lock().unwrap();
+                if first.is_none() {
+                    *first = Some(now);
+                    return (
+                        axum::http::StatusCode::TOO_MANY_REQUESTS,
+                        [("retry-after", "1")],
+                        Json(json!({"error": "slow down"})),
+                    )
+                        .into_response();
+                }
+                Json(json!([{"id": 1}])).into_response()
+            }
+        }),
+    );
+    use axum::response::IntoResponse;
+    let base = serve(app).await;
+    let c = Arc::new(
+        Connector::new(
+            "rl",
+            &system(
+                &base,
+                &sys("/s", "timeout_secs = 5\nretries = 2", "[\"name\"]"),
+            ),
+        )
+        .unwrap(),
+    );
+    let q = query(QueryKind::Name, "x");
+    let (ca, qa) = (c.clone(), q.clone());
+    let a = tokio::spawn(crate::connectors::limits::within(
+        Some(crate::connectors::limits::SessionSlots::new()),
+        async move { ca.search(&qa).await },
+    ));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let b = crate::connectors::limits::within(
+        Some(crate::connectors::limits::SessionSlots::new()),
+        c.search(&q),
+    )
+    .await;
+    assert!(b.is_ok(), "{b:?}");
+    assert!(a.await.unwrap().is_ok());
+    let t0 = first.lock().unwrap().expect("a first request");
+    let later: Vec<_> = arrivals
+        .lock()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .map(|t| *t - t0)
+        .collect();
+    assert_eq!(later.len(), 2, "{later:?}");
+    assert!(
+        later.iter().all(|d| *d >= Duration::from_millis(950)),
+        "nobody asked again before the second the system named: {later:?}"
     );
 }

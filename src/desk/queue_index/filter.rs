@@ -129,7 +129,7 @@ pub(crate) fn is_subsequence(line: &str, term: &str) -> bool {
     if term.is_ascii() {
         let mut rest = line.as_bytes();
         for &b in term.as_bytes() {
-            match rest.iter().position(|&x| x == b) {
+            match memchr::memchr(b, rest) {
                 Some(i) => rest = &rest[i + 1..],
                 None => return false,
             }
@@ -144,24 +144,17 @@ pub(crate) fn is_subsequence(line: &str, term: &str) -> bool {
 /// How well the terms sit in the line, cheaply: per term, 2 when it
 /// starts a word, 1 when it is there in one piece, 0 when only scattered.
 /// (Bytes: a UTF-8 term found in the bytes is found in the characters.)
-fn tier(line: &str, terms: &[String]) -> u32 {
+fn tier(line: &str, finders: &[memchr::memmem::Finder<'_>]) -> u32 {
     let line = line.as_bytes();
-    terms
+    finders
         .iter()
-        .map(|t| {
-            let t = t.as_bytes();
-            let Some(&first) = t.first() else { return 0 };
+        .map(|f| {
             let mut best = 0;
-            let mut from = 0;
-            while let Some(p) = line[from..].iter().position(|&b| b == first) {
-                let at = from + p;
-                if line[at..].starts_with(t) {
-                    if at == 0 || line[at - 1] == b' ' {
-                        return 2;
-                    }
-                    best = 1;
+            for at in f.find_iter(line) {
+                if at == 0 || line[at - 1] == b' ' {
+                    return 2;
                 }
-                from = at + 1;
+                best = 1;
             }
             best
         })
@@ -184,6 +177,18 @@ pub const SCORED_ROWS: usize = 300;
 /// scattered ones; the first [`SCORED_ROWS`] ordered by skim's score; ties
 /// in queue order.
 pub fn filter<L: Lines>(hay: &L, terms: &[String], candidates: Option<&[u32]>) -> Vec<u32> {
+    filter_known(hay, terms, candidates, 0)
+}
+
+/// [`filter`] where every candidate is known to hold the first `known`
+/// terms already (the answer to a shorter query), so only the others are
+/// looked for.
+fn filter_known<L: Lines>(
+    hay: &L,
+    terms: &[String],
+    candidates: Option<&[u32]>,
+    known: usize,
+) -> Vec<u32> {
     let all: Vec<u32>;
     let cands: &[u32] = match candidates {
         Some(c) => c,
@@ -196,14 +201,20 @@ pub fn filter<L: Lines>(hay: &L, terms: &[String], candidates: Option<&[u32]>) -
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
+    // Each term's substring search is set up once, not once a line.
+    let finders: Vec<memchr::memmem::Finder<'_>> = terms
+        .iter()
+        .map(|t| memchr::memmem::Finder::new(t.as_bytes()))
+        .collect();
     let run = |part: &[u32]| -> Vec<(u32, u32)> {
         part.iter()
             .filter_map(|&i| {
                 let line = hay.line(i)?;
                 terms
                     .iter()
+                    .skip(known)
                     .all(|t| is_subsequence(line, t))
-                    .then(|| (tier(line, terms), i))
+                    .then(|| (tier(line, &finders), i))
             })
             .collect()
     };
@@ -289,13 +300,16 @@ impl Narrowing {
             return None;
         }
         let q = t.join(" ");
-        let within = match &self.last {
+        let (within, known) = match &self.last {
             Some((g, prev, hits)) if *g == gen && q.starts_with(prev.as_str()) => {
-                Some(hits.as_slice())
+                // Terms that did not change were matched by every hit.
+                let before = terms(prev);
+                let known = before.iter().zip(&t).take_while(|(a, b)| a == b).count();
+                (Some(hits.as_slice()), known)
             }
-            _ => scope,
+            _ => (scope, 0),
         };
-        let hits = filter(hay, &t, within);
+        let hits = filter_known(hay, &t, within, known);
         self.last = Some((gen, q, hits.clone()));
         Some(hits)
     }

@@ -117,3 +117,41 @@ fn racing_first_opens_of_a_new_file_all_succeed() {
         assert!(v.is_intact(), "{v:?}");
     }
 }
+
+#[test]
+fn threads_sharing_one_store_commit_their_entries_together_and_keep_one_chain() {
+    let (_dir, path) = temp_store_path();
+    let store = Arc::new(Store::open(&path, 5000).unwrap());
+    let barrier = Arc::new(Barrier::new(16));
+    let handles: Vec<_> = (0..16)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || {
+                barrier.wait();
+                let mine: Vec<_> = (0..25)
+                    .map(|i| {
+                        store
+                            .append_audit(&entry(&format!("op{t}"), "search", "query", i))
+                            .expect("append")
+                    })
+                    .collect();
+                assert!(mine.iter().all(|e| e.operator == format!("op{t}")));
+                mine
+            })
+        })
+        .collect();
+    let mut ids = HashSet::new();
+    for h in handles {
+        let mine = h.join().expect("thread");
+        // Each caller got its own entry back, in the order it appended.
+        assert!(mine.windows(2).all(|w| w[0].id < w[1].id));
+        for e in mine {
+            assert!(ids.insert(e.id), "entry {} handed out twice", e.id);
+        }
+    }
+    assert_eq!(ids.len(), 400);
+    let v = store.verify_audit().unwrap();
+    assert_eq!(v.entries, 400);
+    assert!(v.is_intact(), "{v:?}");
+}
