@@ -122,6 +122,10 @@ fn request(protocol: u32, method: Method, path: &str, body: Vec<u8>) -> Request<
         .method(method)
         .uri(format!("http://privdesk{path}"))
         .header(protocol::HEADER_PROTOCOL, protocol.to_string())
+        .header(
+            hyper::header::USER_AGENT,
+            format!("privdesk/{}", protocol::VERSION),
+        )
         .header(hyper::header::CONTENT_TYPE, "application/json")
         .body(Full::new(Bytes::from(body)))
         .unwrap_or_default()

@@ -286,7 +286,14 @@ fn forward(
     to: mpsc::UnboundedSender<Option<SystemEvent>>,
 ) {
     tokio::spawn(async move {
-        while let Some(ev) = rx.recv().await {
+        loop {
+            let ev = tokio::select! {
+                ev = rx.recv() => ev,
+                // The search was dropped: let go of the fan-out too, so
+                // that it stops asking the systems.
+                _ = to.closed() => return,
+            };
+            let Some(ev) = ev else { break };
             if to.send(Some(ev)).is_err() {
                 return;
             }

@@ -71,9 +71,15 @@ async fn check_protocol(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u32>().ok());
     if theirs != Some(protocol::PROTOCOL) {
+        // Clients say which privdesk they are as `privdesk/VERSION`.
+        let their_version = req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("privdesk/"));
         return error_response(WireError::new(
             ErrorKind::Version,
-            version_message(theirs.map(|p| p.to_string()).as_deref(), None),
+            version_message(theirs.map(|p| p.to_string()).as_deref(), their_version),
         ));
     }
     next.run(req).await

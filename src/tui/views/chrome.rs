@@ -43,6 +43,15 @@ pub fn header(s: &State, f: &mut Frame, area: Rect) {
 }
 
 pub fn message(s: &State, f: &mut Frame, area: Rect) {
+    // A lost server is said above all else, until it is back.
+    if let Some(why) = &s.server_lost {
+        let text = fit(&format!(" ! {}", safe(why)), area.width as usize);
+        f.render_widget(
+            Paragraph::new(Span::styled(text, s.theme.style(Ui::Warning))),
+            area,
+        );
+        return;
+    }
     let Some(m) = &s.message else { return };
     let (role, mark) = match m.level {
         Level::Info => (Ui::Muted, ""),
