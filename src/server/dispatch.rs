@@ -72,10 +72,18 @@ pub(crate) async fn call(
             reply(blocking(desk, move |d| d.load_draft(&key)).await?, none())
         }
 
-        Call::CheckReveal { purpose } => reply(
-            blocking(desk, move |d| d.check_reveal(&purpose)).await?,
-            none(),
-        ),
+        // Asked before a search with a reveal: a reveal over the limit is
+        // refused here, before any system is asked.
+        Call::CheckReveal { purpose } => {
+            let limits = server.clone();
+            let checked = blocking(desk, move |d| {
+                let purpose = d.check_reveal(&purpose)?;
+                limits.check_limit(d, Act::Reveal)?;
+                Ok(purpose)
+            })
+            .await?;
+            reply(checked, none())
+        }
         Call::Reveal { records, purpose } => {
             let s = session.clone();
             let limits = server.clone();

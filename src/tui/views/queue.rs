@@ -27,14 +27,17 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let Some(q) = &s.queue else { return };
     let w = area.width as usize;
     let tabs = tab_lines(s, q, w);
-    let [tab_area, filter_area, table, detail] = Layout::vertical([
+    let notices = notice_lines(s, q, w);
+    let [tab_area, notice_area, filter_area, table, detail] = Layout::vertical([
         Constraint::Length(tabs.len() as u16),
+        Constraint::Length(notices.len() as u16),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
     f.render_widget(Paragraph::new(tabs), tab_area);
+    f.render_widget(Paragraph::new(notices), notice_area);
     filter_line(s, q, f, filter_area);
     rows(s, q, f, table);
     detail_line(s, q, f, detail);
@@ -67,6 +70,21 @@ fn tab_lines(s: &State, q: &QueueView, w: usize) -> Vec<Line<'static>> {
     }
     lines.push(Line::from(spans));
     lines
+}
+
+/// What the server tells supervisors above their queue (who reached a
+/// limit today), wrapped, at most three lines.
+fn notice_lines(s: &State, q: &QueueView, w: usize) -> Vec<Line<'static>> {
+    let Some(page) = &q.page else {
+        return Vec::new();
+    };
+    let style = s.theme.style(Ui::Warning);
+    page.notices
+        .iter()
+        .flat_map(|n| wrap(&format!("! {n}"), w.saturating_sub(2).max(10)))
+        .take(3)
+        .map(|l| Line::from(Span::styled(format!(" {l}"), style)))
+        .collect()
 }
 
 fn filter_line(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
