@@ -467,7 +467,7 @@ fn strangers_are_refused_and_the_refusal_is_audited() {
     assert_eq!(mine[0].details["uid"], uid);
     // Not in the group: the kernel refuses the connection itself.
     let o = host.privdesk(&host.outsider, &["case", "list"]);
-    assert_exit(&o, 1);
+    assert_exit(&o, 5);
     assert!(stderr(&o).contains("permission denied"), "{}", show(&o));
     assert!(stdout(&o).is_empty());
 }

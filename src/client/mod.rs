@@ -58,10 +58,16 @@ impl Target {
     async fn connect(&self) -> Result<UnixStream, DeskError> {
         match self {
             Target::Socket(p) => UnixStream::connect(p).await.map_err(|e| {
+                // The socket's group said no: a refusal like any other (exit 5).
+                if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    return DeskError::Refused(format!(
+                        "cannot connect to the privdesk server at {}: permission denied: only members of the desk's operators group may connect (ask an administrator)",
+                        p.display()
+                    ));
+                }
                 let why = match e.kind() {
                     std::io::ErrorKind::NotFound => "no server listens there (is it running? `systemctl status privdesk`; for a desk of your own, give --config FILE)".to_string(),
                     std::io::ErrorKind::ConnectionRefused => "the socket is there but no server answers (it stopped)".to_string(),
-                    std::io::ErrorKind::PermissionDenied => "permission denied: only members of the desk's operators group may connect (ask an administrator)".to_string(),
                     _ => e.to_string(),
                 };
                 DeskError::Unavailable(format!("cannot reach the privdesk server at {}: {why}", p.display()))
