@@ -6,7 +6,9 @@ mod common;
 mod pty;
 
 use common::actions::AGENT;
+use common::served::Served;
 use common::*;
+use std::process::Stdio;
 
 const F2: &[u8] = b"\x1bOQ";
 
@@ -87,4 +89,42 @@ fn a_supervisors_queue_says_who_reached_a_limit_today() {
     t.wait_text("reached a limit today: demo-agent (searches per minute)");
     t.send(b"\x03");
     t.expect_exit("ctrl-c quits");
+}
+
+#[test]
+fn a_burst_of_searches_at_once_gets_no_more_than_the_limit() {
+    let env = limited("searches_per_minute", 3);
+    let server = Served::start(&env);
+    // Ten searches started together: every check comes before any of the
+    // searches has ended (and been audited).
+    let children: Vec<_> = (0..10)
+        .map(|_| {
+            server
+                .client(&env, AGENT, &["search", "yamada", "--json"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let codes: Vec<Option<i32>> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap().status.code())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(0)).count(),
+        3,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(5)).count(),
+        7,
+        "{codes:?}"
+    );
+    assert_eq!(env.audit("search").len(), 3);
+    assert_eq!(env.audit("limit").len(), 7);
+    // A restarted server remembers them: the count comes from the log.
+    drop(server);
+    let server = Served::start(&env);
+    assert_exit(&server.run(&env, AGENT, &["search", "yamada", "--json"]), 5);
 }

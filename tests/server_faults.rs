@@ -10,6 +10,7 @@ mod pty;
 use axum::routing::get;
 use axum::Router;
 use common::actions::*;
+use common::served::Served;
 use common::*;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
@@ -19,84 +20,6 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// A server process over an `Env`'s configuration, on a socket of its own.
-struct Served {
-    socket: PathBuf,
-    log: PathBuf,
-    child: Option<Child>,
-}
-
-impl Served {
-    fn start(env: &Env) -> Served {
-        let mut s = Served {
-            socket: env.dir.path().join("run/privdesk.sock"),
-            log: env.dir.path().join("server.log"),
-            child: None,
-        };
-        s.restart(env);
-        s
-    }
-
-    fn restart(&mut self, env: &Env) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.log)
-            .unwrap();
-        let mut c = env.command(&["server", "--socket"]);
-        c.arg(&self.socket).stdout(Stdio::null()).stderr(log);
-        self.child = Some(c.spawn().expect("the server starts"));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::os::unix::net::UnixStream::connect(&self.socket).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the server does not listen:\n{}",
-                std::fs::read_to_string(&self.log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn pid(&self) -> Pid {
-        Pid::from_raw(self.child.as_ref().expect("running").id() as i32)
-    }
-
-    fn signal(&mut self, sig: Signal) {
-        kill(self.pid(), sig).expect("signal the server");
-        let status = self.child.take().unwrap().wait().unwrap();
-        if sig == Signal::SIGKILL {
-            assert_eq!(
-                std::os::unix::process::ExitStatusExt::signal(&status),
-                Some(9)
-            );
-        }
-    }
-
-    /// The CLI as a client of this server.
-    fn client(&self, env: &Env, user: &str, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.arg("--server")
-            .arg(&self.socket)
-            .args(["--as", user])
-            .args(args);
-        isolate(&mut c, env.dir.path());
-        c
-    }
-
-    fn run(&self, env: &Env, user: &str, args: &[&str]) -> Output {
-        self.client(env, user, args).output().expect("run privdesk")
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
 
 #[test]
 fn a_server_killed_mid_action_is_reconciled_by_the_next_one_exactly_once() {

@@ -78,7 +78,7 @@ pub(crate) async fn call(
             let limits = server.clone();
             let checked = blocking(desk, move |d| {
                 let purpose = d.check_reveal(&purpose)?;
-                limits.check_limit(d, Act::Reveal)?;
+                limits.peek_limit(d, Act::Reveal)?;
                 Ok(purpose)
             })
             .await?;

@@ -1,17 +1,21 @@
 //! Limits an insider cannot script around: searches per minute and per
 //! hour, reveals per hour and exported records per day, per role
-//! (`[limits]`). They are counted from the audit log, which records every
-//! one of those acts under the operator's name, so a restart forgets
-//! nothing. Going over is refused, and the refusal is an audit entry of its
-//! own (`limit`), which supervisors see on the audit screen and in the
-//! queue's header.
+//! (`[limits]`). Searches and reveals are counted in memory as they are
+//! let through (a burst sent at once gets no more than the limit), seeded
+//! from the audit log, which records every one of those acts under the
+//! operator's name, so a restart forgets nothing; exported records are
+//! counted from the log. Going over is refused, and the refusal is an
+//! audit entry of its own (`limit`), which supervisors see on the audit
+//! screen and in the queue's header.
 
 use crate::config::{LimitsConfig, RoleLimits};
 use crate::desk::{Desk, DeskError};
-use chrono::{Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::json;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Act {
     Search,
     Reveal,
@@ -20,6 +24,12 @@ pub enum Act {
 
 pub struct Limits {
     cfg: LimitsConfig,
+    /// The searches and reveals let through, per operator: when, within
+    /// the longest window. Checking and counting happen under this one
+    /// lock, so a burst of requests at once cannot all pass a check before
+    /// any of them is counted. Read from the audit log at an operator's
+    /// first act after a start, so a restart forgets nothing.
+    taken: Mutex<HashMap<(String, Act), VecDeque<DateTime<Utc>>>>,
 }
 
 /// One window's rule: what is counted, over how long, and how it is named.
@@ -67,20 +77,17 @@ fn rules(l: &RoleLimits, act: Act) -> Vec<Rule> {
 }
 
 /// How much of a rule's allowance an operator's entries used.
-fn used(act: Act, entries: &[(String, serde_json::Value)]) -> u64 {
-    match act {
-        Act::Search | Act::Reveal => entries.len() as u64,
-        Act::Export => entries
-            .iter()
-            .map(|(kind, d)| match kind.as_str() {
-                "package" => d["systems"]
-                    .as_array()
-                    .map(|s| s.iter().filter_map(|x| x["records"].as_u64()).sum())
-                    .unwrap_or(0),
-                _ => 1,
-            })
-            .sum(),
-    }
+fn exported(entries: &[(String, String, serde_json::Value)]) -> u64 {
+    entries
+        .iter()
+        .map(|(kind, _, d)| match kind.as_str() {
+            "package" => d["systems"]
+                .as_array()
+                .map(|s| s.iter().filter_map(|x| x["records"].as_u64()).sum())
+                .unwrap_or(0),
+            _ => 1,
+        })
+        .sum()
 }
 
 fn kinds(act: Act) -> &'static [&'static str] {
@@ -93,36 +100,101 @@ fn kinds(act: Act) -> &'static [&'static str] {
 
 impl Limits {
     pub fn new(cfg: &LimitsConfig) -> Limits {
-        Limits { cfg: cfg.clone() }
+        Limits {
+            cfg: cfg.clone(),
+            taken: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Refuse `act` when the operator of `desk` used up an allowance; the
-    /// refusal is audited (`limit`).
+    /// refusal is audited (`limit`). An act let through is counted at once
+    /// (searches and reveals), so that the next check sees it.
     pub fn check(&self, desk: &Desk, act: Act) -> Result<(), DeskError> {
+        self.check_as(desk, act, true)
+    }
+
+    /// As [`Limits::check`], counting nothing: for a question asked before
+    /// the act itself ("may I reveal?").
+    pub fn peek(&self, desk: &Desk, act: Act) -> Result<(), DeskError> {
+        self.check_as(desk, act, false)
+    }
+
+    fn check_as(&self, desk: &Desk, act: Act, take: bool) -> Result<(), DeskError> {
         let op = desk.operator();
-        let limits = self.cfg.for_role(op.role);
-        for rule in rules(limits, act) {
-            if rule.allowed == 0 {
-                continue;
+        let all = rules(self.cfg.for_role(op.role), act);
+        let rules: Vec<&Rule> = all.iter().filter(|r| r.allowed > 0).collect();
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let now = Utc::now();
+        if act == Act::Export {
+            for rule in rules {
+                let entries =
+                    desk.store()
+                        .audit_since(&op.username, kinds(act), &since(now, rule))?;
+                let n = exported(&entries);
+                if n >= u64::from(rule.allowed) {
+                    return Err(refuse(desk, rule, n));
+                }
             }
-            let since = (Utc::now() - rule.window).to_rfc3339_opts(SecondsFormat::Millis, true);
-            let entries = desk.store().audit_since(&op.username, kinds(act), &since)?;
-            let n = used(act, &entries);
+            return Ok(());
+        }
+        let mut taken = self.taken.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (op.username.clone(), act);
+        if !taken.contains_key(&key) {
+            let longest = rules.iter().max_by_key(|r| r.window).copied();
+            let mut times = VecDeque::new();
+            if let Some(rule) = longest {
+                for (_, at, _) in
+                    desk.store()
+                        .audit_since(&op.username, kinds(act), &since(now, rule))?
+                {
+                    if let Ok(t) = DateTime::parse_from_rfc3339(&at) {
+                        times.push_back(t.with_timezone(&Utc));
+                    }
+                }
+            }
+            taken.insert(key.clone(), times);
+        }
+        let times = taken.get_mut(&key).expect("just inserted");
+        let longest = rules.iter().map(|r| r.window).max().unwrap_or_default();
+        while times.front().is_some_and(|t| *t < now - longest) {
+            times.pop_front();
+        }
+        for rule in &rules {
+            let from = now - rule.window;
+            let n = times.iter().rev().take_while(|t| **t >= from).count() as u64;
             if n >= u64::from(rule.allowed) {
-                let message = format!(
-                    "limit reached: {n} {} in {} for {} ({} at most, [limits.{}] {}); \
-                     nothing was done. Wait, or ask a supervisor if this is a normal day's work",
-                    rule.what, rule.window_words, op.username, rule.allowed, op.role, rule.key
-                );
-                desk.audit(
-                    "limit",
-                    rule.key,
-                    json!({ "role": op.role.as_str(), "allowed": rule.allowed, "used": n, "window": rule.window_words }),
-                )?;
-                tracing::warn!(limit = rule.key, "an operator reached a limit");
-                return Err(DeskError::Denied(message));
+                drop(taken);
+                return Err(refuse(desk, rule, n));
             }
+        }
+        if take {
+            times.push_back(now);
         }
         Ok(())
     }
+}
+
+fn since(now: DateTime<Utc>, rule: &Rule) -> String {
+    (now - rule.window).to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The refusal of an act over `rule`, audited.
+fn refuse(desk: &Desk, rule: &Rule, n: u64) -> DeskError {
+    let op = desk.operator();
+    let message = format!(
+        "limit reached: {n} {} in {} for {} ({} at most, [limits.{}] {}); \
+         nothing was done. Wait, or ask a supervisor if this is a normal day's work",
+        rule.what, rule.window_words, op.username, rule.allowed, op.role, rule.key
+    );
+    if let Err(e) = desk.audit(
+        "limit",
+        rule.key,
+        json!({ "role": op.role.as_str(), "allowed": rule.allowed, "used": n, "window": rule.window_words }),
+    ) {
+        return e;
+    }
+    tracing::warn!(limit = rule.key, "an operator reached a limit");
+    DeskError::Denied(message)
 }

@@ -193,6 +193,19 @@ impl Server {
         r
     }
 
+    /// As [`Server::check_limit`], counting nothing: asked before the act.
+    pub(crate) fn peek_limit(
+        &self,
+        desk: &crate::desk::Desk,
+        act: limits::Act,
+    ) -> Result<(), DeskError> {
+        let r = self.limits.peek(desk, act);
+        if r.is_err() {
+            self.publish(Change::notices());
+        }
+        r
+    }
+
     /// Have `change` published to every session it concerns.
     pub fn publish(&self, change: Change) {
         if !change.is_empty() {

@@ -285,15 +285,15 @@ impl Store {
         Ok(out)
     }
 
-    /// How many entries of `kind` an operator wrote since `since` (RFC 3339
-    /// UTC, as entries are stamped), and the entries' details: for the
+    /// The entries of `kinds` an operator wrote since `since` (RFC 3339
+    /// UTC, as entries are stamped): kind, time and details, for the
     /// server's limits. Reads only that operator's newest entries.
     pub fn audit_since(
         &self,
         operator: &str,
         kinds: &[&str],
         since: &str,
-    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+    ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
         let conn = self.lock();
         let first: Option<i64> = conn
             .query_row("SELECT min(id) FROM audit WHERE at >= ?1", [since], |r| {
@@ -305,19 +305,23 @@ impl Store {
         };
         let mut stmt = conn
             .prepare_cached(
-                "SELECT kind, details FROM audit WHERE operator = ?1 AND id >= ?2 ORDER BY id",
+                "SELECT kind, at, details FROM audit WHERE operator = ?1 AND id >= ?2 ORDER BY id",
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map(rusqlite::params![operator, first], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
             })
             .map_err(|e| self.sql_err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (kind, details) = row.map_err(|e| self.sql_err(e))?;
+            let (kind, at, details) = row.map_err(|e| self.sql_err(e))?;
             if kinds.contains(&kind.as_str()) {
-                out.push((kind, serde_json::from_str(&details).unwrap_or_default()));
+                out.push((kind, at, serde_json::from_str(&details).unwrap_or_default()));
             }
         }
         Ok(out)

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod fake;
+pub mod served;
 
 use privdesk::sample::{self, SampleOptions, SampleSystems};
 use privdesk::store::{AuditEntry, AuditFilter, Store};
