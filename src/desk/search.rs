@@ -384,10 +384,23 @@ impl Desk {
                 msg = erx.recv() => match msg {
                     Some(Some(ev)) => {
                         col.absorb(ev);
-                        let snapshot = col.snapshot();
-                        guard.update(col.audit_details(&snapshot, expanded.unwrap_or(0)));
-                        let _ = tx.send(snapshot);
-                        false
+                        // Answers that arrived meanwhile go into the same
+                        // snapshot: under load, one linking for several.
+                        let mut ended = 0;
+                        while let Ok(more) = erx.try_recv() {
+                            match more {
+                                Some(ev) => col.absorb(ev),
+                                None => ended += 1,
+                            }
+                        }
+                        open_rounds -= ended;
+                        // The last answer of all: the final snapshot follows.
+                        if open_rounds > 0 || expanded.is_none() {
+                            let snapshot = col.snapshot();
+                            guard.update(col.audit_details(&snapshot, expanded.unwrap_or(0)));
+                            let _ = tx.send(snapshot);
+                        }
+                        ended > 0 && expanded.is_none()
                     }
                     Some(None) => {
                         open_rounds -= 1;

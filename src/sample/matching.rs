@@ -129,23 +129,53 @@ pub enum Tolerance {
 /// without spaces, or with `OneTypo` within one edit of a word), so word
 /// order does not matter; `山田太郎` also matches `山田 太郎`.
 pub fn name_matches(query: &str, name: &str, tolerance: Tolerance) -> bool {
-    let q = fold(query);
-    let n = fold(name);
-    if q.is_empty() || n.is_empty() {
+    let q = folded(query);
+    let n = folded(name);
+    if q.folded.is_empty() || n.folded.is_empty() {
         return false;
     }
-    let n_joined: String = n.chars().filter(|c| *c != ' ').collect();
-    let q_joined: String = q.chars().filter(|c| *c != ' ').collect();
-    if n_joined.contains(&q_joined) {
+    let (n_joined, q_joined) = (&n.joined, &q.joined);
+    let n = &n.folded;
+    let q = &q.folded;
+    if n_joined.contains(q_joined.as_str()) {
         return true;
     }
-    let name_words = words(&n);
-    words(&q).iter().all(|t| {
+    let name_words = words(n);
+    words(q).iter().all(|t| {
         n_joined.contains(t)
             || (tolerance == Tolerance::OneTypo
                 && t.chars().count() >= 4
                 && name_words.iter().any(|w| typo_match(t, w)))
     })
+}
+
+/// A text folded for comparison, with and without its spaces.
+struct Folded {
+    folded: String,
+    joined: String,
+}
+
+/// The fold of `s`, remembered: the stored names are a few hundred strings
+/// asked again at every search, and folding them each time made the sample
+/// systems' CPU, not their answer time, what a load test measured.
+fn folded(s: &str) -> std::sync::Arc<Folded> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, OnceLock, RwLock};
+    static CACHE: OnceLock<RwLock<HashMap<String, Arc<Folded>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| RwLock::new(HashMap::new()));
+    if let Some(f) = cache.read().unwrap_or_else(|p| p.into_inner()).get(s) {
+        return f.clone();
+    }
+    let folded = fold(s);
+    let joined = folded.chars().filter(|c| *c != ' ').collect();
+    let f = Arc::new(Folded { folded, joined });
+    let mut w = cache.write().unwrap_or_else(|p| p.into_inner());
+    // Queries are folded too; keep the cache from growing without end.
+    if w.len() > 50_000 {
+        w.clear();
+    }
+    w.insert(s.to_string(), f.clone());
+    f
 }
 
 /// One edit away from the word, or from a prefix of it as long as the term

@@ -232,6 +232,14 @@ async fn search(Extension(session): Extension<Arc<Session>>, body: Body) -> Resp
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Some(mut snapshot) = run.updates.recv().await {
+            // A client slower than the answers gets the newest snapshot,
+            // not every one in between (each holds all found so far).
+            while !snapshot.done {
+                match run.updates.try_recv() {
+                    Ok(newer) => snapshot = newer,
+                    Err(_) => break,
+                }
+            }
             let done = snapshot.done;
             session.keep_records(snapshot.persons.iter().flat_map(|p| p.records.iter()));
             mask::snapshot(&mut snapshot);
