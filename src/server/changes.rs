@@ -262,6 +262,8 @@ impl Server {
             self.notices_into(&mut p);
             p.notices
         });
+        // Rows shown to several sessions are written once.
+        let mut written = super::page_line::Written::default();
         for s in sessions {
             let mut open = s.queue.lock().unwrap_or_else(|p| p.into_inner());
             let Some(q) = open.as_mut() else { continue };
@@ -289,8 +291,8 @@ impl Server {
                     || l.notices != page.notices
             });
             if differs {
-                q.last = Some(page.clone());
-                s.push(Event::Queue { page });
+                s.push_line(written.line(&page));
+                q.last = Some(page);
             }
         }
     }

@@ -25,6 +25,7 @@ pub mod limits;
 mod listen;
 mod mask;
 mod operators;
+mod page_line;
 mod peer;
 mod routes;
 mod session;

@@ -318,10 +318,10 @@ async fn events(Extension(session): Extension<Arc<Session>>) -> Response {
     if let Err(r) = desk_of(&session) {
         return r;
     }
-    let (tx, rx) = mpsc::unbounded_channel::<Event>();
-    let _ = tx.send(Event::Ready);
+    let (tx, rx) = mpsc::unbounded_channel::<Bytes>();
+    let _ = tx.send(line(&Event::Ready));
     session.open_events(tx);
-    let stream = receiver(rx).map(|e| Ok::<_, std::convert::Infallible>(line(&e)));
+    let stream = receiver(rx).map(Ok::<_, std::convert::Infallible>);
     (
         [(
             header::CONTENT_TYPE,

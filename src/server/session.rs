@@ -12,6 +12,7 @@ use crate::domain::queue::QueuePage;
 use crate::domain::{CaseId, Record};
 use crate::protocol::calls::RecordKey;
 use crate::protocol::Event;
+use bytes::Bytes;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -36,7 +37,8 @@ pub(crate) struct Session {
     pub peer: Peer,
     pub server: Arc<Server>,
     desk: OnceLock<Desk>,
-    events: Mutex<Option<mpsc::UnboundedSender<Event>>>,
+    /// The events stream, as lines of JSON.
+    events: Mutex<Option<mpsc::UnboundedSender<Bytes>>>,
     records: Mutex<IndexMap<RecordKey, Record>>,
     revealed: Mutex<HashSet<CaseId>>,
     pub queue: Mutex<Option<OpenQueue>>,
@@ -76,14 +78,19 @@ impl Session {
     }
 
     /// Start the events stream: what is pushed from now on goes to `tx`.
-    pub(crate) fn open_events(&self, tx: mpsc::UnboundedSender<Event>) {
+    pub(crate) fn open_events(&self, tx: mpsc::UnboundedSender<Bytes>) {
         *lock(&self.events) = Some(tx);
     }
 
     /// Push an event if the session listens.
     pub(crate) fn push(&self, e: Event) {
+        self.push_line(crate::protocol::stream::line(&e));
+    }
+
+    /// Push an event already written as a line.
+    pub(crate) fn push_line(&self, line: Bytes) {
         if let Some(tx) = lock(&self.events).as_ref() {
-            let _ = tx.send(e);
+            let _ = tx.send(line);
         }
     }
 

@@ -321,11 +321,16 @@ impl Narrowing {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::{CaseId, CaseStatus, CaseSummary, Category, Law, Priority, RequestKind};
 
-    fn row(n: u32, name: &str, kind: Option<RequestKind>, assignee: Option<&str>) -> QueueRow {
+    pub(crate) fn row(
+        n: u32,
+        name: &str,
+        kind: Option<RequestKind>,
+        assignee: Option<&str>,
+    ) -> QueueRow {
         QueueRow {
             case: CaseSummary {
                 id: CaseId::parse(&format!("PD-2026-{n:06}")).expect("id"),
