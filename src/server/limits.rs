@@ -107,19 +107,10 @@ impl Limits {
     }
 
     /// Refuse `act` when the operator of `desk` used up an allowance; the
-    /// refusal is audited (`limit`). An act let through is counted at once
-    /// (searches and reveals), so that the next check sees it.
-    pub fn check(&self, desk: &Desk, act: Act) -> Result<(), DeskError> {
-        self.check_as(desk, act, true)
-    }
-
-    /// As [`Limits::check`], counting nothing: for a question asked before
-    /// the act itself ("may I reveal?").
-    pub fn peek(&self, desk: &Desk, act: Act) -> Result<(), DeskError> {
-        self.check_as(desk, act, false)
-    }
-
-    fn check_as(&self, desk: &Desk, act: Act, take: bool) -> Result<(), DeskError> {
+    /// refusal is audited (`limit`). With `count`, an act let through is
+    /// counted at once (searches and reveals), so that the next check sees
+    /// it; without, the question is asked before the act ("may I reveal?").
+    pub fn check(&self, desk: &Desk, act: Act, count: bool) -> Result<(), DeskError> {
         let op = desk.operator();
         let all = rules(self.cfg.for_role(op.role), act);
         let rules: Vec<&Rule> = all.iter().filter(|r| r.allowed > 0).collect();
@@ -169,7 +160,7 @@ impl Limits {
                 return Err(refuse(desk, rule, n));
             }
         }
-        if take {
+        if count {
             times.push_back(now);
         }
         Ok(())

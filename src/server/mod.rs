@@ -180,18 +180,15 @@ impl Server {
             .collect()
     }
 
-    /// Refuse `act` when the operator used up an allowance ([`limits`]);
-    /// supervisors' queues are told of the refusal.
+    /// Refuse `act` when the operator used up an allowance ([`limits`]),
+    /// counting it when let through; supervisors' queues are told of a
+    /// refusal.
     pub(crate) fn check_limit(
         &self,
         desk: &crate::desk::Desk,
         act: limits::Act,
     ) -> Result<(), DeskError> {
-        let r = self.limits.check(desk, act);
-        if r.is_err() {
-            self.publish(Change::notices());
-        }
-        r
+        self.limit(desk, act, true)
     }
 
     /// As [`Server::check_limit`], counting nothing: asked before the act.
@@ -200,7 +197,16 @@ impl Server {
         desk: &crate::desk::Desk,
         act: limits::Act,
     ) -> Result<(), DeskError> {
-        let r = self.limits.peek(desk, act);
+        self.limit(desk, act, false)
+    }
+
+    fn limit(
+        &self,
+        desk: &crate::desk::Desk,
+        act: limits::Act,
+        count: bool,
+    ) -> Result<(), DeskError> {
+        let r = self.limits.check(desk, act, count);
         if r.is_err() {
             self.publish(Change::notices());
         }
