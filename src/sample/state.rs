@@ -178,17 +178,43 @@ pub fn summary(record: &Value, detail_only: &[&str]) -> Value {
     r
 }
 
-/// Middleware: count, delay, then check credentials (401 with a JSON error).
+/// Middleware: count, delay, check credentials (401 with a JSON error).
+///
+/// With demo latency, a change waits first and is
+/// applied at the end of its time, so that a client killed meanwhile
+/// leaves it on its way. A read is answered first and held back until its
+/// time is up: its work is part of its answer time, as for a real system
+/// (reads done after the wait would pile up when many wake at once, and
+/// time this process's CPU rather than the answer).
 pub async fn guard(State(state): State<Shared>, req: Request, next: Next) -> Response {
     state.requests.fetch_add(1, Ordering::Relaxed);
-    if let Some((lo, hi)) = state.latency_ms {
+    let answer_at = state.latency_ms.map(|(lo, hi)| {
         let ms = if hi > lo {
             rand::random_range(lo..=hi)
         } else {
             lo
         };
-        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        tokio::time::Instant::now() + std::time::Duration::from_millis(ms)
+    });
+    let Some(at) = answer_at else {
+        return checked(&state, req, next).await;
+    };
+    if is_read(&req) {
+        let resp = checked(&state, req, next).await;
+        tokio::time::sleep_until(at).await;
+        resp
+    } else {
+        tokio::time::sleep_until(at).await;
+        checked(&state, req, next).await
     }
+}
+
+/// Reads: GETs, and the searches some systems take as a POST.
+fn is_read(req: &Request) -> bool {
+    req.method() == axum::http::Method::GET || req.uri().path().ends_with("/search")
+}
+
+async fn checked(state: &Shared, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     if !state.auth.accepts(&parts) {
         let mut resp = error(
