@@ -104,6 +104,11 @@ pub(crate) fn check_system(name: &str, sys: &SystemDef, out: &mut Vec<Issue>) {
             ),
         );
     }
+    for h in &sys.redirect_hosts {
+        if let Err(why) = super::systems::redirect_host(h) {
+            ck.at(&["redirect_hosts"], why);
+        }
+    }
     if sys.retries > 10 {
         ck.at(
             &["retries"],

@@ -68,6 +68,12 @@ pub struct SystemDef {
     /// First backoff delay in milliseconds; doubles on each retry.
     #[serde(default = "default_backoff_ms")]
     pub backoff_ms: u64,
+    /// Hosts other than `base_url`'s to which a redirect may be followed
+    /// (`"login.example.jp"`, or `"login.example.jp:8443"` for one port).
+    /// A redirect to any other origin is refused: it would carry the
+    /// query (a name, an e-mail) to a host nobody configured.
+    #[serde(default)]
+    pub redirect_hosts: Vec<String>,
     /// Extra static headers sent with every request (no secrets here).
     #[serde(default)]
     pub headers: IndexMap<String, String>,
@@ -89,6 +95,24 @@ pub struct SystemDef {
     /// OpenDSR endpoints (opendsr systems).
     #[serde(default)]
     pub opendsr: Option<OpenDsrDef>,
+}
+
+/// One entry of `redirect_hosts`: a host name, or a host and port; the
+/// host lower-cased and the port if given.
+pub fn redirect_host(entry: &str) -> Result<(String, Option<u16>), String> {
+    let e = entry.trim();
+    let bad = || format!("`{entry}` is not a host name or host:port (no scheme, no path)");
+    if e.is_empty() || e.contains("://") || e.contains('/') || e.contains(char::is_whitespace) {
+        return Err(bad());
+    }
+    let (host, port) = match e.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => (h, Some(p.parse::<u16>().map_err(|_| bad())?)),
+        _ => (e, None),
+    };
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok((host.to_ascii_lowercase(), port))
 }
 
 fn yes() -> bool {

@@ -59,6 +59,60 @@ pub(crate) struct Http {
     backoff: Duration,
 }
 
+/// Redirects are followed (up to 5) to the origin of `base_url` and to the
+/// hosts in `redirect_hosts`; any other is refused before anything is sent
+/// there, with an error naming the host.
+fn redirects(def: &SystemDef) -> reqwest::redirect::Policy {
+    let home_url = Url::parse(&def.base_url).ok();
+    let home = home_url.as_ref().map(|u| u.origin());
+    // Plain http to a listed host only where the system itself is plain.
+    let plain_ok = home_url.as_ref().is_some_and(|u| u.scheme() == "http");
+    let allowed: Vec<(String, Option<u16>)> = def
+        .redirect_hosts
+        .iter()
+        .filter_map(|h| crate::config::systems::redirect_host(h).ok())
+        .collect();
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 {
+            return attempt.error(Refused("more than 5 redirects".into()));
+        }
+        let to = attempt.url();
+        if home.as_ref() == Some(&to.origin()) {
+            return attempt.follow();
+        }
+        let host = to.host_str().unwrap_or("").to_ascii_lowercase();
+        let port = to.port_or_known_default();
+        let listed = allowed
+            .iter()
+            .any(|(h, p)| *h == host && p.is_none_or(|p| Some(p) == port));
+        if listed && (to.scheme() == "https" || plain_ok) {
+            return attempt.follow();
+        }
+        let shown = match to.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host,
+        };
+        let why = if listed {
+            format!("redirected to {shown} over plain http; not followed")
+        } else {
+            format!("redirected to {shown}; not followed")
+        };
+        attempt.error(Refused(why))
+    })
+}
+
+/// A redirect privdesk would not follow.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// One failed attempt.
 struct Failure {
     error: ConnectorError,
@@ -83,7 +137,7 @@ impl Http {
             .user_agent(concat!("privdesk/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(redirects(def))
             .build()
             .map_err(|e| format!("tls: cannot set up the HTTP client: {}", e.without_url()))?;
         if def.concurrency == 0 {

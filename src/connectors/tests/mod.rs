@@ -4,6 +4,7 @@ mod auth;
 mod failures;
 mod fanout;
 mod pagination;
+mod redirects;
 mod search;
 
 use crate::config::{Secret, SystemDef};
