@@ -97,6 +97,25 @@ fn sighup_saves_the_draft_and_exits() {
 }
 
 #[test]
+fn a_draft_typed_300_ms_before_sigkill_is_offered_back() {
+    let env = Env::start();
+    let mut t = start(&env, &[], "k.stderr");
+    t.send("suzuki 花".as_bytes());
+    t.wait_text("› suzuki 花");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // No chance to save anything on the way out.
+    kill(t.pid(), Signal::SIGKILL).expect("send SIGKILL");
+    t.expect_exit("SIGKILL");
+    drop(t);
+
+    let mut again = start(&env, &[], "k-again.stderr");
+    again.wait_text("› suzuki 花");
+    again.wait_text("restored what you were typing");
+    again.send(b"\x03");
+    assert!(again.expect_exit("ctrl-c").success());
+}
+
+#[test]
 fn closing_the_terminal_saves_the_draft_and_exits() {
     draft_survives("c.stderr", |t| t.close());
 }

@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// A draft is saved once typing pauses this long.
-pub const DRAFT_PAUSE: Duration = Duration::from_millis(700);
+/// A draft is saved once typing pauses this long (the event loop wakes
+/// for it), so that what was typed this long before the process is
+/// killed outright is kept, without a write on every key.
+pub const DRAFT_PAUSE: Duration = Duration::from_millis(200);
 
 /// The draft key of the query box.
 pub const QUERY: &str = "search.query";

@@ -191,6 +191,8 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
     }
     let mut hung_up = false;
     let mut next_tick = Instant::now();
+    // The last edit a draft save was planned for.
+    let mut edit_seen = state.last_edit;
 
     loop {
         if state.dirty && !hung_up {
@@ -212,6 +214,12 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
         } else {
             Duration::from_secs(1)
         };
+        if state.last_edit != edit_seen {
+            // Wake when typing has paused long enough to save the draft,
+            // not at the next second.
+            edit_seen = state.last_edit;
+            next_tick = next_tick.min(edit_seen + drafts::DRAFT_PAUSE + Duration::from_millis(5));
+        }
         let mut batch = Vec::new();
         tokio::select! {
             ev = events.next() => match ev {
