@@ -257,6 +257,109 @@ fn a_connection_reset_after_the_change_is_checked_not_resent() {
 }
 
 #[test]
+fn a_delete_answered_404_because_the_record_is_gone_is_done_once_checked() {
+    let env = action_env(|_| {});
+    let case = env.taro_case("erasure", &["crm:C-1001"]);
+    let a = env.approved(&case, &["--system", "crm"]);
+    // An earlier attempt (or someone at the CRM) removed it already.
+    assert!(env.sample("crm").remove("id", "C-1001").is_some());
+    let (o, _, report) = env.run_action(a["id"].as_str().unwrap());
+    assert_exit(&o, 0);
+    let crm = job(&report["action"], "crm:C-1001");
+    assert_eq!(crm["state"], "done", "{crm}");
+    assert!(
+        crm["message"]
+            .as_str()
+            .unwrap()
+            .contains("already in effect (HTTP 404"),
+        "{crm}"
+    );
+    assert_eq!(crm["verified"], true, "{crm}");
+}
+
+#[test]
+fn a_system_that_ignores_idempotency_keys_is_sent_none() {
+    let env = action_env(|doc| {
+        doc["systems"]["crm"]["actions"]["idempotency_keys"] = toml_edit::value(false);
+    });
+    let case = env.taro_case("rectification", &["crm:C-1001"]);
+    let a = env.approved(&case, &["--set", "phone=03-5555-0102"]);
+    let (o, _, report) = env.run_action(a["id"].as_str().unwrap());
+    assert_exit(&o, 0);
+    let crm = job(&report["action"], "crm:C-1001");
+    assert_eq!(crm["state"], "done", "{crm}");
+    let s = env.sample("crm");
+    assert_eq!(s.writes_applied(), 1);
+    assert_eq!(s.key_requests(&key(crm)), 0, "the key was sent anyway");
+}
+
+#[test]
+fn without_idempotency_keys_a_late_write_is_waited_for_not_sent_twice() {
+    let env = action_env(|doc| {
+        doc["systems"]["crm"]["timeout_secs"] = toml_edit::value(0.5);
+        doc["systems"]["crm"]["actions"]["idempotency_keys"] = toml_edit::value(false);
+    });
+    let case = env.taro_case("rectification", &["crm:C-1001"]);
+    let a = env.approved(&case, &["--set", "phone=03-5555-0103"]);
+    let crm_state = env.sample("crm");
+    // The write lands 0.9 s after it was sent: after privdesk gave up on
+    // the answer (0.5 s), within the time it may still arrive (1.5 s).
+    crm_state
+        .knobs
+        .sleep_before_ms
+        .store(900, Ordering::Relaxed);
+    let (o, updates, report) = env.run_action(a["id"].as_str().unwrap());
+    assert_exit(&o, 0);
+    let crm = job(&report["action"], "crm:C-1001");
+    assert_eq!(crm["state"], "done", "{crm}");
+    assert!(
+        updates.iter().any(|u| u["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("may still reach crm"))),
+        "{updates:?}"
+    );
+    assert!(
+        crm["message"]
+            .as_str()
+            .unwrap()
+            .contains("took effect (checked)"),
+        "{crm}"
+    );
+    assert_eq!(
+        crm_state.writes_applied(),
+        1,
+        "the change reached crm more than once"
+    );
+    assert_eq!(
+        crm_state.find("id", "C-1001").unwrap()["phone"],
+        "03-5555-0103"
+    );
+    // The journal says what became of the attempt whose answer was lost.
+    let store = env.store();
+    let stored = store
+        .case_jobs(privdesk::domain::CaseId::parse(&case).unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|j| j.idempotency_key == key(crm))
+        .expect("the job in the store");
+    let attempts = store.job_attempts(stored.id).unwrap();
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    assert_eq!(
+        attempts[0].outcome.as_deref(),
+        Some("applied"),
+        "{attempts:?}"
+    );
+    assert!(
+        attempts[0]
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("checked afterwards"),
+        "{attempts:?}"
+    );
+}
+
+#[test]
 fn a_timeout_leaves_the_outcome_unknown_until_a_later_run_reconciles_it() {
     let env = action_env(|doc| {
         doc["systems"]["crm"]["timeout_secs"] = toml_edit::value(0.3);

@@ -396,7 +396,8 @@ impl SystemActions {
         self.send_request(req, key, success).await
     }
 
-    /// Send `req` once with the key in the configured header.
+    /// Send `req` once, with the key in the configured header where the
+    /// system honours it.
     pub(crate) async fn send_request(
         &self,
         req: &PlannedRequest,
@@ -418,9 +419,13 @@ impl SystemActions {
                 }
             }
         };
+        // Only a system that honours the key is sent one: elsewhere it
+        // would promise a safety that is not there.
         let mut extra = Vec::new();
-        if let Ok(v) = HeaderValue::from_str(key) {
-            extra.push((self.key_header.clone(), v));
+        if self.idempotency_keys {
+            if let Ok(v) = HeaderValue::from_str(key) {
+                extra.push((self.key_header.clone(), v));
+            }
         }
         let sent = self
             .http

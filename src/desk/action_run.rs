@@ -38,6 +38,9 @@ const STALE_CLAIM: Duration = Duration::from_secs(600);
 const HEARTBEAT: Duration = Duration::from_secs(5);
 /// Longest wait before sending again that a run accepts from `Retry-After`.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// After a system's time limit, how much longer an attempt sent without an
+/// idempotency key is given to arrive before it is checked.
+pub const IN_FLIGHT_MARGIN: Duration = Duration::from_secs(1);
 
 /// One change of a job's state during a run, for live progress lines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -619,6 +622,28 @@ impl Desk {
                 Ok(None)
             }
             SendOutcome::Rejected { status, message }
+                if matches!(status, 404 | 409 | 410) && sys.can_check(job.kind) =>
+            {
+                // "Not there" or "already so" may mean the change is in
+                // effect (an earlier attempt removed the record): the
+                // check decides, not the status.
+                let change = match self.check_job(sys, &job, ctx).await {
+                    Check::Applied => JobChange {
+                        state: Some(JobState::Done),
+                        message: Some(Some(format!(
+                            "already in effect (HTTP {status}: {message}), checked"
+                        ))),
+                        http_status: Some(Some(status)),
+                        verified: Some(Some(true)),
+                        finished: Some(true),
+                        ..Default::default()
+                    },
+                    _ => fail(format!("HTTP {status}: {message}"), Some(status)),
+                };
+                self.set_job(ctx, &job, change).await?;
+                Ok(None)
+            }
+            SendOutcome::Rejected { status, message }
             | SendOutcome::ServerError { status, message } => {
                 let change = fail(format!("HTTP {status}: {message}"), Some(status));
                 self.set_job(ctx, &job, change).await?;
@@ -764,6 +789,9 @@ impl Desk {
                 }
             };
         }
+        if job.kind != ActionKind::Export && !sys.honours_idempotency_keys() {
+            job = self.wait_out_last_attempt(sys, job, ctx).await?;
+        }
         if job.kind == ActionKind::Export {
             // Reading changes nothing: ask again.
             if can_resend {
@@ -780,6 +808,23 @@ impl Desk {
         } else {
             Check::CannotCheck(format!("{} offers no check for {}", job.system, job.kind))
         };
+        // What the check found is the outcome of the attempt whose answer
+        // never came.
+        let found = match &check {
+            Check::Applied => Some(("applied", "checked afterwards: in effect".to_string())),
+            Check::NotApplied(why) => Some((
+                "not_applied",
+                format!("checked afterwards: not in effect ({why})"),
+            )),
+            _ => None,
+        };
+        if let Some((word, msg)) = found {
+            let (id, n) = (job.id, job.attempts);
+            db(self.store(), move |s| {
+                s.journal_checked(id, n, word, &msg, now_utc())
+            })
+            .await?;
+        }
         match check {
             Check::Applied => {
                 let change = JobChange {
@@ -796,9 +841,11 @@ impl Desk {
             }
             Check::NotApplied(why) if can_resend => {
                 *resends += 1;
-                let change = resend(format!(
-                    "not in effect ({why}); sending again with the same idempotency key"
-                ));
+                let change = resend(if sys.honours_idempotency_keys() {
+                    format!("not in effect ({why}); sending again with the same idempotency key")
+                } else {
+                    format!("not in effect ({why}); sending again")
+                });
                 Ok(Some(self.set_job(ctx, &job, change).await?))
             }
             Check::NotApplied(why) => {
@@ -827,6 +874,40 @@ impl Desk {
                 Ok(None)
             }
         }
+    }
+
+    /// For a system without idempotency keys: wait until the last attempt
+    /// can no longer arrive (sent at, plus the system's time limit, plus
+    /// [`IN_FLIGHT_MARGIN`]) before anything checks it, so that a check
+    /// never sees "not yet" for a request still on its way and sends it a
+    /// second time.
+    async fn wait_out_last_attempt(
+        &self,
+        sys: &SystemActions,
+        job: ActionJob,
+        ctx: &RunCtx,
+    ) -> Result<ActionJob, DeskError> {
+        let window = sys.timeout() + IN_FLIGHT_MARGIN;
+        let sent = job.last_sent_at.unwrap_or_else(now_utc);
+        let until =
+            sent + chrono::Duration::from_std(window).unwrap_or(chrono::Duration::seconds(5));
+        let left = (until - now_utc()).to_std().unwrap_or(Duration::ZERO);
+        if left.is_zero() {
+            return Ok(job);
+        }
+        let local = until.with_timezone(&self.calendar().time_zone());
+        let change = JobChange {
+            message: Some(Some(format!(
+                "outcome unknown: attempt {} may still reach {} (it sends no idempotency key); checking at {} before anything is sent again",
+                job.attempts,
+                job.system,
+                local.format("%H:%M:%S")
+            ))),
+            ..Default::default()
+        };
+        let job = self.set_job(ctx, &job, change).await?;
+        tokio::time::sleep(left).await;
+        Ok(job)
     }
 
     /// Polls an OpenDSR processor until the request completes, is

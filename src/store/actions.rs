@@ -496,6 +496,29 @@ impl Store {
         Ok(())
     }
 
+    /// What a later check found of attempt `n`, whose answer never came
+    /// (outcome unrecorded or `lost`): `applied` or `not_applied`, with the
+    /// check's words. An attempt whose answer was recorded keeps it.
+    pub fn journal_checked(
+        &self,
+        job: i64,
+        n: u32,
+        outcome: &str,
+        message: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute(
+            "UPDATE action_attempts SET outcome = ?1,
+                 message = CASE WHEN message IS NULL THEN ?2 ELSE message || '; ' || ?2 END,
+                 ended_at = COALESCE(ended_at, ?3)
+             WHERE job_id = ?4 AND n = ?5 AND (outcome IS NULL OR outcome = 'lost')",
+            params![outcome, message, ts(&at), job, n],
+        )
+        .map_err(|e| self.sql_err(e))?;
+        Ok(())
+    }
+
     /// Changes a job (see [`JobChange`]), with an optional timeline entry
     /// and audit entry in the same transaction. Returns the job as stored.
     pub fn update_job(
