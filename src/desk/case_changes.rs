@@ -46,7 +46,38 @@ fn diff(before: &Case, after: &Case) -> (Value, Value) {
     (Value::Object(old), Value::Object(new))
 }
 
+/// How often an additive change is tried again when someone else changed
+/// the case between its read and its write.
+const ADDITIVE_TRIES: usize = 50;
+
 impl Desk {
+    /// A change that adds to a case (a note, a reply, an identity check,
+    /// links, an escalation) and so conflicts with nothing: made on the
+    /// case as it is now, whatever version the caller last read, and tried
+    /// again when another write slips in between the read and the write.
+    pub(super) fn add_to_case(
+        &self,
+        id: CaseId,
+        access: CaseAccess<'_>,
+        event_kind: &str,
+        apply: impl Fn(&mut Case, &mut Extras) -> Result<(), DeskError>,
+    ) -> Result<Case, DeskError> {
+        let mut last = None;
+        for _ in 0..ADDITIVE_TRIES {
+            let now = self.load_case(id)?.version;
+            match self.change_case(id, now, access, event_kind, &apply) {
+                Err(DeskError::Conflict(c)) => last = Some(c),
+                other => return other,
+            }
+        }
+        match last {
+            Some(c) => Err(DeskError::Conflict(c)),
+            None => Err(DeskError::Invalid(format!(
+                "case {id} could not be changed"
+            ))),
+        }
+    }
+
     /// Loads the case, checks access, version and that it is not closed,
     /// applies `apply` to a copy, recomputes the due dates and writes the
     /// change. A change that changes nothing writes nothing.
@@ -125,12 +156,14 @@ impl Desk {
             case_rules::MAX_TEXT_CHARS,
         )?;
         let kind = if internal { "note" } else { "reply" };
-        self.change_case(id, expected_version, CaseAccess::Work, kind, |_, x| {
+        // Additive: the version the caller read is not needed.
+        let _ = expected_version;
+        self.add_to_case(id, CaseAccess::Work, kind, |_, x| {
             x.event_after.insert("internal".into(), json!(internal));
             x.event_after
                 .insert("is_response".into(), json!(is_response));
             x.note = Some(NewNote {
-                text,
+                text: text.clone(),
                 internal,
                 is_response,
             });
@@ -215,13 +248,11 @@ impl Desk {
         input: &VerificationInput,
     ) -> Result<Case, DeskError> {
         let me = self.operator().username.clone();
-        self.change_case(
-            id,
-            expected_version,
-            CaseAccess::Work,
-            "verification",
-            |c, _| Ok(case_rules::verify(c, input, &me, now_utc())?),
-        )
+        // Additive: the version the caller read is not needed.
+        let _ = expected_version;
+        self.add_to_case(id, CaseAccess::Work, "verification", |c, _| {
+            Ok(case_rules::verify(c, input, &me, now_utc())?)
+        })
     }
 
     /// Replaces the requester's name, contact and reply channel.
@@ -420,7 +451,9 @@ impl Desk {
                     .any(|e| e.system == l.system && e.record_id == l.record_id)
             })
             .collect();
-        self.change_case(id, expected_version, CaseAccess::Work, "links", |_, x| {
+        // Additive: the version the caller read is not needed.
+        let _ = expected_version;
+        self.add_to_case(id, CaseAccess::Work, "links", |_, x| {
             x.event_after.insert(
                 "linked".into(),
                 json!(fresh.iter().map(|l| l.to_string()).collect::<Vec<_>>()),

@@ -68,20 +68,17 @@ impl Desk {
     /// event. A case already urgent is left as it is (nothing written: the
     /// version stays). Agents escalate their own and unassigned cases.
     pub fn escalate(&self, id: CaseId, expected_version: i64) -> Result<Case, DeskError> {
-        self.change_case(
-            id,
-            expected_version,
-            CaseAccess::Work,
-            "escalated",
-            |c, x| {
-                if c.priority == Priority::Urgent {
-                    return Ok(());
-                }
-                crate::domain::case_rules::set_priority(c, Priority::Urgent)?;
-                x.event_after.insert("escalated".into(), json!(true));
-                Ok(())
-            },
-        )
+        // Escalating asks for attention and overwrites nothing anyone
+        // chose: the version the caller read is not needed.
+        let _ = expected_version;
+        self.add_to_case(id, CaseAccess::Work, "escalated", |c, x| {
+            if c.priority == Priority::Urgent {
+                return Ok(());
+            }
+            crate::domain::case_rules::set_priority(c, Priority::Urgent)?;
+            x.event_after.insert("escalated".into(), json!(true));
+            Ok(())
+        })
     }
 
     /// Watches the store for changes to cases and actions made by any

@@ -113,8 +113,8 @@ pub struct Fixture {
     pub complaint: CaseView,
     /// Every open case, soonest due first, as the list shows them.
     pub rows: Vec<CaseSummary>,
-    /// What the desk said when a note was added to the disclosure request
-    /// on a version someone else had changed meanwhile.
+    /// What the desk said when a status change was asked of the disclosure
+    /// request on a version someone else had changed meanwhile.
     pub conflict: CaseConflict,
 }
 
@@ -171,9 +171,9 @@ fn build() -> Fixture {
             true,
         )
         .expect("reply");
-    let conflict = match sup.add_note(d.id, seen, "Called back, no answer.", true, false) {
+    let conflict = match sup.change_status(d.id, seen, &StatusChange::to(CaseStatus::OnHold)) {
         Err(DeskError::Conflict(c)) => *c,
-        other => panic!("a note on an old version is a conflict, got {other:?}"),
+        other => panic!("a status change on an old version is a conflict, got {other:?}"),
     };
 
     let mut access = NewCase::new(Category::RightsRequest, "email");

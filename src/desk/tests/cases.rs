@@ -423,7 +423,7 @@ fn a_stale_version_is_a_conflict_that_shows_the_other_change() {
         ..Default::default()
     };
     sue.change_status(c.id, 1, &hold).unwrap();
-    let err = alice.add_note(c.id, 1, "my note", true, false).unwrap_err();
+    let err = alice.assign(c.id, 1, Some("alice")).unwrap_err();
     let DeskError::Conflict(conflict) = &err else {
         panic!("expected a conflict, got {err:?}")
     };
@@ -686,4 +686,27 @@ fn refusal_records_grounds_and_fees_follow_the_kind() {
         "{err}"
     );
     assert_eq!(alice.get_case(erasure.id).unwrap().case.version, 1);
+}
+
+#[test]
+fn a_note_on_a_version_seen_earlier_is_added_anyway() {
+    let fx = Fixture::new();
+    let alice = fx.desk("alice");
+    let sue = fx.desk("sue");
+    let c = alice.create_case(&access_request()).unwrap();
+    let hold = StatusChange {
+        to: Some(CaseStatus::AwaitingIdentity),
+        ..Default::default()
+    };
+    sue.change_status(c.id, 1, &hold).unwrap();
+    // Alice still has version 1 on screen: a note conflicts with nothing.
+    let after = alice.add_note(c.id, 1, "my note", true, false).unwrap();
+    assert_eq!(after.version, 3);
+    assert_eq!(
+        after.status,
+        CaseStatus::AwaitingIdentity,
+        "the note undid Sue's change"
+    );
+    let notes = alice.store().case_notes(c.id, None).unwrap();
+    assert!(notes.iter().any(|n| n.text == "my note"), "{notes:?}");
 }
