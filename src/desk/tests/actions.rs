@@ -379,7 +379,12 @@ async fn a_send_journaled_by_a_process_that_died_is_checked_then_sent_once() {
     assert_eq!(env.key_counts("mailing", &j.idempotency_key), (1, 1));
     let journal = store.job_attempts(job_id(j)).unwrap();
     assert_eq!(journal.len(), 2);
-    assert_eq!(journal[0].outcome, None);
+    // The check that settled the first attempt is its outcome.
+    assert_eq!(journal[0].outcome.as_deref(), Some("not_applied"));
+    assert!(
+        journal[0].message.as_deref().unwrap_or("").contains("checked afterwards"),
+        "{journal:?}"
+    );
     assert_eq!(journal[1].outcome.as_deref(), Some("applied"));
     let timeline = alice.get_case(case).unwrap().events;
     assert!(
