@@ -614,8 +614,10 @@ fn escalate_makes_the_case_urgent_once() {
     // Already urgent: nothing written.
     ok(&env.run(&["case", "escalate", &id]));
     assert_eq!(show(&env, &id)["case"]["version"], 2);
+    // Escalating overwrites nothing: an old version is no conflict.
     let o = env.run(&["case", "escalate", &id, "--version", "1", "--json"]);
-    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(show(&env, &id)["case"]["version"], 2);
     let o = env.run(&["--as", "demo-auditor", "case", "escalate", &id]);
     assert_eq!(code(&o), 5);
     assert!(
@@ -623,4 +625,45 @@ fn escalate_makes_the_case_urgent_once() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn twenty_writers_add_500_notes_to_one_case_and_none_is_refused() {
+    let env = Env::offline();
+    let id = open_access(&env);
+    let (writers, each) = (20, 25);
+    let refused: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let (env, id) = (&env, id.clone());
+                s.spawn(move || {
+                    let mut refused = Vec::new();
+                    for i in 0..each {
+                        let o = env.run(&["case", "note", &id, "--text", &format!("w{w} n{i}")]);
+                        if !o.status.success() {
+                            refused.push(format!("exit {:?}: {}", o.status.code(), stderr(&o)));
+                        }
+                    }
+                    refused
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(
+        refused.is_empty(),
+        "{} refused, first: {:?}",
+        refused.len(),
+        refused.first()
+    );
+    let notes = env
+        .store()
+        .case_notes(privdesk::domain::CaseId::parse(&id).unwrap(), None)
+        .unwrap();
+    let texts: HashSet<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(notes.len(), writers * each, "notes stored");
+    assert_eq!(texts.len(), writers * each, "a note stored twice");
 }

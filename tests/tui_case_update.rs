@@ -548,9 +548,13 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
         panic!("{fx:?}");
     };
     assert_eq!(*version, case.version);
+    // A note conflicts with nothing (the server adds it to the case as it
+    // is now), so the conflict the screen gets here is the server's answer
+    // to an overwriting change made on the same old version.
     let (rt, me_client) = client(dir.path(), USER);
+    let stale = CaseChange::Assign(Some(USER.to_string()));
     let result = rt
-        .block_on(effects::apply(&me_client, *id, *version, change))
+        .block_on(effects::apply(&me_client, *id, *version, &stale))
         .map(Box::new)
         .map_err(|e| match e {
             DeskError::Conflict(c) => ChangeError::Conflict(c),

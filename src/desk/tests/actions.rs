@@ -382,7 +382,11 @@ async fn a_send_journaled_by_a_process_that_died_is_checked_then_sent_once() {
     // The check that settled the first attempt is its outcome.
     assert_eq!(journal[0].outcome.as_deref(), Some("not_applied"));
     assert!(
-        journal[0].message.as_deref().unwrap_or("").contains("checked afterwards"),
+        journal[0]
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("checked afterwards"),
         "{journal:?}"
     );
     assert_eq!(journal[1].outcome.as_deref(), Some("applied"));
