@@ -136,11 +136,12 @@ impl Desk {
 
     /// Adds an internal note (`internal`) or a reply sent to the requester.
     /// A reply may be marked as THE response that counts for the deadline
-    /// (it replaces an earlier one); a note cannot.
+    /// (it replaces an earlier one); a note cannot. Additive: the version
+    /// the caller saw is not checked (see [`Desk::add_to_case`]).
     pub fn add_note(
         &self,
         id: CaseId,
-        expected_version: i64,
+        _seen_version: i64,
         text: &str,
         internal: bool,
         is_response: bool,
@@ -156,8 +157,6 @@ impl Desk {
             case_rules::MAX_TEXT_CHARS,
         )?;
         let kind = if internal { "note" } else { "reply" };
-        // Additive: the version the caller read is not needed.
-        let _ = expected_version;
         self.add_to_case(id, CaseAccess::Work, kind, |_, x| {
             x.event_after.insert("internal".into(), json!(internal));
             x.event_after
@@ -240,16 +239,15 @@ impl Desk {
     }
 
     /// Records an identity check (method, evidence seen, result), made now
-    /// by this operator.
+    /// by this operator. Additive: the version the caller saw is not
+    /// checked.
     pub fn verify_identity(
         &self,
         id: CaseId,
-        expected_version: i64,
+        _seen_version: i64,
         input: &VerificationInput,
     ) -> Result<Case, DeskError> {
         let me = self.operator().username.clone();
-        // Additive: the version the caller read is not needed.
-        let _ = expected_version;
         self.add_to_case(id, CaseAccess::Work, "verification", |c, _| {
             Ok(case_rules::verify(c, input, &me, now_utc())?)
         })
@@ -431,11 +429,11 @@ impl Desk {
     }
 
     /// Links records found by a search to the case (already linked ones are
-    /// skipped).
+    /// skipped). Additive: the version the caller saw is not checked.
     pub fn link_records(
         &self,
         id: CaseId,
-        expected_version: i64,
+        _seen_version: i64,
         records: &[LinkedRecord],
     ) -> Result<Case, DeskError> {
         let links = self.check_links(records)?;
@@ -451,8 +449,6 @@ impl Desk {
                     .any(|e| e.system == l.system && e.record_id == l.record_id)
             })
             .collect();
-        // Additive: the version the caller read is not needed.
-        let _ = expected_version;
         self.add_to_case(id, CaseAccess::Work, "links", |_, x| {
             x.event_after.insert(
                 "linked".into(),

@@ -67,10 +67,9 @@ impl Desk {
     /// Escalates a case: priority urgent, with an `escalated` timeline
     /// event. A case already urgent is left as it is (nothing written: the
     /// version stays). Agents escalate their own and unassigned cases.
-    pub fn escalate(&self, id: CaseId, expected_version: i64) -> Result<Case, DeskError> {
-        // Escalating asks for attention and overwrites nothing anyone
-        // chose: the version the caller read is not needed.
-        let _ = expected_version;
+    /// It overwrites nothing anyone chose, so the version the caller saw
+    /// is not checked.
+    pub fn escalate(&self, id: CaseId, _seen_version: i64) -> Result<Case, DeskError> {
         self.add_to_case(id, CaseAccess::Work, "escalated", |c, x| {
             if c.priority == Priority::Urgent {
                 return Ok(());
