@@ -14,6 +14,9 @@ use crate::domain::QueryKind;
 use indexmap::IndexMap;
 use std::collections::HashSet;
 
+/// The highest `max_records`: a desk shows one person, not a system's whole table.
+const MAX_RECORDS_CEILING: usize = 10_000;
+
 /// Variables a search request template may use.
 pub const REQUEST_VARS: &[&str] = &[
     "query",
@@ -101,6 +104,15 @@ pub(crate) fn check_system(name: &str, sys: &SystemDef, out: &mut Vec<Issue>) {
             format!(
                 "max_in_flight ({}) is less than concurrency ({}): one session could never use its share",
                 sys.max_in_flight, sys.concurrency
+            ),
+        );
+    }
+    if !(1..=MAX_RECORDS_CEILING).contains(&sys.max_records) {
+        ck.at(
+            &["max_records"],
+            format!(
+                "max_records must be from 1 to {MAX_RECORDS_CEILING}, not {}",
+                sys.max_records
             ),
         );
     }

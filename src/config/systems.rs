@@ -60,6 +60,11 @@ pub struct SystemDef {
     /// served.
     #[serde(default = "default_max_in_flight")]
     pub max_in_flight: usize,
+    /// Most records one search keeps from this system (over all its pages
+    /// and follow-up queries). Beyond it the search is marked truncated and
+    /// the rest of the answer is read past without being kept.
+    #[serde(default = "default_max_records")]
+    pub max_records: usize,
     /// Retries of a failed GET (and of requests marked `idempotent`): on connection
     /// errors and on HTTP 429, 502, 503 and 504, within the system's time budget.
     /// `Retry-After` is honoured.
@@ -126,6 +131,9 @@ pub fn default_concurrency() -> usize {
 }
 pub fn default_max_in_flight() -> usize {
     256
+}
+pub fn default_max_records() -> usize {
+    500
 }
 pub fn default_retries() -> u32 {
     2

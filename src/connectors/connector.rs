@@ -4,12 +4,14 @@
 use super::error::secret_forms;
 use super::error::ConnectorError;
 use super::http::{Http, Outgoing};
-use super::mapping::{object_at, results_at, RecordMap};
+use super::mapping::{object_at, RecordMap};
+use super::page::parse_page;
 use super::paging::{Advance, PageState, Paging};
 use super::path::JsonPath;
 use super::request::{RequestTemplate, Vars, FETCH_VARS, SEARCH_VARS};
 use crate::config::{Config, HttpMethod, SystemDef, SystemKind};
 use crate::domain::{QueryKind, Record, SearchQuery};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -23,7 +25,8 @@ pub struct SearchOutput {
     pub records: Vec<Record>,
     /// Pages received.
     pub pages: u32,
-    /// `max_pages` was reached while the system indicated more results.
+    /// More results existed than were kept: `max_pages` was reached while
+    /// the system indicated more, or it returned more than `max_records`.
     pub truncated: bool,
 }
 
@@ -44,6 +47,8 @@ pub struct Connector {
     per_kind: BTreeMap<QueryKind, RequestTemplate>,
     idempotent: bool,
     results: (JsonPath, String),
+    /// Most records kept from one search (`max_records`).
+    max_records: usize,
     paging: Paging,
     map: RecordMap,
     fetch: Option<FetchPlan>,
@@ -175,6 +180,7 @@ impl Connector {
             per_kind,
             idempotent: s.idempotent,
             results: (results, s.results.clone()),
+            max_records: def.max_records.max(1),
             paging,
             map,
             fetch,
@@ -212,6 +218,11 @@ impl Connector {
 
     pub fn def(&self) -> &SystemDef {
         &self.def
+    }
+
+    /// Most records one search keeps from this system.
+    pub fn max_records(&self) -> usize {
+        self.max_records
     }
 
     /// The time budget of one search.
@@ -297,35 +308,45 @@ impl Connector {
             };
             let resp = self.http.send(&req, deadline).await?;
             let page_no = state.pages;
-            let items = results_at(&resp.json, &self.results.0, &self.results.1)
-                .map_err(|e| bad(on_page(page_no, e)))?;
-            for (i, item) in items.iter().enumerate() {
-                let rec = self
-                    .map
-                    .map(
-                        &self.name,
-                        item,
-                        &on_page(page_no, format!("item {}", i + 1)),
-                        None,
-                    )
-                    .map_err(bad)?;
-                if ids.insert(rec.id.clone()) {
-                    out.records.push(rec);
+            let (headers, body) = (resp.headers, resp.body);
+            let mut item_no = 0usize;
+            let mut each = |item: &Value| -> Result<bool, String> {
+                item_no += 1;
+                let at = format!("item {item_no}");
+                let rec = self.map.map(&self.name, item, &at, None)?;
+                if ids.contains(&rec.id) {
+                    return Ok(true);
                 }
-            }
+                if out.records.len() >= self.max_records {
+                    // One record more than may be kept: there is more.
+                    out.truncated = true;
+                    return Ok(false);
+                }
+                ids.insert(rec.id.clone());
+                out.records.push(rec);
+                Ok(true)
+            };
+            let page = parse_page(&body, &self.results.0, &self.results.1, &mut each).map_err(
+                |e| match e {
+                    ConnectorError::BadResponse(m) => bad(on_page(page_no, m)),
+                    other => other,
+                },
+            )?;
+            drop(body);
             let next = self
                 .paging
                 .advance(
                     &mut state,
-                    &resp.json,
-                    &resp.headers,
-                    items,
+                    &page.doc,
+                    &headers,
+                    page.count,
+                    page.last.as_ref(),
                     &req.url,
                     &self.base_url,
                 )
                 .map_err(|e| bad(on_page(page_no, e)))?;
             out.pages = state.pages;
-            if next == Advance::Stop {
+            if next == Advance::Stop || out.truncated {
                 return Ok(out);
             }
             if state.pages >= self.paging.max_pages {
@@ -373,7 +394,8 @@ impl Connector {
                 retryable: plan.request.method == HttpMethod::Get,
             };
             let resp = self.http.send(&req, deadline).await?;
-            let obj = object_at(&resp.json, &plan.result.0, &plan.result.1).map_err(bad)?;
+            let doc = resp.json()?;
+            let obj = object_at(&doc, &plan.result.0, &plan.result.1).map_err(bad)?;
             plan.map
                 .map(&self.name, obj, "record", Some(id))
                 .map_err(bad)

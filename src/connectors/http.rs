@@ -37,10 +37,17 @@ pub(crate) struct Outgoing {
     pub retryable: bool,
 }
 
-/// A successful (2xx) answer.
+/// A successful (2xx) answer, its body as received (at most
+/// [`MAX_BODY_BYTES`]): each caller parses it as it needs.
 pub(crate) struct Incoming {
     pub headers: HeaderMap,
-    pub json: Value,
+    pub body: Vec<u8>,
+}
+
+impl Incoming {
+    pub fn json(&self) -> Result<Value, ConnectorError> {
+        parse_json(&self.body)
+    }
 }
 
 /// The HTTP side of one connector.
@@ -114,10 +121,64 @@ impl std::fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 /// One failed attempt.
-struct Failure {
-    error: ConnectorError,
-    transient: bool,
-    retry_after: Option<Duration>,
+pub(crate) struct Failure {
+    pub error: ConnectorError,
+    pub transient: bool,
+    pub retry_after: Option<Duration>,
+}
+
+impl Failure {
+    /// The connection broke while the body was read: worth another try.
+    pub fn transport(e: reqwest::Error) -> Failure {
+        Failure {
+            error: ConnectorError::Unreachable(describe_transport(e)),
+            transient: true,
+            retry_after: None,
+        }
+    }
+
+    /// The body is larger than [`MAX_BODY_BYTES`].
+    pub fn too_large() -> Failure {
+        Failure {
+            error: ConnectorError::BadResponse(format!(
+                "response larger than {} MiB",
+                MAX_BODY_BYTES / (1024 * 1024)
+            )),
+            transient: false,
+            retry_after: None,
+        }
+    }
+}
+
+/// How a successful answer's body is taken in: whole
+/// ([`WholeBody`]), or item by item as it arrives (`page::Items`). Either
+/// way no more than [`MAX_BODY_BYTES`] are read.
+pub(crate) trait TakeBody: Send {
+    type Out: Send;
+    fn take(
+        &mut self,
+        resp: reqwest::Response,
+    ) -> impl std::future::Future<Output = Result<Self::Out, Failure>> + Send;
+}
+
+/// The whole body in one buffer.
+pub(crate) struct WholeBody;
+
+impl TakeBody for WholeBody {
+    type Out = Vec<u8>;
+    async fn take(&mut self, mut resp: reqwest::Response) -> Result<Vec<u8>, Failure> {
+        // Room for the whole announced body at once: growing by doubling
+        // would hold the old and the new buffer together.
+        let announced = resp.content_length().unwrap_or(0) as usize;
+        let mut body = Vec::with_capacity(announced.min(MAX_BODY_BYTES));
+        while let Some(chunk) = resp.chunk().await.map_err(Failure::transport)? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(Failure::too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
 }
 
 impl Http {
@@ -204,15 +265,21 @@ impl Http {
         req: &Outgoing,
         deadline: Instant,
     ) -> Result<Incoming, ConnectorError> {
+        let (headers, body) = self.send_taking(req, deadline, &mut WholeBody).await?;
+        Ok(Incoming { headers, body })
+    }
+
+    /// As [`Http::send`], with the body taken in by `take`.
+    pub async fn send_taking<T: TakeBody>(
+        &self,
+        req: &Outgoing,
+        deadline: Instant,
+        take: &mut T,
+    ) -> Result<(HeaderMap, T::Out), ConnectorError> {
         let mut attempt: u32 = 0;
         loop {
-            let failure = match self.attempt(req, deadline).await {
-                Ok((headers, body)) => {
-                    return Ok(Incoming {
-                        headers,
-                        json: parse_json(&body)?,
-                    });
-                }
+            let failure = match self.attempt(req, deadline, &mut *take).await {
+                Ok(got) => return Ok(got),
                 Err(f) => f,
             };
             if let Some(ra) = failure.retry_after {
@@ -254,11 +321,12 @@ impl Http {
     }
 
     /// One attempt, holding a permit from the in-flight limit.
-    async fn attempt(
+    async fn attempt<T: TakeBody>(
         &self,
         req: &Outgoing,
         deadline: Instant,
-    ) -> Result<(HeaderMap, Vec<u8>), Failure> {
+        take: &mut T,
+    ) -> Result<(HeaderMap, T::Out), Failure> {
         // The search's own time limit (around this) ends a wait that lasts
         // past the deadline; this one only backs it up.
         let _slots = self
@@ -269,11 +337,6 @@ impl Http {
                 transient: false,
                 retry_after: None,
             })?;
-        let transport = |e: reqwest::Error| Failure {
-            error: ConnectorError::Unreachable(describe_transport(e)),
-            transient: true,
-            retry_after: None,
-        };
         let mut url = req.url.clone();
         if let Auth::Query { param, key } = &self.auth {
             set_query_param(&mut url, param, key);
@@ -297,7 +360,7 @@ impl Http {
         if let Some(body) = &req.body {
             rb = rb.json(body);
         }
-        let mut resp = rb.send().await.map_err(transport)?;
+        let mut resp = rb.send().await.map_err(Failure::transport)?;
         let status = resp.status();
         let headers = resp.headers().clone();
         if status.is_success() {
@@ -305,16 +368,9 @@ impl Http {
                 .content_length()
                 .is_some_and(|n| n > MAX_BODY_BYTES as u64)
             {
-                return Err(too_large());
+                return Err(Failure::too_large());
             }
-            let mut body = Vec::new();
-            while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            return Ok((headers, body));
+            return Ok((headers, take.take(resp).await?));
         }
         let mut body = Vec::new();
         // The excerpt needs only the beginning; a broken error body still
@@ -445,17 +501,6 @@ impl Http {
     }
 }
 
-fn too_large() -> Failure {
-    Failure {
-        error: ConnectorError::BadResponse(format!(
-            "response larger than {} MiB",
-            MAX_BODY_BYTES / (1024 * 1024)
-        )),
-        transient: false,
-        retry_after: None,
-    }
-}
-
 fn method(m: HttpMethod) -> reqwest::Method {
     match m {
         HttpMethod::Get => reqwest::Method::GET,
@@ -561,6 +606,12 @@ pub(crate) fn parse_retry_after(v: &HeaderValue) -> Option<Duration> {
 
 /// Decode a response body as JSON, with the position of a syntax error.
 pub(crate) fn parse_json(body: &[u8]) -> Result<Value, ConnectorError> {
+    serde_json::from_str(json_text(body)?).map_err(json_syntax_error)
+}
+
+/// A response body as text to parse: valid UTF-8, without a byte-order
+/// mark, not empty.
+pub(crate) fn json_text(body: &[u8]) -> Result<&str, ConnectorError> {
     let bad = ConnectorError::BadResponse;
     let text = std::str::from_utf8(body).map_err(|e| {
         bad(format!(
@@ -572,18 +623,21 @@ pub(crate) fn parse_json(body: &[u8]) -> Result<Value, ConnectorError> {
     if text.trim().is_empty() {
         return Err(bad("empty response, expected JSON".into()));
     }
-    serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        let what = full
-            .rsplit_once(" at line ")
-            .map(|(w, _)| w.to_string())
-            .unwrap_or(full);
-        bad(format!(
-            "invalid JSON at line {} column {} ({what})",
-            e.line(),
-            e.column()
-        ))
-    })
+    Ok(text)
+}
+
+/// A JSON syntax error, with where it is.
+pub(crate) fn json_syntax_error(e: serde_json::Error) -> ConnectorError {
+    let full = e.to_string();
+    let what = full
+        .rsplit_once(" at line ")
+        .map(|(w, _)| w.to_string())
+        .unwrap_or(full);
+    ConnectorError::BadResponse(format!(
+        "invalid JSON at line {} column {} ({what})",
+        e.line(),
+        e.column()
+    ))
 }
 
 #[cfg(test)]

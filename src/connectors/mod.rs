@@ -18,6 +18,7 @@ mod http;
 pub mod limits;
 mod mapping;
 mod opendsr;
+mod page;
 mod paging;
 pub mod path;
 mod request;

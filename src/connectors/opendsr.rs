@@ -209,7 +209,8 @@ impl SystemActions {
             retryable: true,
         };
         let resp = self.http.send(&req, Instant::now() + self.timeout).await?;
-        let j = &resp.json;
+        let doc = resp.json()?;
+        let j = &doc;
         let strings = |v: &Value| -> Vec<String> {
             v.as_array()
                 .map(|a| {

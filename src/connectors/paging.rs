@@ -185,16 +185,17 @@ impl Paging {
         st: &mut PageState,
         doc: &Value,
         headers: &HeaderMap,
-        items: &[Value],
+        count: usize,
+        last: Option<&Value>,
         page_url: &Url,
         origin: &Url,
     ) -> Result<Advance, String> {
         st.pages += 1;
-        st.items += items.len() as u64;
-        if self.style == PaginationStyle::None || items.is_empty() {
+        st.items += count as u64;
+        if self.style == PaginationStyle::None || count == 0 {
             return Ok(Advance::Stop);
         }
-        if self.size.is_some_and(|size| (items.len() as u64) < size) {
+        if self.size.is_some_and(|size| (count as u64) < size) {
             return Ok(Advance::Stop);
         }
         match self.style {
@@ -221,7 +222,7 @@ impl Paging {
                 }
                 let found = match (&self.cursor_path, &self.cursor_from_last_item) {
                     (Some(p), _) => p.get(doc),
-                    (None, Some(p)) => items.last().and_then(|it| p.get(it)),
+                    (None, Some(p)) => last.and_then(|it| p.get(it)),
                     (None, None) => None,
                 };
                 let cursor = match found {

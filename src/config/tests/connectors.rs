@@ -377,3 +377,21 @@ fn body_and_query_keep_their_written_order() {
     );
     assert_eq!(s.query.keys().collect::<Vec<_>>(), ["z", "a"]);
 }
+
+#[test]
+fn max_records_defaults_and_is_bounded() {
+    let c = ok(&system("crm", "", ""));
+    assert_eq!(
+        c.systems["crm"].max_records,
+        crate::config::systems::default_max_records()
+    );
+    let c = ok(&system("crm", "max_records = 40", ""));
+    assert_eq!(c.systems["crm"].max_records, 40);
+    for bad in ["max_records = 0", "max_records = 10001"] {
+        let text = system("crm", bad, "");
+        let ps = problems(&text);
+        let p = find(&ps, "max_records must be from 1 to 10000");
+        assert_eq!(p.line, pos(&text, bad).0, "{bad}: {p}");
+        assert_eq!(ps.len(), 1, "{bad}: {}", Problems(ps.clone()));
+    }
+}

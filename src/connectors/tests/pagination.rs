@@ -261,6 +261,30 @@ id = "id"
 }
 
 #[tokio::test]
+async fn max_records_stops_the_paging_and_marks_truncated() {
+    let seen = Seen::default();
+    let base = page_server(20, seen.clone()).await;
+    let def = system(&base, &format!("max_records = 4\n{PAGE_SYSTEM}"));
+    let c = Connector::new("p", &def).unwrap();
+    assert_eq!(c.max_records(), 4);
+    let out = c.search(&query(QueryKind::Name, "x")).await.unwrap();
+    assert_eq!(ids(&out), vec!["0", "1", "2", "3"]);
+    assert_eq!((out.pages, out.truncated), (2, true));
+    assert_eq!(seen.all().len(), 2, "no page asked after the cap");
+
+    // Exactly as many as the cap: nothing was left out.
+    let seen = Seen::default();
+    let base = page_server(4, seen.clone()).await;
+    let def = system(&base, &format!("max_records = 4\n{PAGE_SYSTEM}"));
+    let out = Connector::new("p", &def)
+        .unwrap()
+        .search(&query(QueryKind::Name, "x"))
+        .await
+        .unwrap();
+    assert_eq!((out.records.len(), out.truncated), (4, false));
+}
+
+#[tokio::test]
 async fn a_repeated_cursor_stops_the_paging() {
     let count = Count::default();
     let c2 = count.clone();
