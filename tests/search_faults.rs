@@ -342,3 +342,77 @@ fn a_search_cut_short_by_leaving_is_still_audited() {
     );
     assert!(strings(&e[0].details["systems_asked"]).contains(&"archive".to_string()));
 }
+
+/// One answer of 240,000 small records, just under the 8 MiB body cap.
+fn bulk_answer() -> String {
+    let mut body = String::from("{\"items\":[");
+    for i in 0..240_000 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!("{{\"id\":\"R{i:06}\",\"name\":\"Ito\"}}"));
+    }
+    body.push_str("]}");
+    assert!(body.len() < privdesk::connectors::MAX_BODY_BYTES);
+    body
+}
+
+#[test]
+fn a_huge_answer_is_cut_at_max_records_in_bounded_memory() {
+    let body = Arc::new(bulk_answer());
+    let served = body.clone();
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let fake = Fake::serve(Router::new().route(
+        "/search",
+        get(move || {
+            let b = served.clone();
+            counter.fetch_add(1, Ordering::SeqCst);
+            async move { ([(header::CONTENT_TYPE, "application/json")], (*b).clone()) }
+        }),
+    ));
+    let env = env_with("bulk", &fake.url, 10.0);
+    let (o, peak_kib) = run_measured(env.command(&["search", "ito", "--json"]));
+    assert_exit(&o, 0);
+    let v = json(&o);
+    let st = system(&v, "bulk");
+    assert_eq!(
+        (st["count"].as_u64(), st["truncated"].as_bool()),
+        (Some(500), Some(true)),
+        "{st}"
+    );
+    let kept: usize = v["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["records"].as_array().unwrap())
+        .filter(|r| r["system"] == "bulk")
+        .count();
+    assert_eq!(kept, 500);
+    // The system gave its 500 in the first round: the expansion by the
+    // emails and phones found does not ask it again for more to throw away.
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    eprintln!(
+        "240,000 records ({:.1} MiB) from one system: peak RSS {:.1} MiB",
+        body.len() as f64 / 1048576.0,
+        peak_kib as f64 / 1024.0
+    );
+    assert!(
+        peak_kib < 64 * 1024,
+        "peak RSS {peak_kib} KiB for one search"
+    );
+    let e = env.audit("search");
+    assert_eq!(e.len(), 1);
+
+    let (o, _) = run_measured(env.command(&["search", "ito"]));
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("bulk"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("500") && line.ends_with("(more records than shown: narrow the search)"),
+        "{out}"
+    );
+}

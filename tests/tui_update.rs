@@ -471,3 +471,38 @@ fn the_end_of_a_search_keeps_a_later_message() {
     assert!(text.contains("nothing revealed"), "{text}");
     assert!(text.contains("5 ok │"), "no spinner once done:\n{text}");
 }
+
+#[test]
+fn a_truncated_system_is_marked_and_the_end_says_to_narrow() {
+    let d = data();
+    let mut s = state("default");
+    let gen = gen_of(&search(&mut s, "Kobayashi", &[]));
+    let mut snap = d.kobayashi.clone();
+    assert!(snap.done);
+    let st = snap
+        .systems
+        .iter_mut()
+        .find(|x| matches!(x.status, privdesk::domain::SystemStatus::Ok { count, .. } if count > 0))
+        .expect("a system found records");
+    st.truncated = true;
+    let (name, count) = match st.status {
+        privdesk::domain::SystemStatus::Ok { count, .. } => (st.system.clone(), count),
+        _ => unreachable!(),
+    };
+    act(
+        &mut s,
+        Action::SearchUpdate {
+            gen,
+            snapshot: Box::new(snap),
+        },
+    );
+    let privdesk::tui::app::Message { level, text } =
+        s.message.clone().expect("a message at the end");
+    assert_eq!(level, Level::Warning);
+    assert_eq!(
+        text,
+        format!("more records than shown from {name} (first {count}); narrow the search (an email or phone)")
+    );
+    let screen = screen(&s, 80, 24);
+    assert!(screen.contains(&format!("✓{count}+")), "{screen}");
+}

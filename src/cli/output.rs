@@ -103,7 +103,7 @@ pub fn search_text(s: &SearchSnapshot, reveal: bool) -> String {
         .unwrap_or(0);
     for st in &s.systems {
         let more = if st.truncated {
-            " (more not fetched)"
+            " (more records than shown: narrow the search)"
         } else {
             ""
         };

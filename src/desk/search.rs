@@ -51,6 +51,10 @@ struct Progress {
     not_asked: Option<String>,
     elapsed_ms: u64,
     truncated: bool,
+    /// Records kept from this system, and the most that may be
+    /// (`max_records`, over every round of the search).
+    kept: usize,
+    max: usize,
 }
 
 /// At most this many record ids are kept in a search's audit entry.
@@ -68,7 +72,13 @@ impl Collector {
     fn new(query: SearchQuery, connectors: &[Arc<Connector>]) -> Self {
         let progress = connectors
             .iter()
-            .map(|c| (c.name().to_string(), Progress::default()))
+            .map(|c| {
+                let p = Progress {
+                    max: c.max_records(),
+                    ..Progress::default()
+                };
+                (c.name().to_string(), p)
+            })
             .collect();
         Collector {
             query,
@@ -84,6 +94,22 @@ impl Collector {
         for p in self.progress.values_mut() {
             p.outstanding += 1;
         }
+    }
+
+    /// The systems a further round asks, each noted as asked once more:
+    /// those that already gave `max_records` are left out, as nothing
+    /// they answered could be kept.
+    fn expect_round_of_open(&mut self, connectors: &[Arc<Connector>]) -> Vec<Arc<Connector>> {
+        let mut open = Vec::new();
+        for c in connectors {
+            if let Some(p) = self.progress.get_mut(c.name()) {
+                if p.kept < p.max {
+                    p.outstanding += 1;
+                    open.push(Arc::clone(c));
+                }
+            }
+        }
+        open
     }
 
     fn absorb(&mut self, ev: SystemEvent) {
@@ -122,7 +148,16 @@ impl Collector {
             }
         }
         for r in ev.records {
-            self.records.entry(r.key()).or_insert(r);
+            let key = r.key();
+            if self.records.contains_key(&key) {
+                continue;
+            }
+            if p.kept >= p.max {
+                p.truncated = true;
+                break;
+            }
+            p.kept += 1;
+            self.records.insert(key, r);
         }
     }
 
@@ -423,9 +458,12 @@ impl Desk {
                     let Ok(q2) = identity::prepare_query(&id, usize::MAX) else {
                         continue;
                     };
-                    col.expect_round();
+                    let open = col.expect_round_of_open(&connectors);
+                    if open.is_empty() {
+                        break;
+                    }
                     open_rounds += 1;
-                    forward(fan_out(&connectors, &q2, left), etx.clone());
+                    forward(fan_out(&open, &q2, left), etx.clone());
                 }
             }
             if open_rounds == 0 && expanded.is_some() {

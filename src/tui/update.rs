@@ -14,6 +14,7 @@ use super::palette;
 use super::queue_update;
 use super::report_update;
 use super::views::hours::hours_label;
+use crate::domain::SystemStatus;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -59,12 +60,26 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                     .iter()
                     .map(|f| format!("{}: {}", f.system, f.status.message().unwrap_or_default()))
                     .collect();
+                let cut: Vec<String> = snapshot
+                    .systems
+                    .iter()
+                    .filter(|x| x.truncated && !x.status.is_failure())
+                    .map(|x| match &x.status {
+                        SystemStatus::Ok { count, .. } => format!("{} (first {count})", x.system),
+                        _ => x.system.clone(),
+                    })
+                    .collect();
                 if let Some(err) = &snapshot.audit_error {
                     s.error(format!(
                         "the search was not written to the audit log: {err}"
                     ));
                 } else if !failed.is_empty() {
                     s.warn(failed.join("; "));
+                } else if !cut.is_empty() {
+                    s.warn(format!(
+                        "more records than shown from {}; narrow the search (an email or phone)",
+                        cut.join(", ")
+                    ));
                 } else if snapshot.persons.is_empty() {
                     s.info("no customer found in any system");
                 }

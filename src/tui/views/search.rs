@@ -94,6 +94,9 @@ fn systems_strip(s: &State, f: &mut Frame, area: Rect) {
         }
         let (text, role) = match &st.status {
             SystemStatus::Pending => (format!("{}", SPINNER[s.spinner % SPINNER.len()]), Ui::Muted),
+            SystemStatus::Ok { count, elapsed_ms } if st.truncated => {
+                (format!("✓{count}+ {elapsed_ms}ms"), Ui::Warning)
+            }
             SystemStatus::Ok { count, elapsed_ms } => (format!("✓{count} {elapsed_ms}ms"), Ui::Ok),
             SystemStatus::NotAsked { .. } => ("– not asked".to_string(), Ui::Muted),
             SystemStatus::Timeout { .. } => ("✗ timeout".to_string(), Ui::Error),
