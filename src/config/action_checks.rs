@@ -2,7 +2,9 @@
 //! of an OpenDSR processor's block (`[systems.<name>.opendsr]`) and of the
 //! desk-wide `[actions]` table. Each problem is put at the offending key.
 
-use super::actions::{ActionDef, ActionsConfig, OpenDsrDef, SystemKind, VerifyDef};
+use super::actions::{
+    ActionDef, ActionsConfig, OpenDsrDef, PreconditionDef, PreconditionFrom, SystemKind, VerifyDef,
+};
 use super::checks::path;
 use super::connector_checks::{
     body_paths, check_path, check_query, check_template, takes_body, Ck,
@@ -41,6 +43,9 @@ pub(crate) fn check_actions(ck: &mut Ck<'_>, sys: &SystemDef) {
             }
             for (kind, def) in a.entries() {
                 check_action(ck, kind, def);
+                if let Some(p) = &def.precondition {
+                    check_precondition(ck, sys, kind, def, p);
+                }
             }
         }
         SystemKind::Opendsr => {
@@ -190,6 +195,82 @@ fn check_action(ck: &mut Ck<'_>, kind: ActionKind, def: &ActionDef) {
     }
     if let Some(v) = &def.verify {
         check_verify(ck, k, v);
+    }
+}
+
+/// A precondition needs the record read (`fetch`), a changing request, one
+/// place to put the version, and (for `field`) the version's path.
+fn check_precondition(
+    ck: &mut Ck<'_>,
+    sys: &SystemDef,
+    kind: ActionKind,
+    def: &ActionDef,
+    p: &PreconditionDef,
+) {
+    let k = kind.as_str();
+    let at = |key: &'static str| -> Vec<&str> {
+        let mut v = vec!["actions", k, "precondition"];
+        if !key.is_empty() {
+            v.push(key);
+        }
+        v
+    };
+    if kind == ActionKind::Export {
+        ck.at(
+            &at(""),
+            "an export changes nothing: it takes no precondition",
+        );
+        return;
+    }
+    if sys.fetch.is_none() {
+        ck.at(
+            &at(""),
+            "a precondition reads the record's current version first: it needs [systems.<name>.fetch]",
+        );
+    }
+    match (p.from, &p.field) {
+        (PreconditionFrom::Field, None) => {
+            ck.at(
+                &at("field"),
+                "from = \"field\" needs `field`: where the version is in the fetched record",
+            );
+        }
+        (PreconditionFrom::Field, Some(f)) => check_path(ck, &at("field"), f),
+        (PreconditionFrom::Etag, Some(_)) => {
+            ck.at(
+                &at("field"),
+                "`field` is only used with from = \"field\" (an ETag is a header)",
+            );
+        }
+        (PreconditionFrom::Etag, None) => {}
+    }
+    match (&p.header, &p.body_field) {
+        (Some(_), Some(_)) => ck.at(
+            &at("body_field"),
+            "give `header` or `body_field`, not both: the version goes in one place",
+        ),
+        (Some(h), None) => {
+            if reqwest::header::HeaderName::from_bytes(h.as_bytes()).is_err() {
+                ck.at(
+                    &at("header"),
+                    format!("\"{h}\" is not a valid HTTP header name"),
+                );
+            }
+        }
+        (None, Some(b)) => {
+            if !takes_body(def.method) {
+                ck.at(
+                    &at("body_field"),
+                    format!(
+                        "a {} request has no body to put the version in",
+                        def.method.as_str()
+                    ),
+                );
+            } else {
+                check_path(ck, &at("body_field"), b);
+            }
+        }
+        (None, None) => {}
     }
 }
 

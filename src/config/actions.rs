@@ -132,6 +132,43 @@ pub struct ActionDef {
     /// reconcile a request whose answer was lost).
     #[serde(default)]
     pub verify: Option<VerifyDef>,
+    /// A conditional write: the record's current version, read before the
+    /// first attempt, goes with every attempt so that a resend cannot
+    /// apply the change a second time.
+    #[serde(default)]
+    pub precondition: Option<PreconditionDef>,
+}
+
+/// Where a precondition's version comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreconditionFrom {
+    /// The `ETag` header of the record's `fetch` answer.
+    Etag,
+    /// A field of the fetched record (`field`).
+    Field,
+}
+
+/// `precondition = { from = "etag" }` or
+/// `precondition = { from = "field", field = "version", body_field = "version" }`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreconditionDef {
+    pub from: PreconditionFrom,
+    /// `from = "field"`: the version's path in the fetched record.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The header that carries the version (`If-Match` unless `body_field`
+    /// is given).
+    #[serde(default)]
+    pub header: Option<String>,
+    /// Put the version in the request body at this path instead.
+    #[serde(default)]
+    pub body_field: Option<String>,
+}
+
+pub fn default_precondition_header() -> String {
+    "If-Match".to_string()
 }
 
 /// `verify = { ... }`: a read that confirms an action took effect.

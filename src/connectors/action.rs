@@ -9,6 +9,7 @@ use super::error::{error_excerpt, mask_secrets, secret_forms, ConnectorError};
 use super::http::{parse_retry_after, Exchange, Http};
 use super::opendsr::OpenDsrPlan;
 use super::path::JsonPath;
+use super::precondition::PreconditionPlan;
 use super::request::{RequestTemplate, Vars};
 use crate::config::{
     ActionDef, Config, HttpMethod, SystemDef, SystemKind, VerifyDef, ACTION_VARS, VERIFY_VARS,
@@ -88,6 +89,7 @@ pub(crate) struct ActionPlan {
     success: Vec<u16>,
     result: (JsonPath, String),
     verify: Option<VerifyPlan>,
+    precondition: Option<PreconditionPlan>,
 }
 
 struct VerifyPlan {
@@ -163,6 +165,10 @@ fn compile_plan(kind: ActionKind, d: &ActionDef) -> Result<ActionPlan, String> {
         Some(v) => Some(compile_verify(v, &format!("{at}.verify"))?),
         None => None,
     };
+    let precondition = match &d.precondition {
+        Some(p) => Some(PreconditionPlan::compile(p, &format!("{at}.precondition"))?),
+        None => None,
+    };
     Ok(ActionPlan {
         kind,
         request,
@@ -173,6 +179,7 @@ fn compile_plan(kind: ActionKind, d: &ActionDef) -> Result<ActionPlan, String> {
             d.result.clone(),
         ),
         verify,
+        precondition,
     })
 }
 
@@ -377,23 +384,45 @@ impl SystemActions {
                 method: method.clone(),
                 url: rendered.url.to_string(),
                 body: body(&real),
+                precondition: None,
             },
             preview: PlannedRequest {
                 method,
                 url: rendered.url.to_string(),
                 body: body(&masked),
+                precondition: None,
             },
         })
     }
 
-    /// Send an action request once, with its idempotency key, and say what
-    /// came of it.
+    /// Whether `kind` is a conditional write (it has a `precondition`).
+    pub fn has_precondition(&self, kind: ActionKind) -> bool {
+        self.plan(kind).is_some_and(|p| p.precondition.is_some())
+    }
+
+    /// The record's current version for `kind`'s precondition, read through
+    /// the system's `fetch` request.
+    pub async fn read_version(&self, kind: ActionKind, id: &str) -> Result<Value, String> {
+        let Some(pre) = self.plan(kind).and_then(|p| p.precondition.as_ref()) else {
+            return Err(format!("{} has no precondition for {kind}", self.name));
+        };
+        let Some(reader) = &self.reader else {
+            return Err(format!("{} cannot fetch single records", self.name));
+        };
+        let (headers, record) = reader.fetch_answer(id).await.map_err(|e| e.to_string())?;
+        pre.version_in(&headers, &record)
+    }
+
+    /// Send an action request once, with its idempotency key (and the
+    /// version its precondition fixed), and say what came of it.
     pub async fn send(&self, kind: ActionKind, req: &PlannedRequest, key: &str) -> SendOutcome {
-        let success: &[u16] = match self.plan(kind) {
+        let plan = self.plan(kind);
+        let success: &[u16] = match plan {
             Some(p) => &p.success,
             None => &[200, 201, 202, 204],
         };
-        self.send_request(req, key, success).await
+        let pre = plan.and_then(|p| p.precondition.as_ref());
+        self.send_request(req, key, success, pre).await
     }
 
     /// Send `req` once, with the key in the configured header where the
@@ -403,6 +432,7 @@ impl SystemActions {
         req: &PlannedRequest,
         key: &str,
         success: &[u16],
+        pre: Option<&PreconditionPlan>,
     ) -> SendOutcome {
         let Some(method) = parse_method(&req.method) else {
             return SendOutcome::Rejected {
@@ -427,9 +457,18 @@ impl SystemActions {
                 extra.push((self.key_header.clone(), v));
             }
         }
+        let mut body = req.body.clone();
+        if let (Some(pre), Some(version)) = (pre, &req.precondition) {
+            if let Err(e) = pre.apply(version, &mut extra, &mut body) {
+                return SendOutcome::Rejected {
+                    status: 0,
+                    message: e,
+                };
+            }
+        }
         let sent = self
             .http
-            .send_once(method, &url, req.body.as_ref(), &extra, self.timeout)
+            .send_once(method, &url, body.as_ref(), &extra, self.timeout)
             .await;
         self.classify(sent, success)
     }

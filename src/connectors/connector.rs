@@ -376,10 +376,26 @@ impl Connector {
     /// One full record by id, within `timeout_secs`.
     pub async fn fetch(&self, id: &str) -> Result<Record, ConnectorError> {
         let Some(plan) = &self.fetch else {
-            return Err(ConnectorError::NotSupported(format!(
-                "{} cannot fetch single records",
-                self.name
-            )));
+            return Err(self.cannot_fetch());
+        };
+        let (_, obj) = self.fetch_answer(id).await?;
+        plan.map
+            .map(&self.name, &obj, "record", Some(id))
+            .map_err(|e| self.mask(ConnectorError::BadResponse(e)))
+    }
+
+    fn cannot_fetch(&self) -> ConnectorError {
+        ConnectorError::NotSupported(format!("{} cannot fetch single records", self.name))
+    }
+
+    /// The `fetch` answer for one record: its headers and the record object
+    /// (at `result`), unmapped.
+    pub(crate) async fn fetch_answer(
+        &self,
+        id: &str,
+    ) -> Result<(reqwest::header::HeaderMap, Value), ConnectorError> {
+        let Some(plan) = &self.fetch else {
+            return Err(self.cannot_fetch());
         };
         let deadline = Instant::now() + self.timeout;
         let run = async {
@@ -396,9 +412,7 @@ impl Connector {
             let resp = self.http.send(&req, deadline).await?;
             let doc = resp.json()?;
             let obj = object_at(&doc, &plan.result.0, &plan.result.1).map_err(bad)?;
-            plan.map
-                .map(&self.name, obj, "record", Some(id))
-                .map_err(bad)
+            Ok((resp.headers, obj.clone()))
         };
         match tokio::time::timeout_at(deadline, run).await {
             Ok(r) => r.map_err(|e| self.mask(e)),

@@ -21,6 +21,7 @@ mod opendsr;
 mod page;
 mod paging;
 pub mod path;
+mod precondition;
 mod request;
 
 pub use action::{record_value, ActionInput, Check, RenderedAction, SendOutcome, SystemActions};

@@ -188,11 +188,13 @@ impl SystemActions {
                 method: "POST".into(),
                 url: url.clone(),
                 body: Some(body(real)),
+                precondition: None,
             },
             preview: PlannedRequest {
                 method: "POST".into(),
                 url,
                 body: Some(body(masked)),
+                precondition: None,
             },
         })
     }
@@ -241,7 +243,7 @@ impl SystemActions {
 
     /// `POST /opengdpr_requests` once; 200, 201 and 202 mean accepted.
     pub async fn submit(&self, req: &PlannedRequest, key: &str) -> SendOutcome {
-        self.send_request(req, key, &[200, 201, 202]).await
+        self.send_request(req, key, &[200, 201, 202], None).await
     }
 
     /// `GET /opengdpr_requests/{id}`: Ok(None) when the processor does not

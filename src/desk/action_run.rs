@@ -21,7 +21,8 @@ use super::{Desk, DeskError};
 use crate::connectors::{Check, RemoteStatus, SendOutcome, SystemActions};
 use crate::domain::action_rules::erasure_waits_for_access;
 use crate::domain::{
-    Action, ActionJob, ActionKind, ActionStatus, Case, JobMode, JobState, VerificationResult,
+    Action, ActionJob, ActionKind, ActionStatus, Case, JobMode, JobState, PlannedRequest,
+    VerificationResult,
 };
 use crate::store::{JobChange, NewAuditEntry, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -515,6 +516,10 @@ impl Desk {
             let j = self.set_job(ctx, &job, change).await?;
             return Ok((j, SendOutcome::NotSent("no request".into())));
         };
+        let (job, request) = match self.fix_version(sys, job, request, ctx).await? {
+            Ok(fixed) => fixed,
+            Err(unsent) => return Ok(unsent),
+        };
         let n = job.attempts + 1;
         let (id, me, pid) = (job.id, self.operator().username.clone(), ctx.pid);
         db(self.store(), move |s| {
@@ -536,6 +541,43 @@ impl Desk {
         })
         .await?;
         Ok((sent, outcome))
+    }
+
+    /// A conditional write's first attempt: read the record's current
+    /// version and keep it with the job's request, committed before
+    /// anything is sent, so that every later attempt carries the same one.
+    /// Err: the version could not be read and nothing was sent.
+    async fn fix_version(
+        &self,
+        sys: &SystemActions,
+        job: ActionJob,
+        mut request: PlannedRequest,
+        ctx: &RunCtx,
+    ) -> Result<Result<(ActionJob, PlannedRequest), (ActionJob, SendOutcome)>, DeskError> {
+        if job.mode != JobMode::Api
+            || !sys.has_precondition(job.kind)
+            || request.precondition.is_some()
+        {
+            return Ok(Ok((job, request)));
+        }
+        let id = job.record_id.clone().unwrap_or_default();
+        match sys.read_version(job.kind, &id).await {
+            Ok(v) => {
+                request.precondition = Some(v);
+                let change = JobChange {
+                    request: Some(request.clone()),
+                    ..Default::default()
+                };
+                let job = self.set_job(ctx, &job, change).await?;
+                Ok(Ok((job, request)))
+            }
+            Err(e) => Ok(Err((
+                job,
+                SendOutcome::NotSent(format!(
+                    "the record's current version could not be read: {e}"
+                )),
+            ))),
+        }
     }
 
     /// What to do after an answer (or none). Returns the job to continue
@@ -617,6 +659,53 @@ impl Desk {
                     }
                 } else {
                     fail(format!("HTTP {status}: {message}"), Some(status))
+                };
+                self.set_job(ctx, &job, change).await?;
+                Ok(None)
+            }
+            SendOutcome::Rejected {
+                status: 412,
+                message,
+            } if sys.has_precondition(job.kind) => {
+                // The version sent is no longer current: an earlier attempt
+                // applied the change, or someone else changed the record.
+                let change = match self.check_job(sys, &job, ctx).await {
+                    Check::Applied => JobChange {
+                        state: Some(JobState::Done),
+                        message: Some(Some(
+                            "already in effect (HTTP 412: the version sent is no longer current), checked"
+                                .into(),
+                        )),
+                        http_status: Some(Some(412)),
+                        verified: Some(Some(true)),
+                        finished: Some(true),
+                        ..Default::default()
+                    },
+                    Check::NotApplied(why) if *resends < sys.retries() => {
+                        // Every earlier attempt carries the old version, so
+                        // none of them can apply any more: a fresh version
+                        // is safe.
+                        *resends += 1;
+                        let mut fresh = job.request.clone();
+                        if let Some(r) = fresh.as_mut() {
+                            r.precondition = None;
+                        }
+                        let change = JobChange {
+                            state: Some(JobState::Queued),
+                            message: Some(Some(format!(
+                                "{} changed the record since its version was read (HTTP 412) and the change is not in effect ({why}); reading the version again",
+                                job.system
+                            ))),
+                            http_status: Some(Some(412)),
+                            request: fresh,
+                            ..Default::default()
+                        };
+                        return Ok(Some(self.set_job(ctx, &job, change).await?));
+                    }
+                    _ => fail(
+                        format!("HTTP 412: the record changed since its version was read ({message})"),
+                        Some(412),
+                    ),
                 };
                 self.set_job(ctx, &job, change).await?;
                 Ok(None)
@@ -789,7 +878,14 @@ impl Desk {
                 }
             };
         }
-        if job.kind != ActionKind::Export && !sys.honours_idempotency_keys() {
+        // A conditional write whose version is fixed cannot apply twice:
+        // a resend needs no wait for the last attempt to be over.
+        let conditional = sys.has_precondition(job.kind)
+            && job
+                .request
+                .as_ref()
+                .is_some_and(|r| r.precondition.is_some());
+        if job.kind != ActionKind::Export && !sys.honours_idempotency_keys() && !conditional {
             job = self.wait_out_last_attempt(sys, job, ctx).await?;
         }
         if job.kind == ActionKind::Export {
@@ -841,7 +937,9 @@ impl Desk {
             }
             Check::NotApplied(why) if can_resend => {
                 *resends += 1;
-                let change = resend(if sys.honours_idempotency_keys() {
+                let change = resend(if conditional {
+                    format!("not in effect ({why}); sending again with the same version (a repeat cannot apply twice)")
+                } else if sys.honours_idempotency_keys() {
                     format!("not in effect ({why}); sending again with the same idempotency key")
                 } else {
                     format!("not in effect ({why}); sending again")
@@ -852,6 +950,13 @@ impl Desk {
                 let change = stay(format!("outcome unknown: not in effect yet ({why})"));
                 self.set_job(ctx, &job, change).await?;
                 Ok(None)
+            }
+            Check::CannotCheck(why) if conditional && can_resend => {
+                *resends += 1;
+                let change = resend(format!(
+                    "{why}; sending again with the same version (the system refuses a repeat with 412)"
+                ));
+                Ok(Some(self.set_job(ctx, &job, change).await?))
             }
             Check::CannotCheck(why) if sys.honours_idempotency_keys() && can_resend => {
                 *resends += 1;

@@ -261,6 +261,11 @@ pub struct PlannedRequest {
     pub url: String,
     #[serde(default)]
     pub body: Option<serde_json::Value>,
+    /// The record's version, read before the first attempt and sent with
+    /// every attempt (the action's `precondition`): a resend after the
+    /// change applied is refused by the system instead of applied again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precondition: Option<serde_json::Value>,
 }
 
 /// One field of a correction: the value the system held when the action was

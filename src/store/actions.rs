@@ -55,6 +55,9 @@ pub struct JobChange {
     pub overdue_at: Option<DateTime<Utc>>,
     pub polls: Option<u32>,
     pub skip_reason: Option<String>,
+    /// The request to send from now on (the version a precondition fixed
+    /// before the first attempt, or cleared after a 412).
+    pub request: Option<PlannedRequest>,
     /// Set `finished_at` to the change's time (or clear it when false and
     /// the job goes back to the queue).
     pub finished: Option<bool>,
@@ -608,6 +611,9 @@ impl Store {
         }
         if let Some(r) = &change.skip_reason {
             set("skip_reason", SqlValue::Text(r.clone()));
+        }
+        if let Some(r) = &change.request {
+            set("request", SqlValue::Text(to_json(r)));
         }
         match change.finished {
             Some(true) => set("finished_at", SqlValue::Text(ts(&at))),

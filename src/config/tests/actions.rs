@@ -2,7 +2,7 @@
 //! mistake is reported at its key with what is accepted.
 
 use super::*;
-use crate::config::{HttpMethod, SystemKind};
+use crate::config::{HttpMethod, Problems, SystemKind};
 use crate::domain::ActionKind;
 
 fn with_action(kind: &str, body: &str) -> String {
@@ -152,4 +152,44 @@ fn the_actions_table_is_checked() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn preconditions_load_and_their_mistakes_are_reported_at_their_keys() {
+    let fetch = "\n[systems.crm.fetch]\npath = \"/customers/{id}\"\nresult = \"data\"\n";
+    let update = "method = \"PATCH\"\npath = \"/customers/{id}\"\nfields = { email = \"email\" }\n";
+    let delete = "method = \"DELETE\"\npath = \"/customers/{id}\"\n";
+    let c = ok(&(with_action("update", &format!("{update}precondition = {{ from = \"field\", field = \"meta.version\", body_field = \"version\" }}")) + fetch));
+    let p = c.systems["crm"]
+        .actions
+        .update
+        .as_ref()
+        .unwrap()
+        .precondition
+        .as_ref()
+        .unwrap();
+    assert_eq!(p.from, crate::config::PreconditionFrom::Field);
+    assert_eq!(p.field.as_deref(), Some("meta.version"));
+    ok(&(with_action(
+        "delete",
+        &format!("{delete}precondition = {{ from = \"etag\" }}"),
+    ) + fetch));
+
+    let cases = [
+        ("update", format!("{update}precondition = {{ from = \"etag\" }}"), false, "it needs [systems.<name>.fetch]", "precondition"),
+        ("update", format!("{update}precondition = {{ from = \"field\" }}"), true, "from = \"field\" needs `field`", "precondition"),
+        ("update", format!("{update}precondition = {{ from = \"etag\", field = \"v\" }}"), true, "`field` is only used with from = \"field\"", "precondition"),
+        ("update", format!("{update}precondition = {{ from = \"etag\", header = \"If Match\" }}"), true, "\"If Match\" is not a valid HTTP header name", "precondition"),
+        ("update", format!("{update}precondition = {{ from = \"etag\", header = \"If-Match\", body_field = \"v\" }}"), true, "give `header` or `body_field`, not both", "precondition"),
+        ("delete", format!("{delete}precondition = {{ from = \"field\", field = \"v\", body_field = \"v\" }}"), true, "a DELETE request has no body to put the version in", "precondition"),
+        ("export", "method = \"GET\"\npath = \"/customers/{id}/export\"\nprecondition = { from = \"etag\" }\n".to_string(), true, "an export changes nothing", "precondition"),
+        ("update", format!("{update}precondition = {{ from = \"header\" }}"), true, "unknown variant `header`", "precondition"),
+    ];
+    for (kind, body, with_fetch, expected, at) in cases {
+        let text = with_action(kind, &body) + if with_fetch { fetch } else { "" };
+        let ps = problems(&text);
+        let p = find(&ps, expected);
+        assert_eq!(p.line, pos(&text, at).0, "{expected}: {p}");
+        assert_eq!(ps.len(), 1, "{expected}: {}", Problems(ps.clone()));
+    }
 }

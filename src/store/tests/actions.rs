@@ -72,6 +72,7 @@ fn setup() -> (
         method: "DELETE".into(),
         url: "http://127.0.0.1:9/c/1".into(),
         body: None,
+        precondition: None,
     };
     let jobs = vec![
         NewJob {
