@@ -1,5 +1,7 @@
 //! `crm`: free-text search with page numbers, results under `data` and the
-//! count under `meta`. Bearer token. Writes honour `Idempotency-Key`.
+//! count under `meta`. Bearer token. Writes honour `Idempotency-Key`; the
+//! fetch of one customer carries an `ETag`, and a write with `If-Match`
+//! is refused with 412 once that tag is no longer current.
 //!
 //! GET    /api/v1/customers?q=...&page=N&per_page=M
 //! GET    /api/v1/customers/{id}
@@ -9,6 +11,7 @@
 //! POST   /api/v1/customers/{id}/restriction     {"reason": ...} -> processing = restricted
 //! PUT    /api/v1/customers/{id}/sharing         {"third_party": false}
 
+use super::conditional::{etag_header, if_match};
 use super::idempotency::idempotent;
 use super::matching::{any_name_matches, email_key, looks_like_phone, phone_key, Tolerance};
 use super::state::{
@@ -17,7 +20,7 @@ use super::state::{
 };
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{middleware, Json, Router};
@@ -90,7 +93,7 @@ async fn search(
 
 async fn fetch(State(st): State<Shared>, Path(id): Path<String>) -> Response {
     match st.find("id", &id) {
-        Some(r) => Json(json!({"data": r})).into_response(),
+        Some(r) => ([(header::ETAG, etag_header(&r))], Json(json!({"data": r}))).into_response(),
         None => not_found("customer", &id),
     }
 }
@@ -155,7 +158,12 @@ fn check_patch(body: &serde_json::Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
-async fn update(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+async fn update(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
         Err(m) => return bad_request(m),
@@ -164,40 +172,50 @@ async fn update(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -
         return unprocessable(why);
     }
     let patch = Value::Object(body);
-    match st.update("id", &id, |r| {
+    match st.update_if("id", &id, if_match(&headers).as_deref(), |r| {
         merge(r, &patch);
         r["updated_at"] = json!(now_jst());
         r.clone()
     }) {
-        Some(r) => Json(json!({"data": r})).into_response(),
-        None => not_found("customer", &id),
+        Ok(r) => Json(json!({"data": r})).into_response(),
+        Err(why) => why.response("customer", &id),
     }
 }
 
-async fn delete(State(st): State<Shared>, Path(id): Path<String>) -> Response {
-    match st.remove("id", &id) {
-        Some(_) => StatusCode::NO_CONTENT.into_response(),
-        None => not_found("customer", &id),
+async fn delete(State(st): State<Shared>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    match st.remove_if("id", &id, if_match(&headers).as_deref()) {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(why) => why.response("customer", &id),
     }
 }
 
-async fn restrict(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+async fn restrict(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
         Err(m) => return bad_request(m),
     };
     let reason = body.get("reason").cloned().unwrap_or(Value::Null);
-    match st.update("id", &id, |r| {
+    match st.update_if("id", &id, if_match(&headers).as_deref(), |r| {
         r["processing"] = json!("restricted");
         r["restriction_reason"] = reason;
         r["updated_at"] = json!(now_jst());
     }) {
-        Some(()) => Json(json!({"data": {"id": id, "processing": "restricted"}})).into_response(),
-        None => not_found("customer", &id),
+        Ok(()) => Json(json!({"data": {"id": id, "processing": "restricted"}})).into_response(),
+        Err(why) => why.response("customer", &id),
     }
 }
 
-async fn sharing(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+async fn sharing(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let body = match object_body(&body) {
         Ok(b) => b,
         Err(m) => return bad_request(m),
@@ -205,12 +223,12 @@ async fn sharing(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) 
     let Some(on) = body.get("third_party").and_then(Value::as_bool) else {
         return unprocessable("third_party: must be true or false");
     };
-    match st.update("id", &id, |r| {
+    match st.update_if("id", &id, if_match(&headers).as_deref(), |r| {
         r["third_party_sharing"] = json!(on);
         r["updated_at"] = json!(now_jst());
     }) {
-        Some(()) => Json(json!({"data": {"id": id, "third_party_sharing": on}})).into_response(),
-        None => not_found("customer", &id),
+        Ok(()) => Json(json!({"data": {"id": id, "third_party_sharing": on}})).into_response(),
+        Err(why) => why.response("customer", &id),
     }
 }
 

@@ -31,6 +31,9 @@ pub enum Fault {
 pub struct Knobs {
     /// Delay before a write is applied (the request is in flight).
     pub sleep_before_ms: AtomicU64,
+    /// A further delay before a write is applied, drawn at random from
+    /// 0 to this many milliseconds for each write.
+    pub sleep_jitter_ms: AtomicU64,
     /// Delay after a write was applied, before the answer goes out.
     pub sleep_after_ms: AtomicU64,
     faults: Mutex<VecDeque<Fault>>,
@@ -70,7 +73,11 @@ pub struct KeyLog {
     applied: HashMap<String, u64>,
     stored: HashMap<String, Stored>,
     in_flight: HashSet<String>,
+    /// Writes without a key being processed.
+    unkeyed_in_flight: usize,
     writes_applied: u64,
+    /// Times each distinct change (method, path and body) was applied.
+    changes: HashMap<String, u64>,
 }
 
 impl super::state::SystemState {
@@ -95,7 +102,21 @@ impl super::state::SystemState {
 
     /// Writes being processed right now.
     pub fn writes_in_flight(&self) -> usize {
-        self.keys().in_flight.len()
+        let k = self.keys();
+        k.in_flight.len() + k.unkeyed_in_flight
+    }
+
+    /// Every distinct change applied (`METHOD path body`), with the number
+    /// of times it was applied: counted here, whatever the client thinks.
+    pub fn changes_applied(&self) -> Vec<(String, u64)> {
+        let mut all: Vec<(String, u64)> = self
+            .keys()
+            .changes
+            .iter()
+            .map(|(c, n)| (c.clone(), *n))
+            .collect();
+        all.sort();
+        all
     }
 }
 
@@ -155,15 +176,33 @@ pub async fn idempotent(State(st): State<Shared>, req: Request, next: Next) -> R
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return error(status, "injected", format!("{}: injected failure", st.name));
     }
-    if let Some(k) = &key {
-        st.keys().in_flight.insert(k.clone());
+    match &key {
+        Some(k) => {
+            st.keys().in_flight.insert(k.clone());
+        }
+        None => st.keys().unkeyed_in_flight += 1,
     }
+    let (parts, body) = req.into_parts();
+    let sent = axum::body::to_bytes(body, 16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let change = format!(
+        "{} {} {}",
+        parts.method,
+        parts.uri.path(),
+        String::from_utf8_lossy(&sent)
+    );
+    let req = Request::from_parts(parts, Body::from(sent));
     // Run the write to its end even if the client goes away.
     let worker = {
         let st = st.clone();
         let key = key.clone();
         tokio::spawn(async move {
-            let before = st.knobs.sleep_before_ms.load(Ordering::Relaxed);
+            let mut before = st.knobs.sleep_before_ms.load(Ordering::Relaxed);
+            let jitter = st.knobs.sleep_jitter_ms.load(Ordering::Relaxed);
+            if jitter > 0 {
+                before += rand::random_range(0..jitter);
+            }
             if before > 0 {
                 tokio::time::sleep(Duration::from_millis(before)).await;
             }
@@ -176,6 +215,10 @@ pub async fn idempotent(State(st): State<Shared>, req: Request, next: Next) -> R
             let mut log = st.keys();
             if ok {
                 log.writes_applied += 1;
+                *log.changes.entry(change).or_insert(0) += 1;
+            }
+            if key.is_none() {
+                log.unkeyed_in_flight -= 1;
             }
             if let Some(k) = &key {
                 log.in_flight.remove(k);

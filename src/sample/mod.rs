@@ -9,6 +9,7 @@
 pub mod analytics;
 pub mod auth;
 pub mod billing;
+pub mod conditional;
 pub mod crm;
 pub mod generate;
 pub mod idempotency;

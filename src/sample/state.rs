@@ -69,7 +69,7 @@ impl SystemState {
     }
 }
 
-fn same_id(v: &Value, id: &str) -> bool {
+pub(crate) fn same_id(v: &Value, id: &str) -> bool {
     match v {
         Value::String(s) => s == id,
         Value::Number(n) => n.to_string() == id,
