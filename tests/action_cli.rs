@@ -564,3 +564,68 @@ fn bad_references_and_roles_are_refused_with_exit_2() {
     assert!(stderr(&o).contains("FIELD=VALUE"), "{}", show(&o));
     assert_eq!(writes(&env), 0);
 }
+
+/// crm without idempotency keys, its correction a conditional write
+/// (`If-Match` with the ETag of the record's fetch).
+fn conditional_crm(doc: &mut toml_edit::DocumentMut) {
+    doc["systems"]["crm"]["actions"]["idempotency_keys"] = toml_edit::value(false);
+    let mut pre = toml_edit::InlineTable::new();
+    pre.insert("from", "etag".into());
+    doc["systems"]["crm"]["actions"]["update"]["precondition"] = toml_edit::value(pre);
+}
+
+/// The `PATCH` changes crm applied, with how often each was applied.
+fn patches(s: &privdesk::sample::state::SystemState) -> Vec<(String, u64)> {
+    s.changes_applied()
+        .into_iter()
+        .filter(|(c, _)| c.starts_with("PATCH "))
+        .collect()
+}
+
+#[test]
+fn a_conditional_write_meeting_a_changed_record_reads_the_version_again() {
+    let env = action_env(conditional_crm);
+    let case = env.taro_case("rectification", &["crm:C-1001"]);
+    let a = env.approved(&case, &["--set", "phone=03-5555-0104"]);
+    let crm = env.sample("crm");
+    crm.knobs.sleep_before_ms.store(800, Ordering::Relaxed);
+    let id = a["id"].as_str().unwrap().to_string();
+    let run = {
+        let mut c = env.command(&["--as", AGENT, "action", "run", &id, "--json"]);
+        c.stdout(std::process::Stdio::piped());
+        c.spawn().unwrap()
+    };
+    // While the correction is on its way, someone else changes the record:
+    // the version privdesk read is no longer current when it lands.
+    wait_for("the correction to reach crm", || {
+        crm.writes_in_flight() == 1
+    });
+    crm.update("id", "C-1001", |r| r["notes"] = "changed meanwhile".into());
+    crm.knobs.sleep_before_ms.store(0, Ordering::Relaxed);
+    let o = run.wait_with_output().unwrap();
+    assert_exit(&o, 0);
+    let report = stdout(&o)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|v| v.get("report").cloned())
+        .expect("a report");
+    let job = job(&report["action"], "crm:C-1001");
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["attempts"], 2, "{job}");
+    let rec = crm.find("id", "C-1001").unwrap();
+    assert_eq!(
+        (rec["phone"].as_str(), rec["notes"].as_str()),
+        (Some("03-5555-0104"), Some("changed meanwhile"))
+    );
+    assert_eq!(
+        patches(crm).iter().map(|(_, n)| n).sum::<u64>(),
+        1,
+        "{:?}",
+        patches(crm)
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("changed the record since its version was read (HTTP 412)"),
+        "{out}"
+    );
+}
