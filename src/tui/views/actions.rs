@@ -137,10 +137,13 @@ fn status_role(status: ActionStatus) -> Ui {
     }
 }
 
-fn status_word(status: ActionStatus) -> &'static str {
+/// An action of a kind that needs no approval is ready, never "approved":
+/// nobody approved it.
+fn status_word(status: ActionStatus, needs_approval: bool) -> &'static str {
     match status {
         ActionStatus::AwaitingApproval => "awaiting approval",
-        ActionStatus::Approved => "approved",
+        ActionStatus::Approved if needs_approval => "approved",
+        ActionStatus::Approved => "no approval needed",
         ActionStatus::Denied => "denied",
     }
 }
@@ -273,7 +276,7 @@ fn action_line(s: &State, v: &ActionView, sel: bool, w: usize) -> Line<'static> 
             text.push_str(&format!(": {}", safe(r)));
         }
     }
-    let status = status_word(v.status);
+    let status = status_word(v.status, v.needs_approval);
     let mut spans = vec![
         Span::styled(format!(" {} ", marker(sel)), s.theme.style(Ui::Accent)),
         Span::styled(status.to_string(), s.theme.style(status_role(v.status))),
@@ -408,7 +411,7 @@ pub(super) fn dry_run_lines(s: &State, p: &PlannedAction, w: usize) -> Vec<Line<
     } else {
         (
             format!(" Dry run · {} {} · ", v.id, v.label),
-            status_word(v.status),
+            status_word(v.status, v.needs_approval),
             status_role(v.status),
         )
     };
