@@ -20,6 +20,7 @@ mod error;
 mod letters;
 mod package;
 mod package_check;
+mod package_processors;
 mod package_source;
 mod queue;
 pub mod queue_index;

@@ -180,6 +180,7 @@ impl Desk {
                 "the requester's identity is not verified for case {id}; record the check first (privdesk case verify {id} --method ... --result verified)"
             )));
         }
+        self.check_export_approved(id)?;
         let not_theirs: Vec<String> = self
             .check_links(&opts.not_theirs)?
             .iter()
@@ -301,11 +302,15 @@ impl Desk {
             })
             .collect();
         parts.extend(checked.into_iter().map(|c| c.part));
+        // OpenDSR processors: what their export jobs received.
+        let (processed, processor_log) = self.processor_parts(id, fetched_at)?;
+        parts.extend(processed);
         // Configuration order, then systems that are linked but not enabled.
         let rank = |s: &str| {
-            self.connectors()
-                .iter()
-                .position(|c| c.name() == s)
+            self.config()
+                .systems
+                .get_index_of(s)
+                .filter(|_| self.config().systems.get(s).is_some_and(|d| d.enabled))
                 .unwrap_or(usize::MAX)
         };
         parts.sort_by_key(|p| rank(&p.system));
@@ -331,6 +336,7 @@ impl Desk {
                 let details = json!({
                     "dir": target.display().to_string(), "error": why,
                     "fetched": fetch_log, "checked": check_log,
+                    "processors": processor_log,
                 });
                 self.audit_async("package_failed", &id.to_string(), details)
                     .await?;
@@ -353,6 +359,7 @@ impl Desk {
             })).collect::<Vec<_>>(),
             "fetched": fetch_log,
             "checked": check_log,
+            "processors": processor_log,
             "not_theirs": not_theirs,
             "problems": problems,
         });

@@ -13,6 +13,7 @@ pub mod csv;
 pub mod files;
 pub mod manifest;
 pub mod model;
+pub mod results;
 pub mod summary;
 
 pub use files::{
@@ -22,6 +23,7 @@ pub use manifest::{Manifest, ManifestFile, ManifestSystem, VerifyProblem, MANIFE
 pub use model::{
     Field, FullRecord, Package, PartStatus, SystemPart, PACKAGE_VERSION, PROVISION_RECORDS_MISSING,
 };
+pub use results::records_from_results;
 pub use summary::{summary_text, SummaryInfo};
 
 /// The manifest of `p` before the file list is filled in.

@@ -147,6 +147,12 @@ impl SystemPart {
         let s = &self.system;
         match self.status {
             PartStatus::Disclosed | PartStatus::NoneHeld => None,
+            // A processor's part fails as a whole (its message), a system's
+            // record by record.
+            PartStatus::Failed if self.failures.is_empty() => Some(format!(
+                "{s}: {}",
+                esc(self.message.as_deref().unwrap_or("its part could not be read"))
+            )),
             PartStatus::Failed => Some(
                 self.failures
                     .iter()

@@ -40,7 +40,10 @@ fn is_send<T: Send>(_: &T) {}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_source_makes_the_package_incomplete_and_the_log_says_so() {
-    let fx = Fixture::new();
+    // Exports need no approval here: the approval rule has its own tests.
+    let fx = Fixture::with_cases_table(
+        "[actions]\nrequire_approval = [\"delete\", \"suspend\", \"stop_third_party\"]\n",
+    );
     let alice = fx.desk("alice");
     let mut new = access_request();
     new.links = vec![
@@ -94,4 +97,90 @@ async fn a_failing_source_makes_the_package_incomplete_and_the_log_says_so() {
     assert_eq!(last.manifest_sha256, r2.manifest_sha256);
     assert_eq!(fx.audits("package", &case.id.to_string()), 2);
     assert_eq!(fx.audits("package_verify", &case.id.to_string()), 1);
+}
+
+/// With exports needing approval (the default), building is the disclosure:
+/// refused, and nothing asked or audited, until a supervisor other than the
+/// preparer approved an export; and the OpenDSR processor's part comes from
+/// what that export received, incomplete until it has run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_package_waits_for_an_approved_export_and_holds_the_processors_results() {
+    use super::action_env::{action_id, taro_case, ActionEnv, TARO};
+    use crate::desk::ActionRequest;
+    use crate::domain::{ActionKind, RequestKind};
+    use crate::package::PartStatus;
+
+    let env = ActionEnv::start().await;
+    let alice = env.desk("alice");
+    let sam = env.desk("sam");
+    let case = taro_case(&alice, RequestKind::Access, &TARO, true);
+    let opts = |name: &str| PackageOptions {
+        out: Some(env.dir().join(name)),
+        ..PackageOptions::default()
+    };
+    let audits = |kind: &str| {
+        sam.audit_log(&crate::store::AuditFilter {
+                kind: Some(kind.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    let requests = || {
+        env.samples
+            .systems
+            .iter()
+            .map(|s| env.samples.request_count(&s.name))
+            .sum::<u64>()
+    };
+    let before = requests();
+    let err = alice.build_package(case, &opts("p0")).await.unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("no approved export"), "{msg}");
+    assert!(msg.contains(&format!("action plan {case} --kind export")), "{msg}");
+    assert!(!env.dir().join("p0").exists());
+    assert_eq!(requests(), before, "a refused package asked a system");
+
+    let planned = alice
+        .plan_action(
+            case,
+            &ActionRequest {
+                kind: Some(ActionKind::Export),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let id = action_id(&planned.action);
+    let planned_at = requests();
+    let msg = alice.build_package(case, &opts("p1")).await.unwrap_err().to_string();
+    assert!(msg.contains("awaits a supervisor's approval"), "{msg}");
+    assert_eq!(audits("package"), 0);
+    assert_eq!(requests(), planned_at, "a refused package asked a system");
+
+    sam.decide_action(id, true, "identity checked").unwrap();
+    let r = alice.build_package(case, &opts("p2")).await.unwrap();
+    assert!(!r.complete);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.starts_with("analytics: the processor has not been asked yet (export job J-")
+                && p.contains(&format!("action run A-{id}"))),
+        "{:?}",
+        r.problems
+    );
+    let ana = r.manifest.systems.iter().find(|s| s.system == "analytics");
+    assert_eq!(ana.map(|s| s.status.as_str()), Some(PartStatus::Failed.as_str()));
+
+    alice.run_action(id, None).await.unwrap();
+    let r = alice.build_package(case, &opts("p3")).await.unwrap();
+    assert!(r.complete, "{:?}", r.problems);
+    let ana = r.manifest.systems.iter().find(|s| s.system == "analytics").unwrap();
+    assert_eq!(ana.status, "disclosed");
+    assert_eq!(ana.records, 1);
+    let data: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.dir().join("p3/data.json")).unwrap()).unwrap();
+    let text = data.to_string();
+    assert!(text.contains("U-"), "the analytics profile is not in data.json");
+    assert_eq!(audits("package"), 2);
 }

@@ -240,6 +240,14 @@ async fn attempt(env: &ActionEnv, user: &str, op: Op) -> Result<(), DeskError> {
         Op::ExportAudit => me.audit_export("crm:C-1001").map(drop),
         Op::BuildPackage => {
             let id = case_for(&sue, RequestKind::Access, Some("alice"));
+            // Building is the disclosure: it needs an approved export.
+            let planned = sue
+                .plan_action(id, &ActionRequest::default())
+                .await
+                .unwrap();
+            env.desk("sam")
+                .decide_action(action_id(&planned.action), true, "checked")
+                .unwrap();
             let out = env.dir().join(format!("package-{user}"));
             let opts = PackageOptions {
                 out: Some(out),
