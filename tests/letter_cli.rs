@@ -75,7 +75,7 @@ fn assert_rendered(text: &str, id: &str, lang: &str, what: &str) {
 
 #[test]
 fn every_template_renders_for_sample_cases_in_both_languages() {
-    let env = Env::start();
+    let env = common::actions::action_env(|_| {});
     // Taro's disclosure request, made by his representative, with a fee and
     // a complete package.
     let taro = new_case(
@@ -100,6 +100,7 @@ fn every_template_renders_for_sample_cases_in_both_languages() {
     }
     run_ok(&env, &["case", "fee", &taro, "--amount", "1000", "--paid"]);
     verify_identity(&env, &taro);
+    env.export_approved(&taro, &["analytics"], true);
     let out = env.dir.path().join("taro-package");
     assert_exit(
         &env.run(&[

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::actions::action_env;
 use common::fake::closed_port_url;
 use common::*;
 use serde_json::Value;
@@ -13,7 +14,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// Opens a rights request of `kind` for `name` linked to `links`, verifies
-/// the requester's identity, and returns the case number.
+/// the requester's identity, has an export approved, and returns the case
+/// number.
 fn verified_case(env: &Env, kind: &str, name: &str, email: Option<&str>, links: &[&str]) -> String {
     let mut args = vec![
         "case",
@@ -49,6 +51,14 @@ fn verified_case(env: &Env, kind: &str, name: &str, email: Option<&str>, links: 
         "verified",
     ]);
     assert_exit(&o, 0);
+    // Building the package is the disclosure: it needs an approved export.
+    // With an e-mail address, the analytics processor is asked too, so that
+    // its part of the package is there.
+    if email.is_some() {
+        env.export_approved(&id, &["analytics"], true);
+    } else {
+        env.export_approved(&id, &[], false);
+    }
     id
 }
 
@@ -134,7 +144,7 @@ fn system_part<'a>(data: &'a Value, name: &str) -> &'a Value {
 
 #[test]
 fn a_package_for_taro_holds_every_system_and_verifies() {
-    let env = Env::start();
+    let env = action_env(|_| {});
     let id = taro_case(&env);
     let dir = out_dir(&env, "taro");
     let o = build(&env, &id, &dir, &[]);
@@ -148,6 +158,7 @@ fn a_package_for_taro_holds_every_system_and_verifies() {
     assert_eq!(
         names,
         [
+            "analytics.csv",
             "billing.csv",
             "crm.csv",
             "data.json",
@@ -235,7 +246,7 @@ fn a_package_for_taro_holds_every_system_and_verifies() {
     let o = env.run(&["package", "verify", &dir.display().to_string()]);
     assert_exit(&o, 0);
     assert!(
-        stdout(&o).contains(&format!("Package for {id}: intact (8 files), complete")),
+        stdout(&o).contains(&format!("Package for {id}: intact (9 files), complete")),
         "{}",
         show(&o)
     );
@@ -247,7 +258,7 @@ fn a_package_for_taro_holds_every_system_and_verifies() {
 
 #[test]
 fn verify_reports_a_changed_a_missing_and_an_extra_file() {
-    let env = Env::start();
+    let env = action_env(|_| {});
     let id = taro_case(&env);
     let dir = out_dir(&env, "original");
     assert_exit(&build(&env, &id, &dir, &[]), 0);
@@ -332,7 +343,7 @@ fn verify_reports_a_changed_a_missing_and_an_extra_file() {
 
 #[test]
 fn a_system_that_is_down_makes_the_package_incomplete() {
-    let env = Env::start_with(|doc| {
+    let env = action_env(|doc| {
         doc["systems"]["billing"]["base_url"] = toml_edit::value(closed_port_url());
         doc["systems"]["mailing"]["base_url"] = toml_edit::value(closed_port_url());
     });
@@ -397,7 +408,7 @@ fn a_system_that_is_down_makes_the_package_incomplete() {
     let o = env.run(&["package", "verify", &dir.display().to_string()]);
     assert_exit(&o, 3);
     assert!(
-        stdout(&o).contains("intact (6 files), INCOMPLETE"),
+        stdout(&o).contains("intact (7 files), INCOMPLETE"),
         "{}",
         show(&o)
     );
@@ -434,7 +445,11 @@ fn a_system_that_is_down_makes_the_package_incomplete() {
 
 #[test]
 fn systems_holding_nothing_get_a_statement() {
-    let env = Env::start();
+    // The analytics processor is asked by the requester's e-mail, which this
+    // request lacks; it has its own test.
+    let env = action_env(|doc| {
+        doc["systems"]["analytics"]["enabled"] = toml_edit::value(false);
+    });
     // Kenichi Takahashi is in crm, billing and support only; the request
     // gives no email, so the fetched records' email and phone are searched.
     let links = ["crm:C-1004", "billing:B-79", "support:9003"];
@@ -469,7 +484,7 @@ fn systems_holding_nothing_get_a_statement() {
 
 #[test]
 fn a_record_found_but_not_linked_holds_the_package_up() {
-    let env = Env::start();
+    let env = action_env(|_| {});
     let links = [
         "crm:C-1001",
         "billing:B-77",
@@ -523,7 +538,7 @@ fn a_record_found_but_not_linked_holds_the_package_up() {
 
 #[test]
 fn third_party_provision_records_are_reported_missing() {
-    let env = Env::start();
+    let env = action_env(|_| {});
     let id = verified_case(
         &env,
         "third_party_records",
@@ -549,8 +564,9 @@ fn third_party_provision_records_are_reported_missing() {
 
 #[test]
 fn only_those_who_work_on_the_case_build_it_and_only_when_due() {
-    let env = Env::start();
+    let env = action_env(|_| {});
     let id = taro_case(&env);
+    let mut asked = env.sample_requests();
     // Exit 5: not allowed; 2: not possible yet.
     let refused = |args: &[&str], needle: &str, dir: &str| {
         let out = out_dir(&env, dir);
@@ -604,20 +620,23 @@ fn only_those_who_work_on_the_case_build_it_and_only_when_due() {
         "the requester's identity is not verified",
         "unverified",
     );
+    assert_eq!(env.sample_requests(), asked);
     let correction = verified_case(&env, "correction", "山田 太郎", None, &["crm:C-1001"]);
+    asked = env.sample_requests();
     refused(
         &["package", "build", &correction],
         "a correction request; packages are built for disclosure",
         "correction",
     );
     assert!(env.audit("package").is_empty());
-    assert_eq!(env.sample_requests(), 0);
+    assert_eq!(env.sample_requests(), asked);
 }
 
 #[test]
 fn a_folder_in_use_is_refused_before_any_system_is_asked() {
-    let env = Env::start();
+    let env = action_env(|_| {});
     let id = taro_case(&env);
+    let asked = env.sample_requests();
     let dir = out_dir(&env, "in-use");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("letter.txt"), "mine").unwrap();
@@ -629,6 +648,105 @@ fn a_folder_in_use_is_refused_before_any_system_is_asked() {
         show(&o)
     );
     assert_eq!(file_names(&dir), ["letter.txt"]);
-    assert_eq!(env.sample_requests(), 0);
+    assert_eq!(env.sample_requests(), asked);
     assert!(env.audit("package").is_empty());
+}
+
+#[test]
+fn no_package_before_a_supervisor_approved_the_export() {
+    let env = action_env(|_| {});
+    let mut args = vec![
+        "case",
+        "new",
+        "--category",
+        "rights_request",
+        "--kind",
+        "disclosure",
+        "--channel",
+        "phone",
+        "--requester-name",
+        "山田 太郎",
+        "--requester-email",
+        "taro.yamada@example.jp",
+        "--json",
+    ];
+    for l in TARO {
+        args.extend(["--link", l]);
+    }
+    let o = env.run_as(common::actions::AGENT, &args);
+    assert_exit(&o, 0);
+    let id = json(&o)["id"].as_str().unwrap().to_string();
+    let o = env.run_as(
+        common::actions::AGENT,
+        &[
+            "case",
+            "verify",
+            &id,
+            "--method",
+            "call-back",
+            "--evidence",
+            "date of birth",
+            "--result",
+            "verified",
+        ],
+    );
+    assert_exit(&o, 0);
+    let asked = env.sample_requests();
+    let try_build = |name: &str| {
+        let dir = out_dir(&env, name);
+        let out = dir.display().to_string();
+        let o = env.run_as(
+            common::actions::AGENT,
+            &["package", "build", &id, "--out", &out],
+        );
+        (o, dir)
+    };
+    let (o, dir) = try_build("fresh");
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains(&format!("case {id} has no approved export; prepare one (privdesk action plan {id} --kind export)")),
+        "{}",
+        show(&o)
+    );
+    assert!(!dir.exists());
+    assert_eq!(
+        env.sample_requests(),
+        asked,
+        "a refused package asked a system"
+    );
+
+    // Prepared by the agent: still not approved.
+    let planned = env.plan(common::actions::AGENT, &id, &["--kind", "export"]);
+    let action = planned["action"]["id"].as_str().unwrap().to_string();
+    let (o, _) = try_build("awaiting");
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains(&format!("export {action} awaits a supervisor's approval")),
+        "{}",
+        show(&o)
+    );
+    assert!(env.audit("package").is_empty());
+
+    let o = env.run_as(
+        common::actions::SAM,
+        &["action", "approve", &action, "--reason", "checked"],
+    );
+    assert_exit(&o, 0);
+    // Approved but not run: the processor's part is missing, and says so.
+    let (o, _) = try_build("approved");
+    assert_exit(&o, 3);
+    assert!(
+        stderr(&o).contains("INCOMPLETE: analytics: the processor has not been asked yet"),
+        "{}",
+        show(&o)
+    );
+    let o = env.run_as(common::actions::AGENT, &["action", "run", &action]);
+    assert_exit(&o, 0);
+    let (o, dir) = try_build("done");
+    assert_exit(&o, 0);
+    let data = read_json(&dir.join("data.json"));
+    let ana = system_part(&data, "analytics");
+    assert_eq!(ana["status"], "disclosed", "{ana}");
+    assert_eq!(ana["records"][0]["email"], "taro.yamada@example.jp");
+    assert_eq!(env.audit("package").len(), 2);
 }

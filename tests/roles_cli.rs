@@ -205,6 +205,8 @@ fn attempt(env: &Env, user: Option<&str>, op: Op, n: usize) -> std::process::Out
                 ],
             );
             okay(&env.run(&["case", "assign", &id, AGENT]));
+            // Building is the disclosure: an approved export, run.
+            env.export_approved(&id, &["analytics"], true);
             let out = env.dir.path().join(format!("package-{me}-{n}"));
             run(
                 env,

@@ -4,8 +4,8 @@
 //! searched and has no record to fetch).
 
 use super::{Desk, DeskError};
-use crate::domain::{ActionKind, ActionStatus, CaseId, JobState};
 use crate::config::SystemKind;
+use crate::domain::{ActionKind, ActionStatus, CaseId, JobState};
 use crate::package::{records_from_results, PartStatus, SystemPart};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -28,10 +28,9 @@ impl Desk {
             .iter()
             .filter(|a| a.kind == ActionKind::Export)
             .collect();
-        if exports
-            .iter()
-            .any(|a| a.status == ActionStatus::Approved && a.needs_approval && a.decided_by.is_some())
-        {
+        if exports.iter().any(|a| {
+            a.status == ActionStatus::Approved && a.needs_approval && a.decided_by.is_some()
+        }) {
             return Ok(());
         }
         let state = match exports.last() {
@@ -80,7 +79,10 @@ impl Desk {
             .rev()
             .find(|a| a.kind == ActionKind::Export && a.status == ActionStatus::Approved)
         {
-            Some(a) => format!("run the approved export (privdesk action run {})", a.reference()),
+            Some(a) => format!(
+                "run the approved export (privdesk action run {})",
+                a.reference()
+            ),
             None => format!("prepare and run an export (privdesk action plan {id} --kind export)"),
         };
         let mut parts = Vec::new();
@@ -93,7 +95,12 @@ impl Desk {
                 .systems
                 .get(name)
                 .and_then(|d| d.opendsr.as_ref())
-                .map(|o| o.identities.iter().map(|i| i.identity_type.clone()).collect())
+                .map(|o| {
+                    o.identities
+                        .iter()
+                        .map(|i| i.identity_type.clone())
+                        .collect()
+                })
                 .unwrap_or_default();
             let exports: Vec<_> = jobs
                 .iter()

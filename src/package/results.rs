@@ -24,8 +24,7 @@ pub fn records_from_results(system: &str, results: &Value) -> Vec<FullRecord> {
         // An object holding only lists of objects is a container of records.
         Value::Object(o)
             if !o.is_empty()
-                && o
-                    .values()
+                && o.values()
                     .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_object))) =>
         {
             o.values()
@@ -141,7 +140,10 @@ mod tests {
         assert!(records_from_results("a", &json!({})).is_empty());
         assert!(records_from_results("a", &json!("text")).is_empty());
         // A record with an empty list is still a record.
-        assert_eq!(records_from_results("a", &json!({"id": 1, "tags": []})).len(), 1);
+        assert_eq!(
+            records_from_results("a", &json!({"id": 1, "tags": []})).len(),
+            1
+        );
     }
 
     #[test]

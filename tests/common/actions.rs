@@ -130,6 +130,29 @@ impl Env {
         json(&o)
     }
 
+    /// The export that lets a package be built: planned for `systems` (all
+    /// the case's when empty) by whoever runs the tests, approved by the
+    /// second supervisor, and run when `run`. Returns the action's number.
+    pub fn export_approved(&self, case: &str, systems: &[&str], run: bool) -> String {
+        let mut args = vec!["action", "plan", case, "--kind", "export", "--json"];
+        for s in systems {
+            args.extend(["--system", s]);
+        }
+        let o = self.run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+        let id = json(&o)["action"]["id"].as_str().unwrap().to_string();
+        let o = self.run_as(
+            SAM,
+            &["action", "approve", &id, "--reason", "identity checked"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+        if run {
+            let o = self.run(&["action", "run", &id]);
+            assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+        }
+        id
+    }
+
     /// Take the case to responded and try to close it as fulfilled (as
     /// the supervisor running the tests).
     pub fn close_fulfilled(&self, case: &str) -> Output {

@@ -120,11 +120,11 @@ async fn the_package_waits_for_an_approved_export_and_holds_the_processors_resul
     };
     let audits = |kind: &str| {
         sam.audit_log(&crate::store::AuditFilter {
-                kind: Some(kind.into()),
-                ..Default::default()
-            })
-            .unwrap()
-            .len()
+            kind: Some(kind.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .len()
     };
     let requests = || {
         env.samples
@@ -137,7 +137,10 @@ async fn the_package_waits_for_an_approved_export_and_holds_the_processors_resul
     let err = alice.build_package(case, &opts("p0")).await.unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("no approved export"), "{msg}");
-    assert!(msg.contains(&format!("action plan {case} --kind export")), "{msg}");
+    assert!(
+        msg.contains(&format!("action plan {case} --kind export")),
+        "{msg}"
+    );
     assert!(!env.dir().join("p0").exists());
     assert_eq!(requests(), before, "a refused package asked a system");
 
@@ -153,7 +156,11 @@ async fn the_package_waits_for_an_approved_export_and_holds_the_processors_resul
         .unwrap();
     let id = action_id(&planned.action);
     let planned_at = requests();
-    let msg = alice.build_package(case, &opts("p1")).await.unwrap_err().to_string();
+    let msg = alice
+        .build_package(case, &opts("p1"))
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(msg.contains("awaits a supervisor's approval"), "{msg}");
     assert_eq!(audits("package"), 0);
     assert_eq!(requests(), planned_at, "a refused package asked a system");
@@ -162,25 +169,35 @@ async fn the_package_waits_for_an_approved_export_and_holds_the_processors_resul
     let r = alice.build_package(case, &opts("p2")).await.unwrap();
     assert!(!r.complete);
     assert!(
-        r.problems
-            .iter()
-            .any(|p| p.starts_with("analytics: the processor has not been asked yet (export job J-")
-                && p.contains(&format!("action run A-{id}"))),
+        r.problems.iter().any(|p| p
+            .starts_with("analytics: the processor has not been asked yet (export job J-")
+            && p.contains(&format!("action run A-{id}"))),
         "{:?}",
         r.problems
     );
     let ana = r.manifest.systems.iter().find(|s| s.system == "analytics");
-    assert_eq!(ana.map(|s| s.status.as_str()), Some(PartStatus::Failed.as_str()));
+    assert_eq!(
+        ana.map(|s| s.status.as_str()),
+        Some(PartStatus::Failed.as_str())
+    );
 
     alice.run_action(id, None).await.unwrap();
     let r = alice.build_package(case, &opts("p3")).await.unwrap();
     assert!(r.complete, "{:?}", r.problems);
-    let ana = r.manifest.systems.iter().find(|s| s.system == "analytics").unwrap();
+    let ana = r
+        .manifest
+        .systems
+        .iter()
+        .find(|s| s.system == "analytics")
+        .unwrap();
     assert_eq!(ana.status, "disclosed");
     assert_eq!(ana.records, 1);
     let data: serde_json::Value =
         serde_json::from_slice(&std::fs::read(env.dir().join("p3/data.json")).unwrap()).unwrap();
     let text = data.to_string();
-    assert!(text.contains("U-"), "the analytics profile is not in data.json");
+    assert!(
+        text.contains("U-"),
+        "the analytics profile is not in data.json"
+    );
     assert_eq!(audits("package"), 2);
 }
