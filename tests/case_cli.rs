@@ -667,3 +667,52 @@ fn twenty_writers_add_500_notes_to_one_case_and_none_is_refused() {
     assert_eq!(notes.len(), writers * each, "notes stored");
     assert_eq!(texts.len(), writers * each, "a note stored twice");
 }
+
+#[test]
+fn a_new_request_is_refused_in_one_step_with_its_article_shown() {
+    let env = Env::offline();
+    // GDPR: the refusal letter is in English.
+    let id = open_access(&env);
+    assert_eq!(show(&env, &id)["case"]["status"], "new");
+    let o = env.run(&[
+        "case",
+        "status",
+        &id,
+        "refused",
+        "--ground",
+        "identity_not_verified",
+        "--reason",
+        "ご本人確認ができませんでした",
+    ]);
+    ok(&o);
+    assert!(
+        stderr(&o)
+            .contains("warning: the letter is in English, but this text is written in Japanese"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(show(&env, &id)["case"]["status"], "refused");
+    let o = env.run(&["case", "show", &id]);
+    ok(&o);
+    let text = stdout(&o);
+    assert!(
+        text.contains("The requester's identity could not be verified (identity check, APPI Art. 37(1); GDPR Art. 12(6))"),
+        "{text}"
+    );
+    assert!(!text.contains("identity_not_verified"), "{text}");
+
+    // Written in the letter's language: no warning.
+    let id = open_access(&env);
+    let o = env.run(&[
+        "case",
+        "status",
+        &id,
+        "refused",
+        "--ground",
+        "repeated_or_excessive",
+        "--reason",
+        "This is the fourth identical request this month.",
+    ]);
+    ok(&o);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

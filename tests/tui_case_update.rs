@@ -686,6 +686,99 @@ fn the_status_dialog_asks_for_what_each_status_needs() {
 }
 
 #[test]
+fn a_refusal_is_one_step_names_its_articles_and_warns_about_the_letters_script() {
+    let f = fixture();
+    // A GDPR access request, still new: its letters are in English.
+    assert_eq!(f.access.case.status, CaseStatus::New);
+    let mut s = case_screen("default", &f.access);
+    press(&mut s, KeyCode::Char('s'));
+    let form = |s: &State| {
+        s.case
+            .as_ref()
+            .unwrap()
+            .dialog
+            .as_ref()
+            .unwrap()
+            .form
+            .clone()
+    };
+    let options = |s: &State, id: &str| match &form(s).field(id).unwrap().widget {
+        privdesk::tui::form::Widget::Choice { options, .. }
+        | privdesk::tui::form::Widget::Multi { options, .. } => options
+            .iter()
+            .map(|o| (o.value.clone(), o.label.clone()))
+            .collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        options(&s, "to").iter().any(|(v, _)| v == "refused"),
+        "a new case cannot be refused in one step: {:?}",
+        options(&s, "to")
+    );
+    while form(&s).value("to") != "refused" {
+        press(&mut s, KeyCode::Right);
+    }
+    let grounds = options(&s, "grounds");
+    let label = |g: RefusalGround| {
+        grounds
+            .iter()
+            .find(|(v, _)| v == g.as_str())
+            .map(|(_, l)| l.clone())
+            .unwrap()
+    };
+    assert!(label(RefusalGround::HarmToLifeBodyPropertyRights).starts_with("Art. 33(2)(i) "));
+    assert!(label(RefusalGround::ViolationOfOtherLaws).starts_with("Art. 33(2)(iii) "));
+    assert!(
+        grounds.iter().all(|(v, l)| !l.contains(v.as_str())),
+        "{grounds:?}"
+    );
+    assert_eq!(form(&s).field("reason").unwrap().label, "To the customer");
+
+    s.case
+        .as_mut()
+        .unwrap()
+        .dialog
+        .as_mut()
+        .unwrap()
+        .form
+        .focus_on("reason");
+    type_text(&mut s, "ご本人確認ができませんでした");
+    s.case
+        .as_mut()
+        .unwrap()
+        .dialog
+        .as_mut()
+        .unwrap()
+        .form
+        .focus_on("grounds");
+    press(&mut s, KeyCode::Char(' '));
+    let fx = act(&mut s, ctrl('s'));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::ChangeCase { .. })),
+        "sent without a warning: {fx:?}"
+    );
+    let err = form(&s)
+        .error
+        .clone()
+        .expect("a warning on the explanation");
+    assert_eq!(err.0, "reason");
+    assert!(err.1.contains("the letter is in English"), "{}", err.1);
+    assert!(screen(&s, 80, 24).contains("the letter is in English"));
+    // Enter again keeps it as typed; nothing typed was lost.
+    let fx = act(&mut s, ctrl('s'));
+    let [Effect::ChangeCase {
+        change: CaseChange::Status(c),
+        ..
+    }] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(c.to, Some(CaseStatus::Refused));
+    assert_eq!(c.reason.as_deref(), Some("ご本人確認ができませんでした"));
+    assert_eq!(c.grounds.len(), 1);
+}
+
+#[test]
 fn agents_take_a_case_and_auditors_change_nothing() {
     let f = fixture();
     let mut s = case_screen("default", &f.access);

@@ -102,7 +102,15 @@ pub async fn run(cli: &Cli, cmd: &CaseCommand) -> u8 {
                     grounds: a.grounds.iter().map(|g| g.0).collect(),
                     outcome: a.outcome.map(|o| o.0),
                 };
-                d.change_status(a.id.0, v, sc).await
+                let refusing = !sc.grounds.is_empty();
+                let c = d.change_status(a.id.0, v, sc).await?;
+                // The explanation goes into the refusal letter as typed.
+                if let (true, Some(r)) = (refusing, a.reason.as_deref()) {
+                    if let Some(w) = crate::domain::Lang::for_law(c.law).script_warning(r) {
+                        eprintln!("privdesk: warning: {w}");
+                    }
+                }
+                Ok(c)
             })
             .await
         }

@@ -263,7 +263,7 @@ pub fn case_text(v: &CaseView, reveal: bool, today: NaiveDate, tz: Tz) -> String
         );
     }
     if !c.refusal_grounds.is_empty() {
-        let g: Vec<&str> = c.refusal_grounds.iter().map(|g| g.as_str()).collect();
+        let g: Vec<String> = c.refusal_grounds.iter().map(|g| g.described()).collect();
         let _ = writeln!(out, "Refused on  {}", g.join(", "));
     }
     if let Some(o) = c.outcome {

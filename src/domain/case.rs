@@ -400,6 +400,17 @@ fn short(key: &str, v: &serde_json::Value) -> String {
     match v {
         Value::Null => "none".into(),
         _ if matches!(key, "requester" | "representative" | "contact") => "(changed)".into(),
+        // Grounds as operators read them: the article, not the code.
+        Value::Array(a) if key == "refusal_grounds" && a.is_empty() => "none".into(),
+        Value::Array(a) if key == "refusal_grounds" => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .and_then(super::RefusalGround::parse)
+                    .map_or_else(|| x.to_string(), |g| g.choice_label().to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         Value::String(s) => super::text::truncate_chars(&super::text::escape_controls(s), 40),
         Value::Array(a) if a.iter().all(|x| x.is_string()) => a
             .iter()

@@ -373,7 +373,7 @@ fn grounds_and_outcomes_only_where_they_belong() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("allowed: awaiting_identity, in_progress, withdrawn"),
+        err.contains("allowed: awaiting_identity, in_progress, refused, withdrawn"),
         "{err}"
     );
 }

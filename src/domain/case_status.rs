@@ -32,14 +32,15 @@ use CaseStatus::*;
 
 /// The allowed transitions, one row per status.
 const TRANSITIONS: [(CaseStatus, &[CaseStatus]); 9] = [
-    (New, &[AwaitingIdentity, InProgress, Withdrawn]),
+    // A request may be refused from every open status, in one step.
+    (New, &[AwaitingIdentity, InProgress, Refused, Withdrawn]),
     (AwaitingIdentity, &[InProgress, OnHold, Refused, Withdrawn]),
     (
         InProgress,
         &[AwaitingApproval, Responded, OnHold, Refused, Withdrawn],
     ),
-    (AwaitingApproval, &[InProgress, Responded]),
-    (OnHold, &[InProgress, AwaitingIdentity]),
+    (AwaitingApproval, &[InProgress, Responded, Refused]),
+    (OnHold, &[InProgress, AwaitingIdentity, Refused]),
     (Responded, &[Closed, InProgress]),
     (Refused, &[Closed]),
     (Withdrawn, &[Closed]),
@@ -299,6 +300,43 @@ impl RefusalGround {
         }
     }
 
+    /// Where the ground is written down: the APPI article for the three
+    /// grounds of Art. 33(2), the identity check's and the others' basis.
+    pub fn article(self) -> &'static str {
+        match self {
+            RefusalGround::HarmToLifeBodyPropertyRights => "APPI Art. 33(2)(i)",
+            RefusalGround::SignificantBusinessHindrance => "APPI Art. 33(2)(ii)",
+            RefusalGround::ViolationOfOtherLaws => "APPI Art. 33(2)(iii)",
+            RefusalGround::IdentityNotVerified => {
+                "identity check, APPI Art. 37(1); GDPR Art. 12(6)"
+            }
+            RefusalGround::RepeatedOrExcessive => "GDPR Art. 12(5); APPI Art. 33(2)(ii)",
+            RefusalGround::NotCoveredByLaw => "outside APPI Art. 33-35",
+        }
+    }
+
+    /// The label with its article, as operators see it:
+    /// `Would violate other laws (APPI Art. 33(2)(iii))`.
+    pub fn described(self) -> String {
+        format!("{} ({})", self.label(), self.article())
+    }
+
+    /// Short enough for a list at 80 columns, article first.
+    pub fn choice_label(self) -> &'static str {
+        match self {
+            RefusalGround::HarmToLifeBodyPropertyRights => {
+                "Art. 33(2)(i) harm to the person or others"
+            }
+            RefusalGround::SignificantBusinessHindrance => {
+                "Art. 33(2)(ii) significant hindrance to business"
+            }
+            RefusalGround::ViolationOfOtherLaws => "Art. 33(2)(iii) would violate other laws",
+            RefusalGround::IdentityNotVerified => "identity not verified (Art. 37(1))",
+            RefusalGround::RepeatedOrExcessive => "repeated or excessive requests",
+            RefusalGround::NotCoveredByLaw => "not a request the law covers",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<RefusalGround> {
         let s = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         RefusalGround::ALL.into_iter().find(|g| g.as_str() == s)
@@ -319,6 +357,7 @@ mod tests {
     const EXPECTED: &[(&str, &str)] = &[
         ("new", "awaiting_identity"),
         ("new", "in_progress"),
+        ("new", "refused"),
         ("new", "withdrawn"),
         ("awaiting_identity", "in_progress"),
         ("awaiting_identity", "on_hold"),
@@ -331,8 +370,10 @@ mod tests {
         ("in_progress", "withdrawn"),
         ("awaiting_approval", "in_progress"),
         ("awaiting_approval", "responded"),
+        ("awaiting_approval", "refused"),
         ("on_hold", "in_progress"),
         ("on_hold", "awaiting_identity"),
+        ("on_hold", "refused"),
         ("responded", "closed"),
         ("responded", "in_progress"),
         ("refused", "closed"),
@@ -365,17 +406,17 @@ mod tests {
             (
                 "new",
                 "closed",
-                "cannot go from new to closed; allowed: awaiting_identity, in_progress, withdrawn",
+                "cannot go from new to closed; allowed: awaiting_identity, in_progress, refused, withdrawn",
             ),
             (
                 "awaiting_approval",
-                "refused",
-                "cannot go from awaiting_approval to refused; allowed: in_progress, responded",
+                "withdrawn",
+                "cannot go from awaiting_approval to withdrawn; allowed: in_progress, responded, refused",
             ),
             (
                 "on_hold",
                 "responded",
-                "cannot go from on_hold to responded; allowed: in_progress, awaiting_identity",
+                "cannot go from on_hold to responded; allowed: in_progress, awaiting_identity, refused",
             ),
             (
                 "refused",
@@ -385,7 +426,7 @@ mod tests {
             (
                 "new",
                 "new",
-                "cannot go from new to new; allowed: awaiting_identity, in_progress, withdrawn",
+                "cannot go from new to new; allowed: awaiting_identity, in_progress, refused, withdrawn",
             ),
             (
                 "closed",

@@ -47,6 +47,31 @@ impl Lang {
             Lang::En => format!("{} {} {}", d.day(), d.format("%B"), d.year()),
         }
     }
+
+    /// A warning when `text`, meant for a letter in this language, is
+    /// written in another script: Latin letters only for a Japanese letter,
+    /// Japanese script in an English one. None when it fits (or is empty).
+    pub fn script_warning(self, text: &str) -> Option<String> {
+        let japanese = text.chars().filter(|c| is_japanese(*c)).count();
+        let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+        match self {
+            Lang::Ja if japanese == 0 && latin >= 3 => Some(
+                "the letter is in Japanese, but this text has no Japanese in it: write it in Japanese, or it goes into the letter as typed".into(),
+            ),
+            Lang::En if japanese > 0 => Some(
+                "the letter is in English, but this text is written in Japanese: write it in English, or it goes into the letter as typed".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Hiragana, katakana, CJK ideographs and Japanese punctuation and
+/// full-width forms.
+fn is_japanese(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F | 0x3040..=0x309F | 0x30A0..=0x30FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
 }
 
 impl fmt::Display for Lang {
@@ -68,5 +93,18 @@ mod tests {
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::for_law(Law::Appi), Lang::Ja);
         assert_eq!(Lang::for_law(Law::Gdpr), Lang::En);
+    }
+
+    #[test]
+    fn text_in_the_other_script_is_warned_about() {
+        let ja = Lang::Ja.script_warning("We cannot confirm your identity.");
+        assert!(ja.is_some_and(|w| w.contains("no Japanese")));
+        assert_eq!(
+            Lang::Ja.script_warning("ご本人確認ができませんでした (ID: C-1)"),
+            None
+        );
+        assert_eq!(Lang::Ja.script_warning(""), None);
+        assert!(Lang::En.script_warning("本人確認").is_some());
+        assert_eq!(Lang::En.script_warning("We could not verify it."), None);
     }
 }

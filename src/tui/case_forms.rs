@@ -282,7 +282,7 @@ pub fn status_form(view: &CaseView, role: Role) -> Form {
             "Grounds",
             RefusalGround::ALL
                 .iter()
-                .map(|g| Choice::new(g.as_str(), g.label()))
+                .map(|g| Choice::new(g.as_str(), g.choice_label()))
                 .collect(),
         ),
         Field::button("save", "Change status"),
@@ -311,9 +311,14 @@ pub fn refresh_status(form: &mut Form, from: CaseStatus) {
     let refusing = to == Some(CaseStatus::Refused)
         || (closing_answered && form.value("outcome") == Outcome::Refused.as_str());
     if let Some(f) = form.field_mut("reason") {
+        f.placeholder = if to == Some(CaseStatus::Refused) {
+            "why, in the words of the refusal letter".into()
+        } else {
+            String::new()
+        };
         f.label = match to {
             Some(CaseStatus::OnHold) => "Why on hold",
-            Some(CaseStatus::Refused) => "Explanation",
+            Some(CaseStatus::Refused) => "To the customer",
             Some(CaseStatus::Closed) => "Resolution",
             _ => "Reason",
         }
@@ -331,6 +336,20 @@ pub fn refresh_status(form: &mut Form, from: CaseStatus) {
     );
     form.show("outcome", closing_answered);
     form.show("grounds", refusing);
+}
+
+/// A warning for a refusal's explanation typed in another script than the
+/// case's letters are written in (it goes into the letter as typed).
+pub fn refusal_script_warning(form: &Form, law: crate::domain::Law) -> Option<String> {
+    let to = CaseStatus::parse(&form.value("to"));
+    let refusing =
+        to == Some(CaseStatus::Refused) || form.field("grounds").is_some_and(|f| !f.hidden);
+    if !refusing || form.field("reason").is_none_or(|f| f.hidden) {
+        return None;
+    }
+    crate::domain::Lang::for_law(law)
+        .script_warning(&form.value("reason"))
+        .map(|w| format!("{w}; Enter again keeps it"))
 }
 
 /// The status change the dialog holds.

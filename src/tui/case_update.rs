@@ -407,7 +407,11 @@ fn submit_dialog(s: &mut State) -> Vec<Effect> {
         return vec![];
     };
     let id = c.id;
-    let Some((version, from)) = c.view.as_ref().map(|v| (v.case.version, v.case.status)) else {
+    let Some((version, from, law)) = c
+        .view
+        .as_ref()
+        .map(|v| (v.case.version, v.case.status, v.case.law))
+    else {
         return vec![];
     };
     let Some(d) = c.dialog.as_mut() else {
@@ -415,6 +419,22 @@ fn submit_dialog(s: &mut State) -> Vec<Effect> {
     };
     if d.form.pending {
         return vec![];
+    }
+    // A refusal explained in the other script: warn once, keep on Enter.
+    if d.kind == DialogKind::Status {
+        if let Some(w) = case_forms::refusal_script_warning(&d.form, law) {
+            let warned = d
+                .form
+                .error
+                .as_ref()
+                .is_some_and(|(f, m)| f == "reason" && *m == w);
+            if !warned {
+                d.form.error = Some(("reason".into(), w.clone()));
+                d.form.focus_on("reason");
+                s.warn(w);
+                return vec![];
+            }
+        }
     }
     let change = match d.kind {
         DialogKind::Note => case_forms::note_input(&d.form, false),

@@ -310,15 +310,14 @@ fn head(s: &State, v: &CaseView, revealed: bool, w: usize, out: &mut Vec<Line<'s
         }
     }
     if !case.refusal_grounds.is_empty() {
-        let grounds: Vec<&str> = case.refusal_grounds.iter().map(|g| g.as_str()).collect();
-        out.push(labelled(
-            s,
-            "Grounds",
-            vec![Span::raw(fit(
-                &grounds.join(", "),
-                w.saturating_sub(LABEL_W + 2),
-            ))],
-        ));
+        // Each ground in full, with its article, wrapped rather than cut.
+        out.push(labelled(s, "Grounds", vec![]));
+        for g in &case.refusal_grounds {
+            for (i, l) in wrap(&g.described(), w.saturating_sub(6)).iter().enumerate() {
+                let bullet = if i == 0 { "   • " } else { "     " };
+                out.push(Line::from(format!("{bullet}{l}")));
+            }
+        }
     }
     if let Some(o) = case.outcome {
         out.push(labelled(
