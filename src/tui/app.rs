@@ -112,6 +112,23 @@ pub struct DraftPicker {
     pub selected: usize,
 }
 
+/// Records being linked to a case from a search (`L` on the case, then
+/// `L` on the person): the case, and the dialog picking the records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    pub case: CaseId,
+    pub version: i64,
+}
+
+/// The person's records not yet linked, each ticked or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkDialog {
+    pub case: CaseId,
+    pub version: i64,
+    pub records: Vec<(crate::domain::LinkedRecord, bool)>,
+    pub cursor: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Palette {
     pub input: TextInput,
@@ -127,6 +144,7 @@ pub enum Overlay {
     /// what they changed (the conflict's text). Any key closes it.
     Conflict(String),
     Drafts(DraftPicker),
+    Link(LinkDialog),
 }
 
 /// Everything the screen shows.
@@ -171,6 +189,8 @@ pub struct State {
     pub inbox: Option<InboxScreen>,
     /// The disclosure package of the case on screen, being built or as built.
     pub package: Option<PackageStatus>,
+    /// The case records are being linked to, while its operator searches.
+    pub linking: Option<LinkTarget>,
     pub report: Option<super::report_state::ReportScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
@@ -235,6 +255,7 @@ impl State {
             actions: None,
             inbox: None,
             package: None,
+            linking: None,
             report: None,
             cases_gen: 0,
             audit: None,

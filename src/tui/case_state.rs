@@ -240,6 +240,8 @@ pub enum CaseChange {
         text: String,
         is_response: bool,
     },
+    /// Records found by a search, linked to the case.
+    Link(Vec<crate::domain::LinkedRecord>),
 }
 
 impl CaseChange {
@@ -262,6 +264,14 @@ impl CaseChange {
                 is_response: true, ..
             } => "letter recorded as the response".into(),
             CaseChange::Letter { .. } => "letter recorded as a reply".into(),
+            CaseChange::Link(records) => format!(
+                "linked {}",
+                records
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }

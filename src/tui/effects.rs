@@ -597,5 +597,6 @@ pub async fn apply(
         CaseChange::Letter { text, is_response } => {
             c.record_letter(id, version, text, is_response).await
         }
+        CaseChange::Link(records) => c.link_records(id, version, records).await,
     }
 }

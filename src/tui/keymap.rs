@@ -160,6 +160,7 @@ commands! {
     NewCase => "new_case", Person, "New case for this person", ["n"];
     NextRecord => "next_record", Person, "Next linked record", ["tab"];
     PrevRecord => "prev_record", Person, "Previous linked record", ["shift-tab"];
+    LinkToCase => "link_to_case", Person, "Link these records to the case you came from", ["L"];
     AddNote => "add_note", Case, "Add an internal note", ["n"];
     AddReply => "add_reply", Case, "Reply to the requester", ["a"];
     ChangeStatus => "change_status", Case, "Change the status", ["s"];
@@ -167,6 +168,7 @@ commands! {
     VerifyIdentity => "verify_identity", Case, "Record an identity check", ["v"];
     RevealContact => "reveal_contact", Case, "Reveal contact (logged)", ["r"];
     ReloadCase => "reload_case", Case, "Load the case again", ["f"];
+    LinkRecords => "link_records", Case, "Link more records: search, pick, link", ["L"];
     CasesView => "cases_view", Cases, "Mine / unassigned / all", ["tab"];
     ReloadCases => "reload_cases", Cases, "Load the list again", ["f"];
     ApprovalInbox => "approval_inbox", Global, "Approval inbox", ["A"];

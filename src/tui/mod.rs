@@ -19,6 +19,7 @@ pub mod effects;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod link_update;
 pub mod new_case_update;
 pub mod palette;
 pub mod prefs;

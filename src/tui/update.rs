@@ -9,6 +9,7 @@ use super::audit_update;
 use super::case_update;
 use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
+use super::link_update;
 use super::new_case_update;
 use super::palette;
 use super::queue_update;
@@ -464,6 +465,7 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         // Any key closes it; the case was reloaded meanwhile.
         Overlay::Conflict(_) => vec![],
         Overlay::Drafts(p) => case_update::drafts_key(s, p, k),
+        Overlay::Link(d) => link_update::key(s, d, k),
         Overlay::Palette(mut p) => {
             let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
             let n = palette::entries(s, p.input.text()).len();
@@ -654,6 +656,8 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::CasesView => return case_update::next_tab(s),
         Command::ReloadCases => return case_update::load_cases(s),
         Command::ReloadCase => return case_update::reload_case(s),
+        Command::LinkRecords => return link_update::start(s),
+        Command::LinkToCase => link_update::open(s),
         Command::RevealContact => case_update::reveal_contact(s),
         Command::AddNote => return case_update::open_dialog(s, DialogKind::Note),
         Command::AddReply => return case_update::open_dialog(s, DialogKind::Reply),
@@ -864,6 +868,13 @@ fn open_person(s: &mut State) {
     });
     go(s, Screen::Person);
     s.message = None;
+    if let Some(t) = &s.linking {
+        let msg = format!(
+            "L links this person's records to {} (you pick which)",
+            t.case
+        );
+        s.info(msg);
+    }
 }
 
 fn refresh(s: &mut State) -> Vec<Effect> {

@@ -80,23 +80,26 @@ fn lines(s: &State, w: usize) -> Vec<Line<'static>> {
             (false, true) => Ui::Warning,
             (false, false) => Ui::Ok,
         };
-        out.push(labelled(
-            s,
-            "Package",
-            vec![Span::styled(
-                fit(&safe(&p.summary), w.saturating_sub(LABEL_W + 2)),
-                s.theme.style(role),
-            )],
-        ));
-        for problem in p.problems.iter().take(3) {
-            out.push(labelled(
-                s,
-                "",
-                vec![Span::styled(
-                    fit(&safe(problem), w.saturating_sub(LABEL_W + 2)),
-                    s.theme.style(Ui::Warning),
-                )],
-            ));
+        // Wrapped, never cut: the folder and what to do are at the end.
+        let text_w = w.saturating_sub(LABEL_W + 2).max(10);
+        let mut first = true;
+        let mut push = |out: &mut Vec<Line<'static>>, text: &str, role: Ui| {
+            for l in wrap(&safe(text), text_w) {
+                let label = if first { "Package" } else { "" };
+                first = false;
+                out.push(labelled(s, label, vec![Span::styled(l, s.theme.style(role))]));
+            }
+        };
+        push(&mut out, &p.summary, role);
+        for problem in &p.problems {
+            push(&mut out, problem, Ui::Warning);
+        }
+        if p.problems.iter().any(|x| x.contains("no record is linked to the case, but")) {
+            let hint = format!(
+                "{} links them from here: search, pick, link",
+                s.keymap.keys_for(crate::tui::keymap::Command::LinkRecords).first().cloned().unwrap_or_else(|| "L".into())
+            );
+            push(&mut out, &hint, Ui::Accent);
         }
     }
     out.push(Line::from(""));

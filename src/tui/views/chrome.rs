@@ -176,6 +176,13 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             (k(Command::Quit), "quit"),
             (k(Command::Palette), "cmds"),
         ],
+        (Screen::Person, _) if s.linking.is_some() => vec![
+            (k(Command::LinkToCase), "link to case"),
+            (k(Command::Reveal), "reveal"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
+        ],
         (Screen::Person, _) => vec![
             (k(Command::Reveal), "reveal"),
             (k(Command::NewCase), "case"),

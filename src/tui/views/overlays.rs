@@ -20,7 +20,50 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         Some(Overlay::Reveal(d)) => reveal(s, f, area, d),
         Some(Overlay::Conflict(text)) => conflict(s, f, area, text),
         Some(Overlay::Drafts(p)) => drafts(s, f, area, p.selected),
+        Some(Overlay::Link(d)) => link(s, f, area, d),
     }
+}
+
+/// Which of the person's records to link to the case.
+fn link(s: &State, f: &mut Frame, area: Rect, d: &crate::tui::app::LinkDialog) {
+    let w = area.width.saturating_sub(4).min(72);
+    let inner_w = w.saturating_sub(2) as usize;
+    let mut lines = vec![Line::from(Span::styled(
+        fit(
+            &format!("Link to {} (only records of the requester):", d.case),
+            inner_w,
+        ),
+        s.theme.style(Ui::Muted),
+    ))];
+    for (i, (r, ticked)) in d.records.iter().enumerate() {
+        let here = i == d.cursor;
+        let style = if here {
+            s.theme.style(Ui::Selection)
+        } else {
+            Default::default()
+        };
+        let name = r.display_name.as_deref().map(safe).unwrap_or_default();
+        let text = format!(
+            "{} {} {}",
+            if *ticked { "[x]" } else { "[ ]" },
+            safe(&r.to_string()),
+            name
+        );
+        lines.push(Line::from(Span::styled(cell(&text, inner_w), style)));
+    }
+    lines.push(Line::from(""));
+    for l in wrap(
+        "space ticks · a all/none · enter links the ticked · esc closes",
+        inner_w,
+    ) {
+        lines.push(Line::from(Span::styled(l, s.theme.style(Ui::Muted))));
+    }
+    let boxed = centered(area, w, (lines.len() as u16 + 2).min(area.height));
+    clear(f, boxed);
+    f.render_widget(
+        Paragraph::new(lines).block(framed(s, " Link records ")),
+        boxed,
+    );
 }
 
 /// What another operator changed while this one was typing.
