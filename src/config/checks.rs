@@ -50,6 +50,7 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
     }
     check_purposes(&config.reveal.purposes, &mut out);
     check_channels(&config.cases.channels, &mut out);
+    check_call_channels(&config.cases, &mut out);
     check_calendar(&config.calendar, &mut out);
     check_deadlines(&config.deadlines, &mut out);
     let systems: Vec<&str> = config.systems.keys().map(String::as_str).collect();
@@ -132,6 +133,30 @@ fn check_channels(channels: &[String], out: &mut Vec<Issue>) {
         } else if !seen.insert(c.as_str()) {
             out.push(Issue::new(at, format!("channel \"{c}\" is listed twice")));
         }
+    }
+}
+
+/// Call channels must be channels requests are accepted on.
+fn check_call_channels(cases: &super::types::CasesConfig, out: &mut Vec<Issue>) {
+    for (i, c) in cases.call_channels.iter().enumerate() {
+        if !cases.channels.contains(c) {
+            out.push(Issue::new(
+                path(&["cases", "call_channels", &i.to_string()]),
+                format!(
+                    "call channel \"{c}\" is not one of cases.channels ({})",
+                    cases.channels.join(", ")
+                ),
+            ));
+        }
+    }
+    if cases.identity_covers_call_minutes > 24 * 60 {
+        out.push(Issue::new(
+            path(&["cases", "identity_covers_call_minutes"]),
+            format!(
+                "{} minutes is not one call: give at most 1440 (0 turns it off)",
+                cases.identity_covers_call_minutes
+            ),
+        ));
     }
 }
 

@@ -124,6 +124,30 @@ pub struct CasesConfig {
     /// Channels requests are accepted on (`phone`, `email`, `postal_mail`,
     /// `web_form` by default; add `in_person` only if the policy allows it).
     pub channels: Vec<String>,
+    /// Channels on which a request is a call the agent is on (`phone`).
+    #[serde(default = "default_call_channels")]
+    pub call_channels: Vec<String>,
+    /// A case an agent opens from a call is assigned to them.
+    #[serde(default = "default_true")]
+    pub assign_calls_to_opener: bool,
+    /// An identity check recorded on a case opened from a call covers the
+    /// other cases the same operator opened for the same requester (same
+    /// e-mail, phone or linked record) from a call within this many minutes
+    /// of it. 0: every case is checked on its own.
+    #[serde(default = "default_call_minutes")]
+    pub identity_covers_call_minutes: u32,
+}
+
+fn default_call_channels() -> Vec<String> {
+    vec!["phone".into()]
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_call_minutes() -> u32 {
+    30
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -248,9 +248,23 @@ impl Desk {
         input: &VerificationInput,
     ) -> Result<Case, DeskError> {
         let me = self.operator().username.clone();
-        self.add_to_case(id, CaseAccess::Work, "verification", |c, _| {
+        // A check done in a call covers the requester's other cases of that
+        // call (`[cases] identity_covers_call_minutes`).
+        let covered = match input.result {
+            crate::domain::VerificationResult::Verified => {
+                self.same_call_cases(&self.load_case(id)?)?
+            }
+            _ => Vec::new(),
+        };
+        let ids: Vec<String> = covered.iter().map(|c| c.id.to_string()).collect();
+        let case = self.add_to_case(id, CaseAccess::Work, "verification", |c, x| {
+            if !ids.is_empty() {
+                x.event_after.insert("covers".into(), json!(ids));
+            }
             Ok(case_rules::verify(c, input, &me, now_utc())?)
-        })
+        })?;
+        self.cover_with_check(id, &covered, input);
+        Ok(case)
     }
 
     /// Replaces the requester's name, contact and reply channel.

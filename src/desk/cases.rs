@@ -141,6 +141,18 @@ impl Desk {
         let now = now_utc();
         let local = self.local_now();
         let received = new.received_at.unwrap_or(local);
+        // From a call, an agent's case is theirs (`[cases] assign_calls_to_opener`).
+        let intake;
+        let new = match self.intake_assignee(new) {
+            a if a != new.assignee => {
+                intake = NewCase {
+                    assignee: a,
+                    ..new.clone()
+                };
+                &intake
+            }
+            _ => new,
+        };
         let mut case = case_rules::new_case(
             new,
             &self.config().cases.channels,

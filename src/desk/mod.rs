@@ -17,6 +17,7 @@ mod case_time;
 mod cases;
 mod drafts;
 mod error;
+mod intake;
 mod letters;
 mod package;
 mod package_check;

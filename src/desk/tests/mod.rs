@@ -8,6 +8,7 @@ mod case_faults;
 mod case_roles;
 mod cases;
 mod concurrent;
+mod intake;
 mod package;
 mod queue;
 mod report;

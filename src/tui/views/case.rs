@@ -87,17 +87,28 @@ fn lines(s: &State, w: usize) -> Vec<Line<'static>> {
             for l in wrap(&safe(text), text_w) {
                 let label = if first { "Package" } else { "" };
                 first = false;
-                out.push(labelled(s, label, vec![Span::styled(l, s.theme.style(role))]));
+                out.push(labelled(
+                    s,
+                    label,
+                    vec![Span::styled(l, s.theme.style(role))],
+                ));
             }
         };
         push(&mut out, &p.summary, role);
         for problem in &p.problems {
             push(&mut out, problem, Ui::Warning);
         }
-        if p.problems.iter().any(|x| x.contains("no record is linked to the case, but")) {
+        if p.problems
+            .iter()
+            .any(|x| x.contains("no record is linked to the case, but"))
+        {
             let hint = format!(
                 "{} links them from here: search, pick, link",
-                s.keymap.keys_for(crate::tui::keymap::Command::LinkRecords).first().cloned().unwrap_or_else(|| "L".into())
+                s.keymap
+                    .keys_for(crate::tui::keymap::Command::LinkRecords)
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "L".into())
             );
             push(&mut out, &hint, Ui::Accent);
         }
