@@ -123,7 +123,15 @@ fn the_trail_is_shown_newest_first_with_the_chain_status() {
     assert_eq!(kinds.last(), Some(&"search"));
     assert_eq!(a.chain, Some(ChainStatus::Intact { entries: 7 }));
     let text = screen(&s, 80, 24);
-    assert!(text.contains("chain intact: 7 entries"), "{text}");
+    assert!(text.contains("chain intact: 7 of 7 checked"), "{text}");
+    assert!(text.contains("times Asia/Tokyo"), "{text}");
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.text == "✓ chain intact: 7 of 7 entries checked"),
+        "{:?}",
+        s.message
+    );
     assert!(
         text.contains("reveal         records          purpose: Identity"),
         "{text}"

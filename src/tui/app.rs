@@ -145,7 +145,12 @@ pub enum Overlay {
     Conflict(String),
     Drafts(DraftPicker),
     Link(LinkDialog),
+    /// The recent messages in full, newest first; the number scrolled.
+    Messages(u16),
 }
+
+/// How many messages the messages list keeps.
+pub const RECENT_MESSAGES: usize = 50;
 
 /// Everything the screen shows.
 pub struct State {
@@ -167,6 +172,8 @@ pub struct State {
     pub selected: usize,
     pub person: Option<PersonView>,
     pub message: Option<Message>,
+    /// The last messages shown, oldest first (for the messages list).
+    pub recent: std::collections::VecDeque<Message>,
     pub locked: bool,
     pub last_input: Instant,
     /// When something was last typed (drafts are saved once typing pauses).
@@ -256,6 +263,7 @@ impl State {
             inbox: None,
             package: None,
             linking: None,
+            recent: Default::default(),
             report: None,
             cases_gen: 0,
             audit: None,
@@ -285,24 +293,27 @@ impl State {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            level: Level::Info,
-            text: text.into(),
-        });
+        self.say(Level::Info, text.into());
     }
 
     pub fn warn(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            level: Level::Warning,
-            text: text.into(),
-        });
+        self.say(Level::Warning, text.into());
+    }
+
+    /// Show a message and keep it among the recent ones (`f8` lists them).
+    fn say(&mut self, level: Level, text: String) {
+        let m = Message { level, text };
+        if self.recent.back() != Some(&m) {
+            if self.recent.len() == RECENT_MESSAGES {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(m.clone());
+        }
+        self.message = Some(m);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            level: Level::Error,
-            text: text.into(),
-        });
+        self.say(Level::Error, text.into());
     }
 }
 

@@ -82,6 +82,19 @@ pub fn verified(
     let Some(a) = s.audit.as_mut() else {
         return vec![];
     };
+    let said = match &result {
+        Ok(v) if v.is_intact() => Ok(format!(
+            "✓ chain intact: {n} of {n} entries checked",
+            n = v.entries
+        )),
+        Ok(v) => Err(format!(
+            "✗ chain BROKEN at entry {} ({} entries checked): {}",
+            v.first_broken.as_ref().map_or(0, |b| b.id),
+            v.entries,
+            v.first_broken.as_ref().map_or("", |b| b.reason.as_str())
+        )),
+        Err(e) => Err(format!("✗ the chain could not be checked: {e}")),
+    };
     a.chain = Some(match result {
         Ok(v) => match v.first_broken {
             None => ChainStatus::Intact { entries: v.entries },
@@ -93,6 +106,10 @@ pub fn verified(
         },
         Err(e) => ChainStatus::Failed(e),
     });
+    match said {
+        Ok(m) => s.info(m),
+        Err(m) => s.error(m),
+    }
     vec![]
 }
 

@@ -144,6 +144,7 @@ commands! {
     NewBlankCase => "new_blank_case", Global, "New case (blank form)", ["ctrl-n"];
     ResumeDraft => "resume_draft", Global, "Continue an unsent draft", ["f3"];
     AuditLog => "audit_log", Global, "Audit trail: who did what, chain check", ["f7"];
+    Messages => "messages", Global, "The recent messages, in full", ["f8"];
     MoveDown => "move_down", List, "Move down", ["j", "down"];
     MoveUp => "move_up", List, "Move up", ["k", "up"];
     PageDown => "page_down", List, "Page down", ["pgdn", "ctrl-d"];

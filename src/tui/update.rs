@@ -466,6 +466,18 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         Overlay::Conflict(_) => vec![],
         Overlay::Drafts(p) => case_update::drafts_key(s, p, k),
         Overlay::Link(d) => link_update::key(s, d, k),
+        // ↑/↓ and PgUp/PgDn scroll; any other key closes the list.
+        Overlay::Messages(top) => {
+            let step = match k.code {
+                KeyCode::Down | KeyCode::Char('j') => 1,
+                KeyCode::Up | KeyCode::Char('k') => -1,
+                KeyCode::PageDown => 10,
+                KeyCode::PageUp => -10,
+                _ => return vec![],
+            };
+            s.overlay = Some(Overlay::Messages(top.saturating_add_signed(step)));
+            vec![]
+        }
         Overlay::Palette(mut p) => {
             let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
             let n = palette::entries(s, p.input.text()).len();
@@ -684,6 +696,8 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::ReloadActions => return action_update::reload(s),
         Command::ReloadInbox => return action_update::load_inbox(s),
         Command::AuditLog => return audit_update::open(s),
+        Command::Messages if s.recent.is_empty() => s.info("no messages yet"),
+        Command::Messages => s.overlay = Some(Overlay::Messages(0)),
         Command::AuditFilters => audit_update::open_filters(s),
         Command::AuditVerify => return audit_update::verify(s),
         Command::AuditExport => audit_update::open_export(s),

@@ -54,28 +54,43 @@ fn header(s: &State, a: &AuditScreen, f: &mut Frame, area: Rect) {
         Some(ChainStatus::Checking) => (Ui::Muted, "checking the chain…".to_string()),
         Some(ChainStatus::Intact { entries }) => (
             Ui::Ok,
-            format!(
-                "✓ chain intact: {entries} {}",
-                if *entries == 1 { "entry" } else { "entries" }
-            ),
+            format!("✓ chain intact: {entries} of {entries} checked"),
         ),
         Some(ChainStatus::Broken { id, .. }) => {
             (Ui::Error, format!("✗ chain BROKEN at entry {id}"))
         }
         Some(ChainStatus::Failed(e)) => (Ui::Error, format!("✗ cannot check: {}", safe(e))),
     };
+    let checked = match &a.chain {
+        Some(ChainStatus::Intact { entries } | ChainStatus::Broken { entries, .. }) => {
+            Some(*entries)
+        }
+        _ => None,
+    };
+    let newest = a.entries.iter().map(|e| e.id).max().unwrap_or(0);
     let count = if a.loading {
         "loading…".to_string()
     } else {
-        match a.entries.len() {
-            1 => "1 entry".to_string(),
-            n => format!("{n} entries"),
+        let shown = match a.entries.len() {
+            1 => "1 shown".to_string(),
+            n => format!("{n} shown"),
+        };
+        // Entries written after the check (the check is one) are not covered by it.
+        match checked {
+            Some(c) if newest > 0 && (newest as u64) > c => {
+                format!("{shown}; {} newer than the check", newest as u64 - c)
+            }
+            _ => shown,
         }
     };
+    let zone = s.case_settings.calendar.time_zone().name().to_string();
     let first = Line::from(vec![
         Span::styled(format!(" {chain}"), s.theme.style(role)),
         Span::styled(
-            format!("  · showing {count}, newest first"),
+            fit(
+                &format!("  · {count} · times {zone}"),
+                w.saturating_sub(width(&chain) + 1),
+            ),
             s.theme.style(Ui::Muted),
         ),
     ]);
@@ -99,6 +114,18 @@ fn when(s: &State, at: &str) -> String {
     let tz = s.case_settings.calendar.time_zone();
     DateTime::parse_from_rfc3339(at)
         .map(|t| t.with_timezone(&tz).format("%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| safe(at))
+}
+
+/// `2026-11-24 10:31:05 JST`: the same zone as the list, named.
+fn when_full(s: &State, at: &str) -> String {
+    let tz = s.case_settings.calendar.time_zone();
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        })
         .unwrap_or_else(|_| safe(at))
 }
 
@@ -177,7 +204,7 @@ fn details(s: &State, e: &AuditEntry, f: &mut Frame, area: Rect) {
         .borders(Borders::TOP)
         .border_style(s.theme.style(Ui::Border))
         .title(Span::styled(
-            format!(" entry {} · {} ", e.id, safe(&e.at)),
+            format!(" entry {} · {} ", e.id, when_full(s, &e.at)),
             s.theme.style(Ui::Muted),
         ));
     let head = format!(

@@ -1,6 +1,6 @@
 //! The frame around every screen: header, message line, status bar, lock panel.
 
-use super::widgets::{fit, safe, width, SPINNER};
+use super::widgets::{fit, safe, width, wrap, SPINNER};
 use crate::tui::app::{Focus, Level, Screen, State};
 use crate::tui::keymap::Command;
 use crate::tui::theme::Role as Ui;
@@ -42,27 +42,53 @@ pub fn header(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-pub fn message(s: &State, f: &mut Frame, area: Rect) {
-    // A lost server is said above all else, until it is back.
-    if let Some(why) = &s.server_lost {
-        let text = fit(&format!(" ! {}", safe(why)), area.width as usize);
-        f.render_widget(
-            Paragraph::new(Span::styled(text, s.theme.style(Ui::Warning))),
-            area,
-        );
-        return;
-    }
-    let Some(m) = &s.message else { return };
-    let (role, mark) = match m.level {
-        Level::Info => (Ui::Muted, ""),
-        Level::Warning => (Ui::Warning, "! "),
-        Level::Error => (Ui::Error, "✗ "),
+/// The message line(s): the server's loss above all else, else the last
+/// message, wrapped to `w` in at most `max` rows (at least one); a message
+/// longer than that ends with where to read it whole.
+pub fn message_lines(s: &State, w: usize, max: u16) -> Vec<Line<'static>> {
+    let (role, mark, text) = match (&s.server_lost, &s.message) {
+        (Some(why), _) => (Ui::Warning, "! ", why.as_str()),
+        (None, Some(m)) => match m.level {
+            Level::Info => (Ui::Muted, "", m.text.as_str()),
+            Level::Warning => (Ui::Warning, "! ", m.text.as_str()),
+            Level::Error => (Ui::Error, "✗ ", m.text.as_str()),
+        },
+        (None, None) => return Vec::new(),
     };
-    let text = fit(&format!(" {mark}{}", safe(&m.text)), area.width as usize);
-    f.render_widget(
-        Paragraph::new(Span::styled(text, s.theme.style(role))),
-        area,
-    );
+    let indent = 1 + mark.chars().count();
+    let rows = wrap(text, w.saturating_sub(indent + 1).max(8));
+    let max = usize::from(max.max(1));
+    let mut out: Vec<Line<'static>> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if i + 1 == max && rows.len() > max {
+            let more = format!(" ({} shows it all)", key_of(s, Command::Messages, false));
+            let room = w.saturating_sub(indent + width(&more) + 1);
+            let lead = if i == 0 {
+                format!(" {mark}")
+            } else {
+                " ".repeat(indent)
+            };
+            out.push(Line::from(Span::styled(
+                format!("{lead}{}{more}", fit(r, room)),
+                s.theme.style(role),
+            )));
+            break;
+        }
+        let lead = if i == 0 {
+            format!(" {mark}")
+        } else {
+            " ".repeat(indent)
+        };
+        out.push(Line::from(Span::styled(
+            format!("{lead}{r}"),
+            s.theme.style(role),
+        )));
+    }
+    out
+}
+
+pub fn message(f: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
+    f.render_widget(Paragraph::new(lines), area);
 }
 
 /// The first configured key of a command, preferring one that is not plain

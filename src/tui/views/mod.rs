@@ -24,13 +24,16 @@ use ratatui::Frame;
 
 /// Draw the whole screen.
 pub fn view(s: &State, f: &mut Frame) {
+    // The message area grows with the message: it is never cut short.
+    let area = f.area();
+    let message_lines = chrome::message_lines(s, area.width as usize, area.height / 4);
     let [header, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(message_lines.len().max(1) as u16),
         Constraint::Length(1),
     ])
-    .areas(f.area());
+    .areas(area);
     if let Some(why) = &s.refused {
         refused::draw(s, why, f, body);
         chrome::status_bar(s, f, status);
@@ -54,7 +57,7 @@ pub fn view(s: &State, f: &mut Frame) {
         Screen::Audit => audit::draw(s, f, body),
         Screen::Queue => queue::draw(s, f, body),
     }
-    chrome::message(s, f, message);
+    chrome::message(f, message, message_lines);
     chrome::status_bar(s, f, status);
     overlays::draw(s, f, f.area());
 }

@@ -21,7 +21,49 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         Some(Overlay::Conflict(text)) => conflict(s, f, area, text),
         Some(Overlay::Drafts(p)) => drafts(s, f, area, p.selected),
         Some(Overlay::Link(d)) => link(s, f, area, d),
+        Some(Overlay::Messages(top)) => messages(s, f, area, *top),
     }
+}
+
+/// The recent messages in full, newest first.
+fn messages(s: &State, f: &mut Frame, area: Rect, top: u16) {
+    use crate::tui::app::Level;
+    let boxed = centered(
+        area,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    let inner_w = boxed.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for m in s.recent.iter().rev() {
+        let (role, mark) = match m.level {
+            Level::Info => (Ui::Muted, "  "),
+            Level::Warning => (Ui::Warning, "! "),
+            Level::Error => (Ui::Error, "✗ "),
+        };
+        for (i, l) in wrap(&m.text, inner_w.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 { mark } else { "  " };
+            lines.push(Line::from(Span::styled(
+                format!("{lead}{l}"),
+                s.theme.style(role),
+            )));
+        }
+    }
+    let rows = boxed.height.saturating_sub(3) as usize;
+    let top = usize::from(top).min(lines.len().saturating_sub(rows));
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(rows).collect();
+    shown.push(Line::from(Span::styled(
+        fit("↑/↓ pgup/pgdn scroll · any other key closes", inner_w),
+        s.theme.style(Ui::Muted),
+    )));
+    clear(f, boxed);
+    f.render_widget(
+        Paragraph::new(shown).block(framed(s, " Recent messages, newest first ")),
+        boxed,
+    );
 }
 
 /// Which of the person's records to link to the case.
