@@ -284,6 +284,31 @@ fn idle_lock_masks_revealed_values() {
 }
 
 #[test]
+fn the_lock_says_whether_it_was_locked_by_hand_or_for_being_idle() {
+    let mut s = yamada_person("default");
+    act(&mut s, ctrl('l'));
+    assert!(s.locked);
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("You locked it (ctrl-l)"), "{text}");
+    assert!(!text.contains("without input"), "{text}");
+    press(&mut s, KeyCode::Char('x'));
+    assert!(!s.locked);
+
+    let t = idle_tick(&s);
+    act(&mut s, t);
+    assert!(s.locked);
+    let text = screen(&s, 80, 24);
+    assert!(
+        text.contains(&format!(
+            "Locked after {} minutes without input",
+            IDLE_LOCK.as_secs() / 60
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("You locked it"), "{text}");
+}
+
+#[test]
 fn pasted_text_never_triggers_key_bindings() {
     let mut s = yamada_results("default");
     assert_eq!(s.focus, Focus::Results);

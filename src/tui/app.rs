@@ -175,6 +175,8 @@ pub struct State {
     /// The last messages shown, oldest first (for the messages list).
     pub recent: std::collections::VecDeque<Message>,
     pub locked: bool,
+    /// Locked with the lock key, not for being idle.
+    pub locked_by_hand: bool,
     pub last_input: Instant,
     /// When something was last typed (drafts are saved once typing pauses).
     pub last_edit: Instant,
@@ -245,6 +247,7 @@ impl State {
             person: None,
             message: None,
             locked: false,
+            locked_by_hand: false,
             last_input: Instant::now(),
             last_edit: Instant::now(),
             draft_saved: String::new(),

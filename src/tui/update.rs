@@ -242,15 +242,17 @@ fn tick(s: &mut State, now: Instant, wall: DateTime<FixedOffset>) -> Vec<Effect>
         && !s.idle_lock.is_zero()
         && now.saturating_duration_since(s.last_input) >= s.idle_lock
     {
-        lock(s);
+        lock(s, false);
     }
     let fx = drafts::sync(s, now, false);
     fx
 }
 
 /// Hide everything personal until a key is pressed; revealed values are masked again.
-pub fn lock(s: &mut State) {
+/// Lock the screen: by the operator (`by_hand`), or after the idle time.
+pub fn lock(s: &mut State, by_hand: bool) {
     s.locked = true;
+    s.locked_by_hand = by_hand;
     if let Some(p) = s.person.as_mut() {
         p.revealed = false;
     }
@@ -625,7 +627,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
                 selected: 0,
             }))
         }
-        Command::Lock => lock(s),
+        Command::Lock => lock(s, true),
         Command::Suspend => return vec![Effect::Suspend],
         Command::Back => match (s.screen, s.focus) {
             (Screen::Search, Focus::Results) => s.focus = Focus::Query,

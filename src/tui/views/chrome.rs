@@ -303,6 +303,17 @@ fn status_left(s: &State, level: u8) -> String {
     left
 }
 
+/// `5 minutes`, `90 seconds`.
+fn idle_words(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        60 => "1 minute".into(),
+        s if s % 60 == 0 => format!("{} minutes", s / 60),
+        1 => "1 second".into(),
+        s => format!("{s} seconds"),
+    }
+}
+
 pub fn lock(s: &State, f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
@@ -312,7 +323,17 @@ pub fn lock(s: &State, f: &mut Frame, area: Rect) {
         Line::from(Span::styled("privdesk is locked", s.theme.style(Ui::Title))),
         Line::from(""),
         Line::from(Span::styled(
-            "Personal data is hidden after a period without input.",
+            if s.locked_by_hand {
+                format!(
+                    "You locked it ({}). Personal data is hidden.",
+                    key_of(s, Command::Lock, false)
+                )
+            } else {
+                format!(
+                    "Locked after {} without input. Personal data is hidden.",
+                    idle_words(s.idle_lock)
+                )
+            },
             s.theme.style(Ui::Muted),
         )),
         Line::from(Span::styled(
