@@ -396,7 +396,10 @@ fn mono_selection_is_reversed_on_every_screen_with_a_selection() {
     press(&mut palette, KeyCode::Char(':'));
     press(&mut palette, KeyCode::Down);
     let buf = render(&palette, 80, 24);
-    let y = row_with(&buf, "Show the keys");
+    let second = privdesk::tui::palette::entries(&palette, "")[1]
+        .command
+        .description();
+    let y = row_with(&buf, second);
     assert!(reversed_cells(&buf, y) > 0, "the palette entry is reversed");
     for s in [&results, &person, &reveal, &palette] {
         assert_colourless(&render(s, 80, 24));

@@ -401,6 +401,68 @@ fn palette_runs_the_chosen_command() {
 }
 
 #[test]
+fn a_fresh_palette_starts_on_this_screens_commands_and_enter_is_harmless() {
+    use privdesk::tui::keymap::Command;
+    use privdesk::tui::palette::entries;
+    for mut s in [state("default"), yamada_person("default")] {
+        press(&mut s, KeyCode::F(1));
+        press(&mut s, KeyCode::Esc);
+        press(&mut s, KeyCode::Char(':'));
+        let list = entries(&s, "");
+        let first = list.first().expect("commands").command;
+        assert!(
+            !matches!(
+                first,
+                Command::Quit | Command::Suspend | Command::Lock | Command::Palette
+            ),
+            "the palette starts on {first:?}"
+        );
+        assert!(!list.iter().any(|e| e.command == Command::Palette));
+        let session: Vec<usize> = list
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e.command, Command::Quit | Command::Suspend | Command::Lock))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(session, ((list.len() - 3)..list.len()).collect::<Vec<_>>());
+        let fx = press(&mut s, KeyCode::Enter);
+        assert!(!s.quit && !s.locked, "{fx:?}");
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Suspend)), "{fx:?}");
+    }
+}
+
+#[test]
+fn ctrl_c_in_a_form_with_typed_text_says_the_draft_is_kept_then_quits() {
+    let mut s = state("default");
+    act(&mut s, ctrl('n'));
+    assert_eq!(s.screen, Screen::NewCase);
+    // Nothing typed: ctrl-c quits at once.
+    act(&mut s, ctrl('c'));
+    assert!(s.quit);
+
+    let mut s = state("default");
+    act(&mut s, ctrl('n'));
+    s.new_case.as_mut().unwrap().form.focus_on("name");
+    type_text(&mut s, "Sato Ichiro");
+    let fx = act(&mut s, ctrl('c'));
+    assert!(!s.quit, "quit with typed text and no word");
+    let m = s.message.clone().expect("a message");
+    assert_eq!(m.level, Level::Warning);
+    assert!(
+        m.text.contains("kept as a draft (f3 continues it"),
+        "{}",
+        m.text
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveDraft { text, .. } if text.contains("Sato Ichiro"))),
+        "the draft was not saved: {fx:?}"
+    );
+    act(&mut s, ctrl('c'));
+    assert!(s.quit);
+}
+
+#[test]
 fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
     let mut s = state("default");
     type_text(&mut s, "taro");

@@ -8,7 +8,7 @@
 //! `case.PD-2026-000004.note` (`.reply`, `.status`, `.verify`) for the
 //! dialogs of a case. Forms are kept as JSON ([`FormDraft`]).
 
-use super::app::{DialogKind, DraftSlot, Effect, State};
+use super::app::{DialogKind, DraftSlot, Effect, Screen, State};
 use super::form::Form;
 use crate::domain::{CaseId, LinkedRecord};
 use serde::{Deserialize, Serialize};
@@ -158,6 +158,17 @@ fn form_text(form: &Form, links: &[LinkedRecord], slot: &DraftSlot) -> String {
     } else {
         text
     }
+}
+
+/// Whether the form on screen holds typed text that is not sent yet.
+pub fn typed_unsent(s: &State) -> bool {
+    if let Some(nc) = s.new_case.as_ref().filter(|_| s.screen == Screen::NewCase) {
+        return !form_text(&nc.form, &nc.links, &nc.draft).is_empty();
+    }
+    s.case
+        .as_ref()
+        .and_then(|c| c.dialog.as_ref())
+        .is_some_and(|d| !d.draft.key.is_empty() && !form_text(&d.form, &[], &d.draft).is_empty())
 }
 
 /// A new slot for a form with this key: remembers the untouched form, and

@@ -31,13 +31,30 @@ pub fn active_contexts(screen: Screen) -> &'static [Context] {
 /// Commands matching `filter`, best first (all of them, in order, when empty).
 pub fn entries(s: &State, filter: &str) -> Vec<Entry> {
     let ctxs = active_contexts(s.screen);
+    // The palette itself is not offered from the palette.
     let usable = Command::ALL
         .iter()
         .copied()
-        .filter(|c| ctxs.contains(&c.context()));
+        .filter(|c| ctxs.contains(&c.context()) && *c != Command::Palette);
     let filter = filter.trim();
     if filter.is_empty() {
-        return usable.map(|command| Entry { command, score: 0 }).collect();
+        // This screen's commands first; leaving the session last, so that
+        // Enter on a fresh palette never quits, locks or suspends.
+        let rank = |c: &Command| {
+            let session = matches!(c, Command::Quit | Command::Suspend | Command::Lock);
+            (
+                session,
+                ctxs.iter()
+                    .position(|x| *x == c.context())
+                    .unwrap_or(usize::MAX),
+            )
+        };
+        let mut all: Vec<Command> = usable.collect();
+        all.sort_by_key(rank);
+        return all
+            .into_iter()
+            .map(|command| Entry { command, score: 0 })
+            .collect();
     }
     let matcher = SkimMatcherV2::default().ignore_case();
     let mut out: Vec<Entry> = usable

@@ -387,8 +387,37 @@ pub(crate) fn form_fallback(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     }
     match s.keymap.command_for(Context::Global, &k) {
         Some(Command::Back) | None => vec![],
+        // Quitting with typed text: say it is kept, quit on the second press.
+        Some(Command::Quit)
+            if drafts::typed_unsent(s)
+                && s.message
+                    .as_ref()
+                    .is_none_or(|m| m.text != quit_with_draft(s)) =>
+        {
+            let mut fx = drafts::sync(s, Instant::now(), true);
+            s.warn(quit_with_draft(s));
+            fx.retain(|e| matches!(e, Effect::SaveDraft { .. }));
+            fx
+        }
         Some(cmd) => run_command(s, cmd),
     }
+}
+
+/// What the first quit key in a form with typed text says.
+pub fn quit_with_draft(s: &State) -> String {
+    let key = |c: Command| {
+        s.keymap
+            .keys_for(c)
+            .iter()
+            .find(|k| k.chars().count() > 1)
+            .cloned()
+            .unwrap_or_else(|| "?".into())
+    };
+    format!(
+        "what you typed is kept as a draft ({} continues it, also after a restart); {} again quits",
+        key(Command::ResumeDraft),
+        key(Command::Quit)
+    )
 }
 
 /// Keys of the query box; `None` lets the keymap handle the key.
