@@ -1015,3 +1015,35 @@ fn hanging_up_saves_an_open_note() {
         .iter()
         .any(|(k, t)| k == "search.query" && t.is_empty()));
 }
+
+#[test]
+fn the_letter_editor_starts_on_the_template_that_fits_the_case() {
+    let f = fixture();
+    let template_of = |view: &privdesk::desk::CaseView| {
+        let mut s = case_screen("default", view);
+        let fx = press(&mut s, KeyCode::Char('l'));
+        let chosen = s
+            .case
+            .as_ref()
+            .unwrap()
+            .dialog
+            .as_ref()
+            .expect("the letter editor")
+            .form
+            .value("template");
+        let rendered = fx.iter().find_map(|e| match e {
+            Effect::RenderLetter { template, .. } => Some(template.clone()),
+            _ => None,
+        });
+        assert_eq!(rendered.as_deref(), Some(chosen.as_str()), "{fx:?}");
+        chosen
+    };
+    assert_eq!(template_of(&f.access), "receipt");
+    let mut refused = f.disclosure.clone();
+    refused.case.status = CaseStatus::Refused;
+    refused.case.refusal_grounds = vec![RefusalGround::IdentityNotVerified];
+    assert_eq!(template_of(&refused), "refusal");
+    let mut answered = f.disclosure.clone();
+    answered.case.status = CaseStatus::Responded;
+    assert_eq!(template_of(&answered), "disclosure_done");
+}

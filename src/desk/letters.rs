@@ -3,8 +3,10 @@
 //!
 //! Writing a letter is work on the case: agents on their own and
 //! unassigned cases, supervisors on all, auditors refused. Rendering is
-//! audited (`letter`, subject the case number); recording goes through
-//! [`Desk::add_note`] (a reply, audited as a `case_change`).
+//! audited (`letter`, subject the case number), except the previews the
+//! letter editor shows while templates are browsed; recording goes through
+//! [`Desk::add_note`] (a reply, audited as a `case_change`): one entry per
+//! letter recorded.
 
 use super::case_access::CaseAccess;
 use super::{Desk, DeskError};
@@ -59,6 +61,28 @@ impl Desk {
         template: &str,
         lang: Option<Lang>,
     ) -> Result<Letter, DeskError> {
+        self.letter(id, template, lang, true)
+    }
+
+    /// The same, for the letter editor: templates are browsed before one is
+    /// chosen, so this is not audited (the case itself was, when opened);
+    /// the letter recorded is, as the case's change. Same access as writing.
+    pub fn preview_letter(
+        &self,
+        id: CaseId,
+        template: &str,
+        lang: Option<Lang>,
+    ) -> Result<Letter, DeskError> {
+        self.letter(id, template, lang, false)
+    }
+
+    fn letter(
+        &self,
+        id: CaseId,
+        template: &str,
+        lang: Option<Lang>,
+        audited: bool,
+    ) -> Result<Letter, DeskError> {
         let case = self.load_case(id)?;
         self.check_case_access(Some(&case), CaseAccess::Work)?;
         let lang = lang.unwrap_or(Lang::for_law(case.law));
@@ -70,11 +94,13 @@ impl Desk {
         let text = parsed
             .render(&self.letter_vars(&case, lang)?)
             .map_err(|e| letter_error(LetterError::Template(e)))?;
-        self.audit(
-            "letter",
-            &id.to_string(),
-            json!({ "template": template, "lang": lang.as_str(), "source": source }),
-        )?;
+        if audited {
+            self.audit(
+                "letter",
+                &id.to_string(),
+                json!({ "template": template, "lang": lang.as_str(), "source": source }),
+            )?;
+        }
         Ok(Letter {
             case_id: id,
             template: template.to_string(),

@@ -4,6 +4,7 @@
 //! template language of [`template`]. The desk (`desk::letters`) checks who
 //! may write and records the sent text as the case's reply.
 
+pub mod suggest;
 pub mod template;
 pub mod texts;
 pub mod vars;

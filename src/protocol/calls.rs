@@ -107,6 +107,8 @@ macro_rules! desk_calls {
             CheckPackage check_package(dir: String, verification: crate::package::Verification) -> crate::desk::PackageCheck;
             LatestPackage latest_package(case: CaseId) -> Option<crate::desk::PackageRecord>;
             RenderLetter render_letter(case: CaseId, template: String, lang: Option<Lang>) -> crate::desk::Letter;
+            /// A letter shown in the editor while templates are browsed (not audited).
+            PreviewLetter preview_letter(case: CaseId, template: String, lang: Option<Lang>) -> crate::desk::Letter;
             RecordLetter record_letter(case: CaseId, version: i64, text: String, is_response: bool) -> crate::domain::Case;
 
             AuditLog audit_log(filter: AuditFilter) -> Vec<crate::store::AuditEntry>;

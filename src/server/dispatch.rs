@@ -411,6 +411,14 @@ pub(crate) async fn call(
             blocking(desk, move |d| d.render_letter(case, &template, lang)).await?,
             none(),
         ),
+        Call::PreviewLetter {
+            case,
+            template,
+            lang,
+        } => reply(
+            blocking(desk, move |d| d.preview_letter(case, &template, lang)).await?,
+            none(),
+        ),
         Call::RecordLetter {
             case,
             version,

@@ -286,7 +286,15 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
             s.warn("no letter templates are available");
             return vec![];
         }
-        DialogKind::Letter => action_forms::letter_form(&s.case_settings.letter_templates),
+        DialogKind::Letter => {
+            let mut f = action_forms::letter_form(&s.case_settings.letter_templates);
+            // Start on the template that fits the case as it stands.
+            let fits = crate::letters::suggest::suggested_template(&view.case);
+            if s.case_settings.letter_templates.iter().any(|t| t == fits) {
+                f.set("template", fits);
+            }
+            f
+        }
     };
     let mut fx = Vec::new();
     if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) {

@@ -392,7 +392,7 @@ impl Effects {
             }),
             Effect::RenderLetter { case, template } => spawn(async move {
                 let result = c
-                    .render_letter(case, template.clone(), None)
+                    .preview_letter(case, template.clone(), None)
                     .await
                     .map(|l| l.text)
                     .map_err(|e| e.to_string());

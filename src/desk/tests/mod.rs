@@ -9,6 +9,7 @@ mod case_roles;
 mod cases;
 mod concurrent;
 mod intake;
+mod letters;
 mod package;
 mod queue;
 mod report;
