@@ -260,6 +260,26 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
+/// Characters a Japanese line never starts with (closing punctuation,
+/// small kana, the long-vowel mark) and never ends with (opening brackets).
+const NO_START: &str = "。、，．・：；？！ー」』）］｝〕〉》】ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々…‥,.)]}";
+const NO_END: &str = "「『（［｛〔〈《【([{";
+
+/// A break before `at` moved back so that no line starts with a closing
+/// mark or ends with an opening one (kinsoku shori, by pushing characters
+/// down); never back to `start`, where the row would be empty.
+fn kinsoku(chars: &[char], start: usize, at: usize) -> usize {
+    let mut b = at;
+    while b > start + 1 && (NO_START.contains(chars[b]) || NO_END.contains(chars[b - 1])) {
+        b -= 1;
+    }
+    if b == start + 1 && (NO_START.contains(chars[b]) || NO_END.contains(chars[b - 1])) {
+        at
+    } else {
+        b
+    }
+}
+
 /// Where each row of one line starts (character indices) when folded to `width`.
 fn fold(chars: &[char], width: usize) -> Vec<usize> {
     let mut starts = vec![0];
@@ -271,7 +291,7 @@ fn fold(chars: &[char], width: usize) -> Vec<usize> {
         if used + w > width && i > start {
             // Break after the last space of the row, if any.
             let space = (start + 1..=i).rev().find(|&j| chars[j - 1] == ' ');
-            let next = space.unwrap_or(i);
+            let next = space.unwrap_or_else(|| kinsoku(chars, start, i));
             starts.push(next);
             start = next;
             used = chars[start..i].iter().map(|c| cells(*c)).sum();
@@ -286,6 +306,30 @@ fn fold(chars: &[char], width: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn japanese_lines_never_start_with_closing_marks() {
+        // 10 cells: five full-width characters per row.
+        let text = "ご請求を受け付けました。ご本人確認の書類（写し）を、お送りください」。";
+        for width in 6..=40 {
+            let rows = wrap(text, width);
+            assert_eq!(rows.concat(), text, "width {width}");
+            for r in rows.iter().skip(1) {
+                let first = r.chars().next().unwrap();
+                assert!(
+                    !"。、」）".contains(first),
+                    "width {width}: row starts with {first}: {rows:?}"
+                );
+            }
+            for r in &rows[..rows.len() - 1] {
+                let last = r.chars().last().unwrap();
+                assert!(
+                    last != '（',
+                    "width {width}: row ends with an opening bracket: {rows:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn typing_lines_and_joining_them() {
