@@ -190,19 +190,27 @@ fn agent_prepares_supervisor_approves_agent_runs() {
     sup.wait_text("A-2 approved");
     sup.wait_text("Nothing waits for approval");
 
+    // The agent's dry run shows the approval without a key.
+    agent.wait_for("the approval on the agent's dry run, live", |s| {
+        s.contains("Dry run · A-2") && !s.contains("waits for a supervisor's approval")
+    });
+
     // The agent runs the correction, then the disclosure.
     agent.send(b"\x1b");
     agent.wait_text("── A-2");
     agent.send(b"g");
     agent.send(b"e");
     agent.wait_text("A-1 ran:");
-    agent.send(b"f");
-    agent.wait_for("the approval", |s| {
+    agent.wait_for("the approval on the panel, live", |s| {
         s.contains("── A-2") && !s.contains("awaiting approval")
     });
     agent.send(b"G"); // the disclosure's last job
     agent.send(b"e");
     agent.wait_text("A-2 ran:");
+    // The case's blockers follow the jobs without a key.
+    agent.wait_for("no job listed as not run once all are done", |s| {
+        !s.contains("not run yet")
+    });
     agent.send(b"q");
     assert!(agent.expect_exit("q").success());
     sup.send(b"q");

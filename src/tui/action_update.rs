@@ -61,13 +61,37 @@ pub(crate) fn loaded(
             let n = a.items().len();
             a.selected = a.selected.min(n.saturating_sub(1));
             // A dry run on screen shows the action as it is now.
+            let mut decided = None;
             if let Some(dr) = a.dry_run.as_mut() {
                 if let Some(v) = a
                     .data
                     .as_ref()
                     .and_then(|d| d.actions.iter().find(|x| x.id == dr.action.id))
                 {
+                    if dr.action.status == ActionStatus::AwaitingApproval
+                        && v.status != ActionStatus::AwaitingApproval
+                    {
+                        decided = Some((v.id.clone(), v.status));
+                    }
                     dr.action = v.clone();
+                }
+            }
+            // The message that said it waits must not outlive the wait.
+            if let Some((id, status)) = decided {
+                let waiting = s
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| m.text.starts_with(&id) && m.text.contains("waits for"));
+                if waiting {
+                    match status {
+                        ActionStatus::Denied => {
+                            s.warn(format!("{id} was denied by a supervisor: nothing is sent"))
+                        }
+                        _ => s.info(format!(
+                            "{id} was approved by a supervisor: {} runs it",
+                            s.keymap.hint(super::keymap::Command::RunAction)
+                        )),
+                    }
                 }
             }
         }
@@ -659,6 +683,16 @@ pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect
     }
     if let Some(dr) = a.dry_run.as_mut() {
         apply(&mut dr.action);
+    }
+    // A job that ended changes the case's blockers: read them again.
+    if u.state.is_final() || u.state == crate::domain::JobState::Failed {
+        if let Some(d) = a.data.as_mut() {
+            let job = format!("job J-{} ", u.job);
+            d.blockers.retain(|b| !b.starts_with(&job));
+        }
+        if !a.loading {
+            return vec![Effect::LoadActions { case: a.case }];
+        }
     }
     vec![]
 }
