@@ -372,6 +372,47 @@ fn queue_screens() {
     snap("queue_marked_assign", &m);
 }
 
+/// At 60x20 the due date and the days left stay; other columns give way,
+/// and a popup's border is not touched by the text behind it.
+#[test]
+fn a_narrow_queue_keeps_due_and_left() {
+    let (mut s, _server) = queue_state("default", &specs());
+    let text = screen(&s, 60, 20);
+    insta::assert_snapshot!("queue_overdue_60x20", text);
+    let header = text
+        .lines()
+        .find(|l| l.contains("Case") && l.contains("Status"))
+        .expect("the column titles show");
+    assert!(
+        header.contains("Due") && header.contains("Left"),
+        "{header}"
+    );
+    assert!(
+        !header.contains("Recv"),
+        "the received date gives way first: {header}"
+    );
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("PD-")).collect();
+    assert!(!rows.is_empty(), "{text}");
+    for r in rows {
+        assert!(!r.trim_end().ends_with('…'), "a row is cut: {r}");
+    }
+    // At 80 the received date is back.
+    let wide = screen(&s, 80, 24);
+    assert!(wide.contains("Recv"), "{wide}");
+
+    press(&mut s, KeyCode::Char(' '));
+    press(&mut s, KeyCode::Char('o'));
+    let popup = screen(&s, 60, 20);
+    for l in popup.lines().filter(|l| l.contains('│') || l.contains('┘')) {
+        let chars: Vec<char> = l.chars().collect();
+        let Some(last) = chars.iter().rposition(|c| matches!(c, '│' | '┘' | '┐')) else {
+            continue;
+        };
+        let after = chars.get(last + 1).copied().unwrap_or(' ');
+        assert_eq!(after, ' ', "text touches the popup's right border: {l}");
+    }
+}
+
 #[test]
 fn overdue_rows_carry_the_late_colour_and_a_marker_in_mono() {
     let (s, _server) = queue_state("default", &specs());

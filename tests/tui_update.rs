@@ -593,3 +593,62 @@ fn a_truncated_system_is_marked_and_the_end_says_to_narrow() {
     let screen = screen(&s, 80, 24);
     assert!(screen.contains(&format!("✓{count}+")), "{screen}");
 }
+
+/// The focus model: letters go into the query box at once, `?` and `:` stay
+/// the help and palette keys there, and a command key typed into the box
+/// cannot start an audited search.
+#[test]
+fn command_keys_in_the_query_box_never_start_a_search() {
+    let started = |fx: &[Effect]| fx.iter().any(|e| matches!(e, Effect::StartSearch { .. }));
+    let mut s = state("default");
+    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.focus, Focus::Query);
+
+    // `R:report` + Enter: the R is typed, `:` opens the palette, Enter runs
+    // the report command from it.
+    let mut fx = type_text(&mut s, "R:report");
+    assert_eq!(
+        s.query.text(),
+        "R",
+        "the letter is typed, the rest went to the palette"
+    );
+    assert!(
+        matches!(s.overlay, Some(Overlay::Palette(_))),
+        "{:?}",
+        s.overlay
+    );
+    fx.extend(press(&mut s, KeyCode::Enter));
+    assert!(!started(&fx), "{fx:?}");
+    assert!(s.overlay.is_none());
+    assert_eq!(s.screen, Screen::Report);
+
+    // A lone letter and Enter searches nothing and says how to run commands.
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Search);
+    act(&mut s, ctrl('u'));
+    type_text(&mut s, "A");
+    let fx = press(&mut s, KeyCode::Enter);
+    assert!(!started(&fx), "{fx:?}");
+    let m = s.message.clone().expect("a message says why");
+    assert_eq!(m.level, Level::Warning);
+    assert!(m.text.contains("nothing searched"), "{}", m.text);
+    assert!(m.text.contains("ctrl-p"), "{}", m.text);
+    assert_eq!(s.query.text(), "A", "what was typed stays");
+
+    // `?` opens the help, not a query character.
+    type_text(&mut s, "?");
+    assert!(matches!(s.overlay, Some(Overlay::Help)));
+    assert_eq!(s.query.text(), "A");
+    press(&mut s, KeyCode::Esc);
+
+    // The function-key twins of the letter commands work while typing.
+    let fx = press(&mut s, KeyCode::F(4));
+    assert!(!started(&fx));
+    assert_eq!(s.screen, Screen::Inbox);
+
+    // Names are still typed at once.
+    press(&mut s, KeyCode::Esc);
+    act(&mut s, ctrl('u'));
+    let fx = search(&mut s, "Ayumi", &[]);
+    assert!(started(&fx), "a name of two or more characters searches");
+}

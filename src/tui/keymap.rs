@@ -154,7 +154,7 @@ commands! {
     Open => "open", List, "Open the selected item", ["enter"];
     FocusQuery => "focus_query", List, "Search (queue: filter)", ["/"];
     Cases => "cases", List, "My cases (by due date)", ["c"];
-    Report => "report", List, "Report: counts, response times, deadlines met", ["R"];
+    Report => "report", Global, "Report: counts, response times, deadlines met", ["R", "f6"];
     Queue => "queue", Global, "Queue: cases by section", ["w", "f2"];
     Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
@@ -172,7 +172,7 @@ commands! {
     LinkRecords => "link_records", Case, "Link more records: search, pick, link", ["L"];
     CasesView => "cases_view", Cases, "Mine / unassigned / all", ["tab"];
     ReloadCases => "reload_cases", Cases, "Load the list again", ["f"];
-    ApprovalInbox => "approval_inbox", Global, "Approval inbox", ["A"];
+    ApprovalInbox => "approval_inbox", Global, "Approval inbox", ["A", "f4"];
     OpenActions => "actions", Case, "Actions of the case", ["x"];
     WriteLetter => "write_letter", Case, "Write a letter", ["l"];
     BuildPackage => "build_package", Case, "Build the package", ["p"];
@@ -228,6 +228,15 @@ pub struct Key {
 }
 
 impl Key {
+    /// Whether the key types a character into a text box (so that it cannot
+    /// run a command while one has the cursor).
+    pub fn is_typed(&self) -> bool {
+        matches!(self.code, KeyCode::Char(c) if !c.is_control())
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+
     /// A key, normalised: only ctrl/alt/shift are kept; for characters the
     /// case carries shift (`shift-g` is `G`); `ctrl-` letters are lower case;
     /// shift+tab is `BackTab`.
@@ -513,6 +522,15 @@ impl Keymap {
                 ));
                 continue;
             }
+            // A global command needs a key that works while typing.
+            if cmd.context() == Context::Global
+                && !parsed.is_empty()
+                && parsed.iter().all(Key::is_typed)
+            {
+                problems.push(problem(format!(
+                    "every key given types a character in a text box, where `{name}` would not work; add a function or ctrl key (e.g. `f9` or `ctrl-o`)"
+                )));
+            }
             configured.push((cmd, name.as_str(), parsed));
         }
 
@@ -576,6 +594,17 @@ impl Keymap {
     /// command has no key.
     pub fn hint(&self, cmd: Command) -> String {
         self.keys_for(cmd).join("/")
+    }
+
+    /// The first key of `cmd` that works while a text box has the cursor
+    /// (a function, ctrl or alt key), or else its first key.
+    pub fn typing_hint(&self, cmd: Command) -> String {
+        let keys = self.keys(cmd);
+        keys.iter()
+            .find(|k| !k.is_typed())
+            .or(keys.first())
+            .map(Key::to_string)
+            .unwrap_or_default()
     }
 }
 
@@ -825,9 +854,33 @@ mod tests {
         let problems = Keymap::validate(&cfg(&[("lock", &["k"])]));
         assert_eq!(problems[0].key_path, "keys.lock");
         // Two configured commands clash with each other.
-        let problems = Keymap::validate(&cfg(&[("help", &["h"]), ("back", &["h"])]));
+        let problems = Keymap::validate(&cfg(&[("help", &["f9"]), ("back", &["f9"])]));
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key_path, "keys.back");
+    }
+
+    #[test]
+    fn a_global_command_keeps_a_key_that_works_while_typing() {
+        let problems = Keymap::validate(&cfg(&[("approval_inbox", &["A"])]));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].key_path, "keys.approval_inbox");
+        assert!(problems[0].message.contains("text box"), "{}", problems[0]);
+        assert_eq!(
+            Keymap::validate(&cfg(&[("approval_inbox", &["A", "f9"])])),
+            vec![]
+        );
+        // Every default global command has such a key.
+        let map = Keymap::defaults();
+        for cmd in Command::ALL
+            .iter()
+            .filter(|c| c.context() == Context::Global)
+        {
+            let key = map.typing_hint(*cmd);
+            assert!(
+                key.starts_with('f') && key.len() > 1 || key.contains('-') || key == "esc",
+                "{cmd}: {key}"
+            );
+        }
     }
 
     #[test]

@@ -405,14 +405,7 @@ pub(crate) fn form_fallback(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 
 /// What the first quit key in a form with typed text says.
 pub fn quit_with_draft(s: &State) -> String {
-    let key = |c: Command| {
-        s.keymap
-            .keys_for(c)
-            .iter()
-            .find(|k| k.chars().count() > 1)
-            .cloned()
-            .unwrap_or_else(|| "?".into())
-    };
+    let key = |c: Command| s.keymap.typing_hint(c);
     format!(
         "what you typed is kept as a draft ({} continues it, also after a restart); {} again quits",
         key(Command::ResumeDraft),
@@ -424,6 +417,9 @@ pub fn quit_with_draft(s: &State) -> String {
 fn query_key(s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     match k.code {
+        // No name, e-mail or phone holds `?` or `:`: in the query box they
+        // stay the help and palette keys.
+        KeyCode::Char('?' | ':') if is_printable_input(&k) && !ctrl => return None,
         KeyCode::Char(c) if is_printable_input(&k) => {
             s.query.insert(c);
             edited(s);
@@ -457,10 +453,22 @@ fn query_key(s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
+/// The shortest query sent to the systems.
+pub const MIN_QUERY_CHARS: usize = 2;
+
 fn submit_search(s: &mut State) -> Vec<Effect> {
     let q = s.query.text().trim().to_string();
     if q.is_empty() {
         s.error("type a name, an email or a phone number, then Enter");
+        return vec![];
+    }
+    // A lone letter is a command key typed into the box, not a customer.
+    if q.chars().count() < MIN_QUERY_CHARS {
+        s.warn(format!(
+            "nothing searched: type at least {MIN_QUERY_CHARS} characters of a name, an email or a phone number; letter keys are typed here, {} and {} run commands from anywhere",
+            s.keymap.typing_hint(Command::Palette),
+            s.keymap.typing_hint(Command::Help)
+        ));
         return vec![];
     }
     s.search_gen += 1;

@@ -193,9 +193,9 @@ fn help(s: &State, f: &mut Frame, area: Rect) {
         || s.case.as_ref().is_some_and(|c| c.dialog.is_some())
         || crate::tui::action_update::has_form(s);
     let footer = if in_form {
-        "In forms: tab or ↓ next field, ←/→ or space change a choice, ctrl-s saves, esc closes (what you typed is kept as a draft)."
+        "In forms: tab or ↓ next field, ←/→ or space change a choice, ctrl-s saves, esc closes (what you typed is kept as a draft). Letter keys are typed here; function and ctrl keys still work."
     } else {
-        "In the query box: enter searches, ctrl-u clears, ctrl-w deletes a word."
+        "In the query box: enter searches, ctrl-u clears, ctrl-w deletes a word; letters are typed there, ? and : still open help and the palette. Function and ctrl keys work on every screen."
     };
     // Two columns, in a wider box, when one does not fit.
     let room = inner_h.saturating_sub(4);

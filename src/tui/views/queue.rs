@@ -172,12 +172,13 @@ fn rows(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
         );
         return;
     }
-    let mut widths = WIDTHS;
-    let fixed: usize = widths.iter().sum::<usize>() - widths[1] + widths.len() + 3;
-    widths[1] = w.saturating_sub(fixed).clamp(6, 24);
+    let widths = columns(w);
     let mut header = vec![Span::raw("   ")];
-    for (t, cw) in TITLES.iter().zip(widths) {
-        header.push(Span::styled(cell(t, cw) + " ", s.theme.style(Ui::Muted)));
+    for &(i, cw) in &widths {
+        header.push(Span::styled(
+            cell(TITLES[i], cw) + " ",
+            s.theme.style(Ui::Muted),
+        ));
     }
     let mut lines = vec![Line::from(header)];
     let n = area.height.saturating_sub(1) as usize;
@@ -190,11 +191,48 @@ fn rows(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines), area);
 }
 
+/// The columns shown at width `w`, as (column, width): the kind column takes
+/// the room left (6 to 24 cells); on a narrow terminal the received date,
+/// the law, the assignee, the kind and the status give way, in that order,
+/// so that the case, its due date and the days left always show.
+fn columns(w: usize) -> Vec<(usize, usize)> {
+    const KIND: usize = 1;
+    const GIVE_WAY: [usize; 5] = [5, 2, 4, KIND, 3];
+    let mut kept: Vec<usize> = (0..WIDTHS.len()).collect();
+    let mut dropped = GIVE_WAY.iter();
+    loop {
+        let others: usize = kept
+            .iter()
+            .filter(|i| **i != KIND)
+            .map(|i| WIDTHS[*i])
+            .sum();
+        let kind_min = if kept.contains(&KIND) { 6 } else { 0 };
+        let fixed = others + kept.len() + 3;
+        if fixed + kind_min <= w {
+            return kept
+                .iter()
+                .map(|&i| {
+                    let cw = if i == KIND {
+                        w.saturating_sub(fixed).clamp(6, 24)
+                    } else {
+                        WIDTHS[i]
+                    };
+                    (i, cw)
+                })
+                .collect();
+        }
+        match dropped.next() {
+            Some(d) => kept.retain(|i| i != d),
+            None => return kept.iter().map(|&i| (i, WIDTHS[i])).collect(),
+        }
+    }
+}
+
 fn row(
     s: &State,
     q: &QueueView,
     r: &QueueRow,
-    widths: &[usize; 8],
+    widths: &[(usize, usize)],
     selected: bool,
 ) -> Line<'static> {
     let c = &r.case;
@@ -239,14 +277,15 @@ fn row(
         Span::styled(mark.to_string(), base.patch(s.theme.style(Ui::Accent))),
         Span::styled(flag.to_string(), base.patch(s.theme.style(Ui::Warning))),
     ];
-    for (i, (v, w)) in values.iter().zip(widths).enumerate() {
+    for &(i, w) in widths {
+        let v = &values[i];
         let style = match i {
             // Overdue cases carry the late colour on their number too.
             0 if due == Due::Late => base.patch(s.theme.style(Ui::DueLate)),
             6 | 7 => base.patch(s.theme.style(due.role())),
             _ => base,
         };
-        spans.push(Span::styled(cell(v, *w) + " ", style));
+        spans.push(Span::styled(cell(v, w) + " ", style));
     }
     Line::from(spans)
 }

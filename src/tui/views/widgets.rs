@@ -79,10 +79,21 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-/// Empty `area` for a box drawn over the screen. A wide character (CJK)
-/// that starts just left of the box and reaches into it is blanked too:
-/// otherwise the terminal keeps it and it hides the box's left border.
+/// Empty `area` for a box drawn over the screen, and the column on each
+/// side of it: text behind the box never touches its border, where it would
+/// read as part of the box (`│…`, `┘)`). A wide character (CJK) that starts
+/// just left of that margin and reaches into it is blanked too: otherwise
+/// the terminal keeps it and it hides the margin.
 pub fn clear(f: &mut Frame, area: Rect) {
+    let screen = f.area();
+    let left = area.x.saturating_sub(1).max(screen.x);
+    let right = (area.right() + 1).min(screen.right());
+    let area = Rect {
+        x: left,
+        width: right.saturating_sub(left),
+        ..area
+    }
+    .intersection(screen);
     f.render_widget(Clear, area);
     if area.x == 0 {
         return;
