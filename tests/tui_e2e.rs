@@ -13,6 +13,7 @@ use pty::Term;
 
 const DOWN: &[u8] = b"\x1b[B";
 const ENTER: &[u8] = b"\r";
+const ESC: &[u8] = b"\x1b";
 
 fn start(env: &Env, extra_env: &[(&str, &str)], log: &str) -> Term {
     let mut cmd = env.command(&[]);
@@ -68,6 +69,54 @@ fn search_open_reveal_and_quit() {
     let records = reveal.details["records"].as_array().unwrap();
     assert!(records.iter().any(|r| r == "crm:C-1001"), "{records:?}");
     assert!(records.iter().any(|r| r == "billing:B-77"), "{records:?}");
+}
+
+#[test]
+fn one_value_is_revealed_with_a_purpose_and_masked_again_on_leaving() {
+    let env = Env::start();
+    let mut t = start(&env, &[], "v.stderr");
+    t.send(b"yamada");
+    t.send(ENTER);
+    t.wait_text("5 ok │");
+    t.send(DOWN);
+    t.send(ENTER);
+    t.wait_text("CRM · C-1001");
+
+    t.send(b"v");
+    t.wait_text("Choose why");
+    t.wait_text("‹email› of crm:C-1001");
+    t.send(ENTER);
+    t.wait_text("the other values stay masked");
+    let shown = t.screen();
+    assert!(shown.contains("taro.yamada@example.jp"), "{shown}");
+    assert!(
+        !shown.contains("REVEALED"),
+        "only one value is shown: {shown}"
+    );
+    assert!(
+        shown.contains("***-****-"),
+        "the phone stays masked: {shown}"
+    );
+
+    // Another screen and back: masked again.
+    t.send(b"c");
+    t.wait_text("My cases");
+    t.send(ESC);
+    t.wait_text("CRM · C-1001");
+    t.wait_for("the value masked again", |s| {
+        !s.contains("taro.yamada@example.jp") && s.contains("t***@example.jp")
+    });
+    t.send(b"q");
+    assert!(t.expect_exit("q").success());
+
+    let store = Store::open(&env.store_path(), 5000).expect("open the store");
+    let entries = store.audit_entries(&AuditFilter::default()).unwrap();
+    let reveal = entries
+        .iter()
+        .find(|e| e.kind == "reveal")
+        .unwrap_or_else(|| panic!("no reveal entry in {entries:#?}"));
+    assert_eq!(reveal.details["field"], "email");
+    assert_eq!(reveal.details["records"], serde_json::json!(["crm:C-1001"]));
 }
 
 /// Type a draft, lose the terminal with `hang_up`, check the process ends,

@@ -220,7 +220,7 @@ fn help_overlays() {
     assert!(screen(&s, 80, 24).contains("Quit privdesk"));
     snap("help_search", &s);
     let s = find("help_person");
-    assert!(screen(&s, 80, 24).contains("Reveal a masked value"));
+    assert!(screen(&s, 80, 24).contains("Reveal all masked values"));
     snap("help_person", &s);
 }
 
@@ -229,7 +229,7 @@ fn palette_with_a_filter() {
     let s = find("palette_filtered");
     let text = screen(&s, 80, 24);
     assert!(text.contains(": rev"), "{text}");
-    assert!(text.contains("▶ Reveal a masked value"), "{text}");
+    assert!(text.contains("▶ Reveal all masked values"), "{text}");
     assert!(!text.contains("Quit privdesk"), "{text}");
     snap("palette_filtered", &s);
     // Revealing is a person command: the search screen does not offer it.

@@ -360,7 +360,7 @@ fn q_types_in_the_query_box_and_quits_elsewhere() {
 #[test]
 fn remapped_keys_show_in_help_and_work() {
     let mut config = IndexMap::new();
-    config.insert("reveal".to_string(), KeyBinding::One("v".into()));
+    config.insert("reveal".to_string(), KeyBinding::One("z".into()));
     let (keymap, problems) = Keymap::from_config(&config);
     assert_eq!(problems, vec![]);
     let mut s = state_with("default", keymap);
@@ -368,7 +368,7 @@ fn remapped_keys_show_in_help_and_work() {
     press(&mut s, KeyCode::Down);
     press(&mut s, KeyCode::Enter);
     assert!(
-        screen(&s, 80, 24).contains(" v reveal"),
+        screen(&s, 80, 24).contains(" z reveal"),
         "the status bar hint follows the keymap"
     );
 
@@ -376,18 +376,18 @@ fn remapped_keys_show_in_help_and_work() {
     let text = screen(&s, 80, 24);
     let line = text
         .lines()
-        .find(|l| l.contains("Reveal a masked value"))
+        .find(|l| l.contains("Reveal all masked values"))
         .unwrap_or_else(|| panic!("reveal is listed in the help:\n{text}"));
     let keys = line.split('│').nth(1).unwrap().trim_start();
     assert!(
-        keys.starts_with("v "),
+        keys.starts_with("z "),
         "help shows the configured key: {line}"
     );
 
     press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char('r'));
     assert!(s.overlay.is_none(), "r no longer reveals");
-    press(&mut s, KeyCode::Char('v'));
+    press(&mut s, KeyCode::Char('z'));
     assert!(matches!(s.overlay, Some(Overlay::Reveal(_))));
 }
 
@@ -651,4 +651,77 @@ fn command_keys_in_the_query_box_never_start_a_search() {
     act(&mut s, ctrl('u'));
     let fx = search(&mut s, "Ayumi", &[]);
     assert!(started(&fx), "a name of two or more characters searches");
+}
+
+/// `v` reveals one value of the record under the cursor: ←/→ picks which,
+/// the purpose is asked, only that value is shown, and leaving the screen
+/// masks it again.
+#[test]
+fn one_value_is_revealed_and_masked_again_on_the_next_screen() {
+    let mut s = yamada_person("default");
+    let record = s.person.as_ref().unwrap().person.records[0].clone();
+    let phone = record.phone.clone().expect("the first record has a phone");
+    let email = clear_email(&s);
+    press(&mut s, KeyCode::Char('v'));
+    let Some(Overlay::Reveal(d)) = &s.overlay else {
+        panic!("no purpose dialog: {:?}", s.overlay)
+    };
+    assert!(matches!(
+        d.target,
+        privdesk::tui::app::RevealTarget::Field {
+            record: 0,
+            field: 0
+        }
+    ));
+    assert!(screen(&s, 80, 24).contains("‹email›"));
+    press(&mut s, KeyCode::Right);
+    assert!(
+        screen(&s, 80, 24).contains("‹phone›"),
+        "{}",
+        screen(&s, 80, 24)
+    );
+    let fx = press(&mut s, KeyCode::Enter);
+    let (key, field) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::RevealField {
+                key,
+                record: r,
+                field,
+                ..
+            } => {
+                assert_eq!(r, &record.key());
+                Some((key.clone(), field.clone()))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no field reveal asked: {fx:?}"));
+    assert_eq!(field, "phone");
+    assert!(
+        !screen(&s, 80, 24).contains(&phone),
+        "nothing shown before the answer"
+    );
+    act(
+        &mut s,
+        Action::FieldRevealDone {
+            key,
+            field,
+            result: Ok(Revealed {
+                audit_id: 9,
+                records: vec![record],
+            }),
+        },
+    );
+    let text = screen(&s, 80, 24);
+    assert!(text.contains(&phone), "{text}");
+    assert!(!text.contains(&email), "the email stays masked: {text}");
+    assert!(!text.contains("REVEALED"), "{text}");
+    assert!(text.contains("entry 9)"), "{text}");
+
+    // The case list and back: masked again.
+    press(&mut s, KeyCode::Char('c'));
+    assert_eq!(s.screen, Screen::Cases);
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Person);
+    assert!(!screen(&s, 80, 24).contains(&phone));
 }

@@ -273,6 +273,37 @@ impl Desk {
     }
 
     /// Reveal every record of a person.
+    /// Show one masked value of one record with a purpose: audited like a
+    /// reveal, with the field named.
+    pub fn reveal_field(
+        &self,
+        record: &Record,
+        field: &str,
+        purpose: &str,
+    ) -> Result<i64, DeskError> {
+        let purpose = self.check_reveal(purpose)?;
+        if !crate::domain::mask::is_masked_field(field) {
+            return Err(DeskError::Invalid(format!(
+                "`{field}` is not a masked field (masked: email, phone, postal_code, address, birth_date)"
+            )));
+        }
+        if record.canonical(field).is_none() {
+            return Err(DeskError::Invalid(format!(
+                "record {}:{} has no {field}",
+                record.system, record.id
+            )));
+        }
+        self.audit(
+            "reveal",
+            "records",
+            json!({
+                "purpose": purpose,
+                "records": [format!("{}:{}", record.system, record.id)],
+                "field": field,
+            }),
+        )
+    }
+
     pub fn reveal_person(&self, person: &Person, purpose: &str) -> Result<i64, DeskError> {
         self.reveal(&person.records, purpose)
     }

@@ -47,6 +47,18 @@ impl Record {
         }
     }
 
+    /// The slot of a masked canonical field, to set it.
+    pub fn canonical_mut(&mut self, field: &str) -> Option<&mut Option<String>> {
+        match field {
+            "email" => Some(&mut self.email),
+            "phone" => Some(&mut self.phone),
+            "postal_code" => Some(&mut self.postal_code),
+            "address" => Some(&mut self.address),
+            "birth_date" => Some(&mut self.birth_date),
+            _ => None,
+        }
+    }
+
     /// Stable key of a record across searches.
     pub fn key(&self) -> (String, String) {
         (self.system.clone(), self.id.clone())

@@ -38,6 +38,10 @@ macro_rules! desk_calls {
             /// Show records of this session's searches and fetches unmasked,
             /// with a purpose (audited).
             Reveal reveal(records: Vec<RecordKey>, purpose: String) -> crate::desk::Revealed;
+            /// One masked value of one record shown in full, with a purpose
+            /// (audited with the field named); the record's other values
+            /// stay masked.
+            RevealField reveal_field(record: RecordKey, field: String, purpose: String) -> crate::desk::Revealed;
             /// One full record from its system (masked).
             Fetch fetch(system: String, id: String) -> crate::domain::Record;
 

@@ -105,6 +105,33 @@ pub(crate) async fn call(
             .await?;
             reply(shown, none())
         }
+        Call::RevealField {
+            record,
+            field,
+            purpose,
+        } => {
+            let s = session.clone();
+            let limits = server.clone();
+            let shown = blocking(desk, move |d| {
+                let purpose = d.check_reveal(&purpose)?;
+                let (mut found, _) = s.kept_records(std::slice::from_ref(&record));
+                let Some(mut r) = found.pop() else {
+                    return Err(DeskError::Invalid(format!(
+                        "record {}:{} was not found by a search or fetch of this session; search for it again",
+                        record.0, record.1
+                    )));
+                };
+                limits.check_limit(d, Act::Reveal)?;
+                let audit_id = d.reveal_field(&r, &field, &purpose)?;
+                mask::record_but(&mut r, Some(&field));
+                Ok(crate::desk::Revealed {
+                    audit_id,
+                    records: vec![r],
+                })
+            })
+            .await?;
+            reply(shown, none())
+        }
         Call::Fetch { system, id } => {
             let mut r = desk.fetch(&system, &id).await?;
             session.keep_records([&r]);

@@ -10,6 +10,12 @@ use crate::domain::mask::{mask_address, mask_email, mask_field, mask_phone};
 use crate::domain::{Case, Contact, Record, SearchSnapshot};
 
 pub(crate) fn record(r: &mut Record) {
+    record_but(r, None)
+}
+
+/// Mask a record except `keep`, one masked field shown in full (a reveal of
+/// one value).
+pub(crate) fn record_but(r: &mut Record, keep: Option<&str>) {
     for (field, value) in [
         ("email", &mut r.email),
         ("phone", &mut r.phone),
@@ -17,6 +23,9 @@ pub(crate) fn record(r: &mut Record) {
         ("address", &mut r.address),
         ("birth_date", &mut r.birth_date),
     ] {
+        if Some(field) == keep {
+            continue;
+        }
         if let Some(v) = value.as_mut() {
             *v = mask_field(field, v);
         }

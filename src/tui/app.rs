@@ -78,10 +78,41 @@ pub struct PersonView {
     pub person: Person,
     /// Masked values are shown for this person until the screen is left.
     pub revealed: bool,
+    /// Single values revealed (record, field), until the screen is left.
+    pub revealed_fields: Vec<((String, String), String)>,
     /// The record the cursor is on.
     pub selected: usize,
     pub scroll: u16,
     pub fetch: HashMap<(String, String), FetchState>,
+}
+
+impl PersonView {
+    /// The masked fields record `i` holds, in display order.
+    pub fn masked_fields(&self, i: usize) -> Vec<&'static str> {
+        let Some(r) = self.person.records.get(i) else {
+            return vec![];
+        };
+        crate::domain::record::CANONICAL_FIELDS
+            .iter()
+            .copied()
+            .filter(|f| crate::domain::mask::is_masked_field(f) && r.canonical(f).is_some())
+            .collect()
+    }
+
+    /// Whether `field` of `record` is shown in full.
+    pub fn is_revealed(&self, record: &(String, String), field: &str) -> bool {
+        self.revealed
+            || self
+                .revealed_fields
+                .iter()
+                .any(|(k, f)| k == record && f == field)
+    }
+
+    /// Mask everything again (the screen was left).
+    pub fn mask(&mut self) {
+        self.revealed = false;
+        self.revealed_fields.clear();
+    }
 }
 
 /// The purpose dialog shown before revealing.
@@ -104,6 +135,9 @@ pub enum RevealTarget {
     Person,
     /// The contact details of a case.
     Case(CaseId),
+    /// One masked value of the person's record `record`: the `field`-th of
+    /// [`PersonView::masked_fields`] (←/→ in the dialog picks another).
+    Field { record: usize, field: usize },
 }
 
 /// The unsent drafts, to pick one to continue.
@@ -347,6 +381,12 @@ pub enum Action {
         key: (String, String),
         result: Result<crate::desk::Revealed, String>,
     },
+    /// One value of one record, as its system sent it, or why not.
+    FieldRevealDone {
+        key: (String, String),
+        field: String,
+        result: Result<crate::desk::Revealed, String>,
+    },
     FetchDone {
         key: (String, String),
         result: Result<Box<Record>, String>,
@@ -474,6 +514,12 @@ pub enum Effect {
     Reveal {
         key: (String, String),
         records: Vec<Record>,
+        purpose: String,
+    },
+    RevealField {
+        key: (String, String),
+        record: (String, String),
+        field: String,
         purpose: String,
     },
     Fetch {

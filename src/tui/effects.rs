@@ -221,6 +221,18 @@ impl Effects {
                 let result = c.reveal(keys, purpose).await.map_err(|e| e.to_string());
                 let _ = tx.send(Action::RevealDone { key, result });
             }),
+            Effect::RevealField {
+                key,
+                record,
+                field,
+                purpose,
+            } => spawn(async move {
+                let result = c
+                    .reveal_field(record, field.clone(), purpose)
+                    .await
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::FieldRevealDone { key, field, result });
+            }),
             Effect::Fetch { key } => spawn(async move {
                 let result = c
                     .fetch(key.0.clone(), key.1.clone())

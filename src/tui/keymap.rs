@@ -156,7 +156,8 @@ commands! {
     Cases => "cases", List, "My cases (by due date)", ["c"];
     Report => "report", Global, "Report: counts, response times, deadlines met", ["R", "f6"];
     Queue => "queue", Global, "Queue: cases by section", ["w", "f2"];
-    Reveal => "reveal", Person, "Reveal a masked value (logged)", ["r"];
+    Reveal => "reveal", Person, "Reveal all masked values (logged)", ["r"];
+    RevealValue => "reveal_value", Person, "Reveal one value of this record (logged)", ["v"];
     Refresh => "refresh", Person, "Fetch the records again", ["f"];
     NewCase => "new_case", Person, "New case for this person", ["n"];
     NextRecord => "next_record", Person, "Next linked record", ["tab"];
@@ -792,14 +793,14 @@ mod tests {
 
     #[test]
     fn remapping_replaces_the_defaults() {
-        let (map, problems) = Keymap::from_config(&cfg(&[("reveal", &["v"])]));
+        let (map, problems) = Keymap::from_config(&cfg(&[("reveal", &["z"])]));
         assert_eq!(problems, vec![]);
         assert_eq!(
-            map.command_for(Context::Person, &ch('v')),
+            map.command_for(Context::Person, &ch('z')),
             Some(Command::Reveal)
         );
         assert_eq!(map.command_for(Context::Person, &ch('r')), None);
-        assert_eq!(map.keys_for(Command::Reveal), vec!["v"]);
+        assert_eq!(map.keys_for(Command::Reveal), vec!["z"]);
         // Other commands keep their defaults.
         assert_eq!(
             map.command_for(Context::Person, &ch('f')),

@@ -128,6 +128,36 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::FieldRevealDone { key, field, result } => {
+            if let Some(Overlay::Reveal(d)) = &s.overlay {
+                if matches!(d.target, RevealTarget::Field { .. }) {
+                    s.overlay = None;
+                }
+            }
+            let open = s.person.as_mut().filter(|p| person_key(p) == key);
+            match (result, open) {
+                (Ok(shown), Some(p)) => {
+                    for x in &shown.records {
+                        if let Some(r) = p.person.records.iter_mut().find(|r| r.key() == x.key()) {
+                            if let (Some(slot), Some(v)) =
+                                (r.canonical_mut(&field), x.canonical(&field))
+                            {
+                                *slot = Some(v.to_string());
+                            }
+                            p.revealed_fields.push((x.key(), field.clone()));
+                        }
+                    }
+                    s.info(format!(
+                        "{} shown until you leave the screen; the other values stay masked (audit entry {})",
+                        crate::tui::views::field_label(&field),
+                        shown.audit_id
+                    ));
+                }
+                (Ok(_), None) => {}
+                (Err(e), _) => s.error(e),
+            }
+            vec![]
+        }
         Action::FetchDone { key, result } => {
             if let Some(p) = s.person.as_mut() {
                 match result {
@@ -254,7 +284,7 @@ pub fn lock(s: &mut State, by_hand: bool) {
     s.locked = true;
     s.locked_by_hand = by_hand;
     if let Some(p) = s.person.as_mut() {
-        p.revealed = false;
+        p.mask();
     }
     if let Some(c) = s.case.as_mut() {
         c.revealed = false;
@@ -589,6 +619,24 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
                     s.info("nothing revealed");
                     return vec![];
                 }
+                KeyCode::Left | KeyCode::Right
+                    if matches!(d.target, RevealTarget::Field { .. }) =>
+                {
+                    if let RevealTarget::Field { record, field } = d.target {
+                        let n = s
+                            .person
+                            .as_ref()
+                            .map_or(0, |p| p.masked_fields(record).len());
+                        if n > 0 {
+                            let field = if k.code == KeyCode::Right {
+                                (field + 1) % n
+                            } else {
+                                (field + n - 1) % n
+                            };
+                            d.target = RevealTarget::Field { record, field };
+                        }
+                    }
+                }
                 KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
                     d.selected = (d.selected + 1).min(other)
                 }
@@ -627,6 +675,23 @@ fn confirm_reveal(s: &mut State, mut d: RevealDialog, purpose: String) -> Vec<Ef
             }
         }
         RevealTarget::Case(id) => Effect::RevealCase { id, purpose },
+        RevealTarget::Field { record, field } => {
+            let Some(p) = s.person.as_ref() else {
+                return vec![];
+            };
+            let (Some(r), Some(f)) = (
+                p.person.records.get(record),
+                p.masked_fields(record).get(field).copied(),
+            ) else {
+                return vec![];
+            };
+            Effect::RevealField {
+                key: person_key(p),
+                record: r.key(),
+                field: f.to_string(),
+                purpose,
+            }
+        }
     };
     d.pending = true;
     s.overlay = Some(Overlay::Reveal(d));
@@ -698,6 +763,17 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             Some(p) if p.revealed => s.info("already shown; leave the screen to mask again"),
             Some(_) => open_reveal(s, RevealTarget::Person),
         },
+        Command::RevealValue => match s.person.as_ref() {
+            None => s.info("open a person first (Enter on a result)"),
+            Some(p) if p.revealed => s.info("already shown; leave the screen to mask again"),
+            Some(p) if p.masked_fields(p.selected).is_empty() => {
+                s.info("this record holds no masked value; tab goes to the next record")
+            }
+            Some(p) => {
+                let record = p.selected;
+                open_reveal(s, RevealTarget::Field { record, field: 0 })
+            }
+        },
         Command::Refresh => return refresh(s),
         Command::NewCase => return new_case_update::open(s, true),
         Command::NewBlankCase => return new_case_update::open(s, false),
@@ -758,6 +834,12 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
 pub(crate) fn go(s: &mut State, screen: Screen) {
     if s.screen == screen {
         return;
+    }
+    // Revealed values do not follow the operator to the next screen.
+    if s.screen == Screen::Person {
+        if let Some(p) = s.person.as_mut() {
+            p.mask();
+        }
     }
     match s.stack.iter().position(|x| *x == screen) {
         Some(i) => s.stack.truncate(i),
@@ -915,6 +997,7 @@ fn open_person(s: &mut State) {
     s.person = Some(PersonView {
         person,
         revealed: false,
+        revealed_fields: Vec::new(),
         selected: 0,
         scroll: 0,
         fetch: HashMap::new(),

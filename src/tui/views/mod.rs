@@ -18,6 +18,8 @@ mod report;
 mod search;
 pub mod widgets;
 
+pub use person::field_label;
+
 use super::app::{Screen, State};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;

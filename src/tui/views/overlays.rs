@@ -306,9 +306,32 @@ fn reveal(s: &State, f: &mut Frame, area: Rect, d: &crate::tui::app::RevealDialo
             format!("Show the personal data of {name}?")
         }
         RevealTarget::Case(id) => format!("Show the contact details of case {id}?"),
+        RevealTarget::Field { record, field } => {
+            let (key, name) = s
+                .person
+                .as_ref()
+                .map(|p| {
+                    let key = p
+                        .person
+                        .records
+                        .get(record)
+                        .map(|r| format!("{}:{}", r.system, r.id))
+                        .unwrap_or_default();
+                    let name = p.masked_fields(record).get(field).copied().unwrap_or("");
+                    (key, name)
+                })
+                .unwrap_or_default();
+            format!(
+                "Show the ‹{}› of {} (←/→ another value)? The rest stays masked.",
+                crate::tui::views::field_label(name),
+                safe(&key)
+            )
+        }
     };
-    let mut lines = vec![
-        Line::from(fit(&question, inner_w)),
+    let asked = wrap(&question, inner_w);
+    let boxed = centered(area, 64, (h + asked.len() as u16 - 1).min(area.height));
+    let mut lines: Vec<Line> = asked.into_iter().map(Line::from).collect();
+    lines.extend([
         Line::from(Span::styled(
             fit(
                 "Choose why. The purpose is written to the audit log.",
@@ -317,7 +340,7 @@ fn reveal(s: &State, f: &mut Frame, area: Rect, d: &crate::tui::app::RevealDialo
             s.theme.style(Ui::Muted),
         )),
         Line::from(""),
-    ];
+    ]);
     for (i, p) in s.purposes.iter().enumerate() {
         let sel = i == d.selected;
         let style = if sel {

@@ -21,7 +21,8 @@ const LABELS: [(&str, &str); 8] = [
     ("birth_date", "birth date"),
 ];
 
-fn label(field: &str) -> &str {
+/// How a canonical field is named on screen.
+pub fn field_label(field: &str) -> &str {
     LABELS
         .iter()
         .find(|(f, _)| *f == field)
@@ -124,18 +125,19 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
                 continue;
             };
             let masked = crate::domain::mask::is_masked_field(field);
-            let role = match (masked, pv.revealed) {
+            let revealed = pv.is_revealed(&r.key(), field);
+            let role = match (masked, revealed) {
                 (true, false) => Ui::Masked,
                 (true, true) => Ui::Revealed,
                 _ => Ui::Input,
             };
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("   {} ", cell(label(field), label_w)),
+                    format!("   {} ", cell(field_label(field), label_w)),
                     s.theme.style(Ui::Muted),
                 ),
                 Span::styled(
-                    fit(&shown(field, v, pv.revealed), value_w),
+                    fit(&shown(field, v, revealed), value_w),
                     s.theme.style(role),
                 ),
             ]));
