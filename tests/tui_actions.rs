@@ -579,6 +579,12 @@ fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
     let edited = dialog(&s).form.value("text");
     assert!(edited.contains("追記あり"));
     snap("letter_editor", &s);
+    // PgUp scrolls the letter back a page (the 12 rows shown, less one).
+    press(&mut s, KeyCode::PageUp);
+    let up = screen(&s, 80, 24);
+    assert!(up.contains("rows 2–13 of 24"), "{up}");
+    press(&mut s, KeyCode::PageDown);
+    assert!(screen(&s, 80, 24).contains("rows 13–24 of 24"));
     let later = Action::Tick {
         now: Instant::now() + DRAFT_PAUSE + Duration::from_millis(50),
         wall: wall(),

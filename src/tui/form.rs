@@ -587,6 +587,14 @@ impl Form {
                 }
                 false
             }
+            KeyCode::PageUp => {
+                t.page_up();
+                false
+            }
+            KeyCode::PageDown => {
+                t.page_down();
+                false
+            }
             KeyCode::Down => {
                 if !t.down() {
                     return self.moved(1);

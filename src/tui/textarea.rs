@@ -3,6 +3,7 @@
 //! width for drawing (at spaces where it can), so long lines need no
 //! horizontal scrolling.
 
+use std::cell::Cell;
 use unicode_width::UnicodeWidthChar;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +14,11 @@ pub struct TextArea {
     row: usize,
     /// Cursor position in the line, in characters.
     col: usize,
+    /// The first folded row on screen and how many rows were shown, as the
+    /// last drawing left them ([`TextArea::window`]): the view scrolls only
+    /// when the cursor would leave it, and a page is what was shown.
+    top: Cell<usize>,
+    shown: Cell<usize>,
 }
 
 impl Default for TextArea {
@@ -21,9 +27,14 @@ impl Default for TextArea {
             lines: vec![String::new()],
             row: 0,
             col: 0,
+            top: Cell::new(0),
+            shown: Cell::new(0),
         }
     }
 }
+
+/// Lines a page moves before the text area was first drawn.
+const PAGE: usize = 10;
 
 /// The text folded to a width, and where the cursor is on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +186,54 @@ impl TextArea {
         self.row += 1;
         self.col = self.col.min(self.line_len(self.row));
         true
+    }
+
+    /// Up a page (the rows last shown, less one kept for context); false
+    /// when already on the first line.
+    pub fn page_up(&mut self) -> bool {
+        let moved = self.row > 0;
+        let page = self.page();
+        for _ in 0..page {
+            self.up();
+        }
+        self.top.set(self.top.get().saturating_sub(page));
+        moved
+    }
+
+    /// Down a page; false when already on the last line.
+    pub fn page_down(&mut self) -> bool {
+        let moved = self.row + 1 < self.lines.len();
+        let page = self.page();
+        for _ in 0..page {
+            self.down();
+        }
+        self.top.set(self.top.get() + page);
+        moved
+    }
+
+    fn page(&self) -> usize {
+        match self.shown.get() {
+            0 => PAGE,
+            n => n.saturating_sub(1).max(1),
+        }
+    }
+
+    /// The first of `rows` folded rows to draw so that the cursor is in
+    /// view: the window moves only when the cursor would leave it, and is
+    /// kept for the next drawing.
+    pub fn window(&self, wrapped: &Wrapped, rows: usize) -> usize {
+        let rows = rows.max(1);
+        let mut top = self.top.get();
+        let cursor = wrapped.cursor.0;
+        if cursor < top {
+            top = cursor;
+        } else if cursor >= top + rows {
+            top = cursor + 1 - rows;
+        }
+        top = top.min(wrapped.rows.len().saturating_sub(rows));
+        self.top.set(top);
+        self.shown.set(rows);
+        top
     }
 
     pub fn home(&mut self) {
@@ -417,5 +476,30 @@ mod tests {
         let w = t.wrapped(20);
         assert_eq!(w.rows, ["one", "", "three"]);
         assert_eq!(w.cursor, (1, 0));
+    }
+
+    #[test]
+    fn the_window_scrolls_only_when_the_cursor_leaves_it_and_pages_by_it() {
+        let text: Vec<String> = (1..=30).map(|n| format!("line {n}")).collect();
+        let mut t = TextArea::new(&text.join("\n"));
+        let w = t.wrapped(40);
+        assert_eq!(t.window(&w, 5), 25, "the end in view");
+        // Up three lines: the cursor is still in view, nothing scrolls.
+        for _ in 0..3 {
+            t.up();
+        }
+        let w = t.wrapped(40);
+        assert_eq!(w.cursor.0, 26);
+        assert_eq!(t.window(&w, 5), 25);
+        // A page is what was shown, less one line kept.
+        assert!(t.page_up());
+        assert_eq!(t.cursor().0, 22);
+        let w = t.wrapped(40);
+        assert_eq!(t.window(&w, 5), 21, "the window moves up a page too");
+        while t.page_up() {}
+        assert_eq!(t.cursor().0, 0);
+        assert!(!t.page_up(), "already at the top");
+        assert!(t.page_down());
+        assert_eq!(t.cursor().0, 4);
     }
 }

@@ -148,11 +148,21 @@ pub fn field_lines(
                 }
             }
             Widget::Area(t) => {
-                out.lines.push(Line::from(head));
                 let text_w = w.saturating_sub(4).max(4);
                 let wrapped = t.wrapped(text_w);
                 let rows = area_rows.max(1);
-                let first = wrapped.cursor.0.saturating_sub(rows - 1);
+                let first = t.window(&wrapped, rows);
+                let mut head = head;
+                // Where the window is, when the text is longer than it.
+                if wrapped.rows.len() > rows {
+                    let last = (first + rows).min(wrapped.rows.len());
+                    let mut at = format!("rows {}–{last} of {}", first + 1, wrapped.rows.len());
+                    if focused {
+                        at.push_str(" · pgup/pgdn");
+                    }
+                    head.push(Span::styled(at, s.theme.style(Ui::Muted)));
+                }
+                out.lines.push(Line::from(head));
                 let start = out.lines.len();
                 if t.is_empty() && !focused {
                     out.lines.push(Line::from(Span::styled(
