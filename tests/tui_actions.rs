@@ -719,7 +719,7 @@ fn every_new_key_is_in_the_help_and_can_be_remapped() {
         // And the help of its screen lists it with that key.
         let mut s = state_with("default", map);
         s.screen = screen_of;
-        s.overlay = Some(Overlay::Help);
+        s.overlay = Some(Overlay::Help(0));
         let text = screen(&s, 120, 40);
         let line = text
             .lines()

@@ -326,7 +326,7 @@ fn the_window_follows_the_cursor_through_a_long_queue() {
 fn help_lists_the_queue_keys_and_they_can_be_remapped() {
     let (mut s, _server) = queue_state("default", &specs());
     act(&mut s, Action::Run(Command::Help));
-    assert_eq!(s.overlay, Some(Overlay::Help));
+    assert_eq!(s.overlay, Some(Overlay::Help(0)));
     let text = screen(&s, 100, 40);
     for needle in [
         "Mark / unmark the case",

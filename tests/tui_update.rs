@@ -637,7 +637,7 @@ fn command_keys_in_the_query_box_never_start_a_search() {
 
     // `?` opens the help, not a query character.
     type_text(&mut s, "?");
-    assert!(matches!(s.overlay, Some(Overlay::Help)));
+    assert!(matches!(s.overlay, Some(Overlay::Help(_))));
     assert_eq!(s.query.text(), "A");
     press(&mut s, KeyCode::Esc);
 
@@ -724,4 +724,24 @@ fn one_value_is_revealed_and_masked_again_on_the_next_screen() {
     press(&mut s, KeyCode::Esc);
     assert_eq!(s.screen, Screen::Person);
     assert!(!screen(&s, 80, 24).contains(&phone));
+}
+
+/// A help longer than the screen scrolls in one column instead of cutting
+/// its descriptions; another key closes it.
+#[test]
+fn a_long_help_scrolls_with_whole_descriptions() {
+    let mut s = state("default");
+    press(&mut s, KeyCode::F(1));
+    let first = screen(&s, 80, 24);
+    assert!(first.contains("Show the keys of this screen"), "{first}");
+    assert!(first.contains("keys 1–"), "{first}");
+    assert!(!first.contains("Approval inbox"), "{first}");
+    press(&mut s, KeyCode::PageDown);
+    press(&mut s, KeyCode::PageDown);
+    let last = screen(&s, 80, 24);
+    assert!(last.contains("Approval inbox"), "the last entries: {last}");
+    assert!(!last.contains("keys 1–"), "{last}");
+    press(&mut s, KeyCode::Char('x'));
+    assert!(s.overlay.is_none());
+    assert_eq!(s.query.text(), "", "the closing key is not typed");
 }

@@ -171,7 +171,8 @@ pub struct Palette {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help,
+    /// The keys of the screen; the first entry shown when they do not fit.
+    Help(usize),
     Palette(Palette),
     Reveal(RevealDialog),
     /// A change was refused because someone else changed the case first:

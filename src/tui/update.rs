@@ -521,8 +521,21 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         return vec![];
     };
     match overlay {
-        Overlay::Help => {
-            // Any key closes the help; the palette key opens the palette instead.
+        Overlay::Help(top) => {
+            // ↑/↓ and PgUp/PgDn scroll a help longer than the screen.
+            let step: isize = match k.code {
+                KeyCode::Down | KeyCode::Char('j') => 1,
+                KeyCode::Up | KeyCode::Char('k') => -1,
+                KeyCode::PageDown => 10,
+                KeyCode::PageUp => -10,
+                _ => 0,
+            };
+            if step != 0 {
+                let last = crate::tui::views::help_entries(s).len().saturating_sub(1);
+                s.overlay = Some(Overlay::Help(top.saturating_add_signed(step).min(last)));
+                return vec![];
+            }
+            // Any other key closes the help; the palette key opens the palette instead.
             if s.keymap.command_for(Context::Global, &k) == Some(Command::Palette) {
                 s.overlay = Some(Overlay::Palette(Palette {
                     input: Default::default(),
@@ -722,7 +735,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             fx.extend(drafts::sync(s, Instant::now(), true));
             return fx;
         }
-        Command::Help => s.overlay = Some(Overlay::Help),
+        Command::Help => s.overlay = Some(Overlay::Help(0)),
         Command::Palette => {
             s.overlay = Some(Overlay::Palette(Palette {
                 input: Default::default(),

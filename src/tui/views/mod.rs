@@ -11,6 +11,7 @@ pub mod hours;
 mod inbox;
 mod new_case;
 mod overlays;
+pub use overlays::help_entries;
 mod person;
 mod queue;
 mod refused;

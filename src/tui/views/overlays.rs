@@ -15,7 +15,7 @@ use ratatui::Frame;
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     match &s.overlay {
         None => {}
-        Some(Overlay::Help) => help(s, f, area),
+        Some(Overlay::Help(top)) => help(s, f, area, *top),
         Some(Overlay::Palette(p)) => palette(s, f, area, p.input.display(), p.selected),
         Some(Overlay::Reveal(d)) => reveal(s, f, area, d),
         Some(Overlay::Conflict(text)) => conflict(s, f, area, text),
@@ -178,9 +178,9 @@ fn framed<'a>(s: &State, title: &'a str) -> Block<'a> {
         .title(Span::styled(title, s.theme.style(Ui::Title)))
 }
 
-fn help(s: &State, f: &mut Frame, area: Rect) {
-    let inner_h = area.height.saturating_sub(4) as usize;
-    let mut entries: Vec<(String, &str)> = Vec::new();
+/// The help's rows: the keys and what they do, for the screen's contexts.
+pub fn help_entries(s: &State) -> Vec<(String, &'static str)> {
+    let mut entries = Vec::new();
     for ctx in active_contexts(s.screen) {
         for cmd in Command::ALL.iter().filter(|c| c.context() == *ctx) {
             let keys = s.keymap.keys_for(*cmd);
@@ -189,6 +189,12 @@ fn help(s: &State, f: &mut Frame, area: Rect) {
             }
         }
     }
+    entries
+}
+
+fn help(s: &State, f: &mut Frame, area: Rect, top: usize) {
+    let inner_h = area.height.saturating_sub(4) as usize;
+    let entries = help_entries(s);
     let in_form = s.screen == crate::tui::app::Screen::NewCase
         || s.case.as_ref().is_some_and(|c| c.dialog.is_some())
         || crate::tui::action_update::has_form(s);
@@ -197,9 +203,14 @@ fn help(s: &State, f: &mut Frame, area: Rect) {
     } else {
         "In the query box: enter searches, ctrl-u clears, ctrl-w deletes a word; letters are typed there, ? and : still open help and the palette. Function and ctrl keys work on every screen."
     };
-    // Two columns, in a wider box, when one does not fit.
-    let room = inner_h.saturating_sub(4);
-    let columns = if entries.len() > room { 2 } else { 1 };
+    // Two columns, in a wider box, when one does not fit and the screen is
+    // wide enough for whole descriptions; else one column that scrolls.
+    let room = inner_h.saturating_sub(4).max(1);
+    let columns = if entries.len() > room && area.width >= 100 {
+        2
+    } else {
+        1
+    };
     let box_w = if columns == 1 {
         74
     } else {
@@ -215,7 +226,22 @@ fn help(s: &State, f: &mut Frame, area: Rect) {
         let widest = entries.iter().map(|e| width(&e.0)).max().unwrap_or(0);
         widest.min(12).min(col_w / 3)
     };
-    let per_col = entries.len().div_ceil(columns);
+    // One column longer than the room: a window of it, and where it is.
+    let room = room.saturating_sub(footer_lines.len().saturating_sub(1));
+    let (shown, more) = if columns == 1 && entries.len() > room.max(1) {
+        let rows = room.saturating_sub(1).max(1);
+        let top = top.min(entries.len() - rows);
+        let more = format!(
+            "keys {}–{} of {} · ↑/↓ pgup/pgdn scroll",
+            top + 1,
+            top + rows,
+            entries.len()
+        );
+        (&entries[top..top + rows], Some(more))
+    } else {
+        (&entries[..], None)
+    };
+    let per_col = shown.len().div_ceil(columns);
     let entry = |e: &(String, &str)| -> Vec<Span<'static>> {
         vec![
             Span::styled(cell(&e.0, key_w), s.theme.style(Ui::KeyHint)),
@@ -227,7 +253,7 @@ fn help(s: &State, f: &mut Frame, area: Rect) {
     for row in 0..per_col {
         let mut spans = Vec::new();
         for c in 0..columns {
-            if let Some(e) = entries.get(c * per_col + row) {
+            if let Some(e) = shown.get(c * per_col + row) {
                 if c > 0 {
                     spans.push(Span::raw(" "));
                 }
@@ -236,12 +262,18 @@ fn help(s: &State, f: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
+    if let Some(more) = more {
+        lines.push(Line::from(Span::styled(
+            fit(&more, inner_w),
+            s.theme.style(Ui::Accent),
+        )));
+    }
     lines.push(Line::from(""));
     for l in footer_lines {
         lines.push(Line::from(Span::styled(l, s.theme.style(Ui::Muted))));
     }
     lines.push(Line::from(Span::styled(
-        "Any key closes this help.",
+        "Any other key closes this help.",
         s.theme.style(Ui::Muted),
     )));
     let boxed = centered(
