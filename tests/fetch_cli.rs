@@ -56,6 +56,50 @@ fn fetch_with_reveal_unmasks_and_is_audited() {
 }
 
 #[test]
+fn fetch_can_reveal_one_field_and_the_rest_stays_masked() {
+    let env = Env::start();
+    let purpose = "Identity check during a call";
+    let o = env.run(&[
+        "fetch",
+        "billing",
+        "B-77",
+        "--json",
+        "--reveal",
+        "--purpose",
+        purpose,
+        "--field",
+        "phone",
+    ]);
+    assert_exit(&o, 0);
+    let r = json(&o);
+    assert_eq!(r["phone"], "+81 90 1234 5678");
+    assert_ne!(
+        r["email"], "Taro.Yamada@Example.jp",
+        "the email stays masked: {r}"
+    );
+    assert!(r["email"].as_str().unwrap().contains("***"), "{r}");
+    let rev = env.audit("reveal");
+    assert_eq!(rev.len(), 1);
+    assert_eq!(rev[0].details["field"], "phone");
+    assert_eq!(strings(&rev[0].details["records"]), ["billing:B-77"]);
+
+    // A field that is not masked is refused before anything is asked.
+    let o = env.run(&[
+        "fetch",
+        "billing",
+        "B-77",
+        "--reveal",
+        "--purpose",
+        purpose,
+        "--field",
+        "name",
+    ]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--field name"), "{}", stderr(&o));
+    assert_eq!(env.audit("reveal").len(), 1, "nothing more was revealed");
+}
+
+#[test]
 fn text_fetch_escapes_control_characters_and_aligns_labels() {
     let env = Env::start();
     let o = env.run(&["fetch", "support", "9006"]);

@@ -40,6 +40,10 @@ pub struct FetchArgs {
     pub reveal: bool,
     #[arg(long, value_name = "TEXT")]
     pub purpose: Option<String>,
+    /// With --reveal: unmask only this field (email, phone, postal_code,
+    /// address, birth_date); the rest stays masked.
+    #[arg(long, value_name = "FIELD", requires = "reveal")]
+    pub field: Option<String>,
 }
 
 fn exit_for(e: &DeskError) -> u8 {
@@ -157,6 +161,14 @@ pub async fn search_with(desk: &Client, a: &SearchArgs) -> u8 {
 }
 
 pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
+    if let Some(field) = &a.field {
+        if !crate::domain::mask::is_masked_field(field) {
+            eprintln!(
+                "privdesk: --field {field}: not a masked field (email, phone, postal_code, address, birth_date); nothing was fetched"
+            );
+            return EXIT_USAGE;
+        }
+    }
     let desk = match connect(cli, "fetch").await {
         Ok(d) => d,
         Err(code) => return code,
@@ -182,10 +194,15 @@ pub async fn fetch(cli: &Cli, a: &FetchArgs) -> u8 {
     };
     let mut reveal = false;
     if a.reveal {
-        match desk
-            .reveal(vec![record.key()], a.purpose.clone().unwrap_or_default())
-            .await
-        {
+        let purpose = a.purpose.clone().unwrap_or_default();
+        let shown = match &a.field {
+            Some(field) => {
+                desk.reveal_field(record.key(), field.clone(), purpose)
+                    .await
+            }
+            None => desk.reveal(vec![record.key()], purpose).await,
+        };
+        match shown {
             Ok(mut shown) if !shown.records.is_empty() => record = shown.records.remove(0),
             Ok(_) => {}
             Err(e) => {
