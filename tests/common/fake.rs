@@ -3,7 +3,7 @@
 //! them as an extra system.
 
 use axum::Router;
-use std::net::{Ipv4Addr, TcpListener as StdListener};
+use std::net::Ipv4Addr;
 
 /// A server run by the test on its own runtime; it stops (and held
 /// connections close) when this is dropped.
@@ -45,9 +45,13 @@ impl Fake {
 
 /// A loopback URL nobody listens on: a port taken from the OS and let go.
 pub fn closed_port_url() -> String {
-    let l = StdListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
+    // Port 1 (tcpmux) is below every range a test binds from: a freed
+    // ephemeral port could be taken by a parallel test's server meanwhile.
+    let port = 1;
+    assert!(
+        std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err(),
+        "something listens on 127.0.0.1:{port}"
+    );
     format!("http://127.0.0.1:{port}")
 }
 
