@@ -57,6 +57,7 @@ pub(crate) fn check_config(config: &Config) -> Vec<Issue> {
     check_letters(&config.letters, &systems, &mut out);
     super::action_checks::check_actions_table(&config.actions, &mut out);
     super::retention::check_retention(&config.retention, &mut out);
+    super::audit_config::check_audit(&config.audit, &mut out);
     super::server_config::check_server(&config.server, &mut out);
     super::server_config::check_limits(&config.limits, &mut out);
     let operators: Vec<&str> = config.operators.keys().map(String::as_str).collect();

@@ -7,6 +7,7 @@
 
 mod action_checks;
 pub mod actions;
+pub mod audit_config;
 mod auth_checks;
 mod calendar_checks;
 pub mod calendar_config;
@@ -32,6 +33,7 @@ pub mod types;
 
 pub use action_checks::{ACTION_VARS, IDENTITY_VARS, VERIFY_VARS};
 pub use actions::*;
+pub use audit_config::AuditConfig;
 pub use calendar_checks::{MAX_CLOSURE_DAYS, MAX_YEARLY_CLOSURE_DAYS};
 pub use calendar_config::{
     parse_date, parse_month_day, parse_time, parse_time_zone, parse_weekday, AppiDeadlines,

@@ -52,6 +52,23 @@ impl Config {
         self.store_path_with(home.as_deref(), dirs.as_ref().map(|d| d.data_dir()))
     }
 
+    /// The audit key file: `audit.key_file`, or `audit.key` beside the store.
+    pub fn audit_key_path(&self) -> PathBuf {
+        match &self.audit.key_file {
+            Some(p) => resolve_path(p, &self.base_dir(), process_home().as_deref()),
+            None => crate::store::default_key_path(&self.store_path()),
+        }
+    }
+
+    /// The checkpoint signing key: `audit.checkpoint_key_file`, or
+    /// `checkpoint.key` beside the store.
+    pub fn checkpoint_key_path(&self) -> PathBuf {
+        match &self.audit.checkpoint_key_file {
+            Some(p) => resolve_path(p, &self.base_dir(), process_home().as_deref()),
+            None => self.store_path().with_file_name("checkpoint.key"),
+        }
+    }
+
     /// [`Config::store_path`] with explicit home and XDG data folders.
     pub fn store_path_with(&self, home: Option<&Path>, data_dir: Option<&Path>) -> PathBuf {
         if let Some(p) = &self.store.path {

@@ -21,6 +21,10 @@ pub struct RetentionConfig {
     /// the law's and the general period.
     #[serde(default)]
     pub categories: IndexMap<String, i64>,
+    /// Shred an erasure case's data subjects in the audit log as soon as
+    /// the case is closed as done, not only when retention purges it.
+    #[serde(default)]
+    pub shred_on_erasure: bool,
 }
 
 impl RetentionConfig {

@@ -35,6 +35,8 @@ pub struct Config {
     pub actions: ActionsConfig,
     /// `[retention]`: how long closed cases keep their personal data.
     pub retention: RetentionConfig,
+    /// `[audit]`: the audit log's keys and signed checkpoints.
+    pub audit: super::audit_config::AuditConfig,
     /// `[queue]`: the sections of the supervisors' queue.
     #[serde(default)]
     pub queue: super::queue_config::QueueConfig,

@@ -76,7 +76,11 @@ impl DeskCore {
     /// Open the store and build the connectors of `config`.
     pub fn open(config: Config) -> Result<Arc<DeskCore>, DeskError> {
         let calendar = Calendar::from_config(&config.calendar).map_err(DeskError::Config)?;
-        let store = Store::open(&config.store_path(), config.store.busy_timeout_ms)?;
+        let store = Store::open_keyed(
+            &config.store_path(),
+            config.store.busy_timeout_ms,
+            &config.audit_key_path(),
+        )?;
         let connectors = Connector::from_config(&config).map_err(DeskError::Config)?;
         Ok(Arc::new(DeskCore {
             config,

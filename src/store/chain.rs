@@ -147,6 +147,15 @@ impl Store {
     }
 }
 
+/// The first entry written under a key of the key file, if any.
+pub(crate) fn first_keyed_entry(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT min(id) FROM audit WHERE key_id IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )
+}
+
 fn broken(id: i64, reason: String) -> Option<BrokenLink> {
     Some(BrokenLink { id, reason })
 }

@@ -48,6 +48,11 @@ pub enum StoreError {
     #[error("the audit log in the store {} does not match its head record ({detail}); nothing was written; run the audit verification and alert an administrator", path.display())]
     AuditHeadMismatch { path: PathBuf, detail: String },
 
+    /// The audit key file is missing, unreadable or malformed; nothing was
+    /// written.
+    #[error("the audit key file {}: {detail}; nothing was written", path.display())]
+    AuditKey { path: PathBuf, detail: String },
+
     /// A stored value could not be read back (for example details that are not JSON).
     #[error("unreadable data in the store {}: {detail}; run the audit verification", path.display())]
     BadData { path: PathBuf, detail: String },
@@ -92,6 +97,10 @@ impl StoreError {
                 timeout_ms: *timeout_ms,
             },
             StoreError::AuditHeadMismatch { path, detail } => StoreError::AuditHeadMismatch {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            StoreError::AuditKey { path, detail } => StoreError::AuditKey {
                 path: path.clone(),
                 detail: detail.clone(),
             },

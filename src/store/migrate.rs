@@ -44,6 +44,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "retention",
         sql: include_str!("migrations/0005_retention.sql"),
     },
+    Migration {
+        version: 6,
+        name: "subject_keys",
+        sql: include_str!("migrations/0006_subject_keys.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "keyed_chain",
+        sql: include_str!("migrations/0007_keyed_chain.sql"),
+    },
 ];
 
 /// The newest schema version this program understands.

@@ -15,6 +15,7 @@ mod cases;
 mod chain;
 mod drafts;
 mod error;
+mod keys;
 mod migrate;
 mod person_trail;
 mod queue;
@@ -44,6 +45,7 @@ pub use cases::{CaseWrite, NewNote};
 pub use chain::{AuditVerification, BrokenLink};
 pub use drafts::StoredDraft;
 pub use error::StoreError;
+pub use keys::{AuditKeys, MacKey};
 pub use retention::{ClosedCase, PurgeCounts};
 pub use tasks::{NewTask, TaskFilter};
 pub use watch::{ChangeWatch, ForeignSeen};
@@ -56,6 +58,14 @@ pub struct Store {
     conn: Mutex<Connection>,
     /// Audit entries waiting to be written together (see `append_audit`).
     audit_batch: audit::Batch,
+    /// The audit key file's secrets (never stored in the database).
+    keys: AuditKeys,
+}
+
+/// The audit key file used when none is configured: `audit.key` beside
+/// the store.
+pub fn default_key_path(store: &Path) -> PathBuf {
+    store.with_file_name("audit.key")
 }
 
 impl Store {
@@ -66,6 +76,17 @@ impl Store {
     /// 0600. Locks held by other sessions are waited for up to `busy_timeout_ms`.
     /// A store written by a newer privdesk is refused.
     pub fn open(path: &Path, busy_timeout_ms: u64) -> Result<Store, StoreError> {
+        Store::open_keyed(path, busy_timeout_ms, &default_key_path(path))
+    }
+
+    /// [`Store::open`] with the audit key file at `key_file`. A missing key
+    /// file is created for a log that has never been keyed; for one that
+    /// has, it is an error and nothing is written.
+    pub fn open_keyed(
+        path: &Path,
+        busy_timeout_ms: u64,
+        key_file: &Path,
+    ) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {
                 fs::DirBuilder::new()
@@ -116,13 +137,23 @@ impl Store {
         for version in &applied {
             tracing::info!(version, path = %path.display(), "applied store migration");
         }
+        let keys = keys::load_or_create(&conn, key_file).map_err(|e| match e {
+            keys::LoadError::Sqlite(e) => sql_err(e),
+            keys::LoadError::Key(e) => e,
+        })?;
         tracing::debug!(path = %path.display(), "store opened");
         Ok(Store {
             path: path.to_path_buf(),
             busy_timeout_ms,
             conn: Mutex::new(conn),
             audit_batch: Default::default(),
+            keys,
         })
+    }
+
+    /// The audit key file's secrets.
+    pub fn keys(&self) -> &AuditKeys {
+        &self.keys
     }
 
     /// The file this store was opened from.

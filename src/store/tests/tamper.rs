@@ -297,7 +297,7 @@ fn entry_appended_behind_the_heads_back_is_caught() {
     let at = "2025-01-01T00:00:00.000Z";
     let h = entry_hash(&prev, id, at.as_bytes(), b"op", b"k", b"s", b"{}");
     c.execute(
-        "INSERT INTO audit VALUES (?1, ?2, 'op', 'k', 's', '{}', ?3, ?4)",
+        "INSERT INTO audit VALUES (?1, ?2, 'op', 'k', 's', '{}', ?3, ?4, NULL)",
         params![id, at, prev, h],
     )
     .unwrap();
