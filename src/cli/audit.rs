@@ -120,6 +120,7 @@ pub async fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
                 since: since.clone(),
                 until: until.clone(),
                 limit: *limit,
+                ..AuditFilter::default()
             };
             match desk.audit_log(filter).await {
                 Ok(entries) => {

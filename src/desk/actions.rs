@@ -608,7 +608,7 @@ impl Desk {
             operator: me.clone(),
             kind: audit_kind.into(),
             subject,
-            details: json!({ "action": action.reference(), "kind": action.kind, "reason": reason }),
+            details: json!({ "action": action.reference(), "kind": action.kind, "reason": super::typed_on(action.case_id, &reason) }),
         };
         let stored =
             self.store()
@@ -803,7 +803,7 @@ impl Desk {
             operator: me.clone(),
             kind: "action_skip".into(),
             subject: job.case_id.to_string(),
-            details: json!({ "action": action.reference(), "job": job.reference(), "system": job.system, "reason": reason }),
+            details: json!({ "action": action.reference(), "job": job.reference(), "system": job.system, "reason": super::typed_on(job.case_id, &reason) }),
         };
         self.store()
             .update_job(job_id, &change, now_utc(), &me, Some(&event), Some(&audit))?;
@@ -913,7 +913,7 @@ impl Desk {
         self.audit(
             "export_read",
             &job.case_id.to_string(),
-            json!({ "job": job.reference(), "system": job.system, "purpose": purpose }),
+            json!({ "job": job.reference(), "system": job.system, "purpose": super::typed_on(job.case_id, &purpose) }),
         )?;
         Ok(data)
     }

@@ -20,7 +20,13 @@ impl Desk {
     /// Entries matching the filter; the reading itself is audited.
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, DeskError> {
         self.require_audit_reader("audit log")?;
-        let entries = self.store().audit_entries(filter).map_err(|e| match e {
+        let mut filter = filter.clone();
+        filter.subject_tokens = filter
+            .subject
+            .as_deref()
+            .map(|s| self.person_tokens(s))
+            .unwrap_or_default();
+        let entries = self.store().audit_entries(&filter).map_err(|e| match e {
             // The operator typed the filter: a usage error, not a store failure.
             StoreError::InvalidFilter(why) => {
                 DeskError::Invalid(format!("invalid audit filter: {why}"))
@@ -31,11 +37,37 @@ impl Desk {
             "audit_read",
             "audit",
             json!({
-                "operator": filter.operator, "kind": filter.kind, "subject": filter.subject,
+                "operator": filter.operator, "kind": filter.kind,
+                "subject": match (filter.subject.as_deref(), filter.subject_tokens.first()) {
+                    (Some(s), Some(t)) => crate::store::personal(t, s),
+                    (s, _) => json!(s),
+                },
                 "since": filter.since, "until": filter.until, "returned": entries.len(),
             }),
         )?;
         Ok(entries)
+    }
+
+    /// The data subjects a subject filter or a person names: the record
+    /// of a configured system (`crm:C-1001`), or what a search would take
+    /// (a name, an e-mail, a phone). A case number or one of the log's own
+    /// subjects (`query`, `records`, `audit`...) names nobody.
+    pub(crate) fn person_tokens(&self, s: &str) -> Vec<String> {
+        let s = s.trim();
+        const PLAIN: &[&str] = &[
+            "query", "records", "record", "audit", "cases", "tasks", "session", "package",
+        ];
+        if s.is_empty() || PLAIN.contains(&s) || crate::domain::CaseId::parse(s).is_ok() {
+            return Vec::new();
+        }
+        if let Some((sys, id)) = s.split_once(':') {
+            if self.config().systems.contains_key(sys) && !id.is_empty() {
+                return vec![super::subjects::record(s)];
+            }
+        }
+        super::subjects::query(s, self.config().search.max_query_chars)
+            .into_iter()
+            .collect()
     }
 
     /// Walk the hash chain; reports the first broken link.

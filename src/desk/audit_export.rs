@@ -14,14 +14,14 @@
 //! Supervisors and auditors only; the export is itself audited
 //! (`audit_export`).
 
-use super::{Desk, DeskError};
+use super::{subjects, Desk, DeskError};
 use crate::config::SystemKind;
 use crate::domain::CaseId;
 use crate::identity::{self, normalize};
 use crate::store::{AuditEntry, DuplicateProbe};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -55,12 +55,14 @@ pub struct PersonTrail {
     pub cases: Vec<CaseId>,
     /// Oldest first.
     pub entries: Vec<TrailEntry>,
+    /// The person's data subjects whose personal values in the log were
+    /// shredded (a purge or an erasure), and when: their entries still
+    /// show who did what and when, with those values gone.
+    #[serde(default)]
+    pub shredded: Vec<crate::store::Shredded>,
     /// The `audit_export` entry written for this export.
     pub audit_id: i64,
 }
-
-/// Entries read from the store at once while looking for the person's.
-const EXPORT_PAGE: usize = 5000;
 
 /// Kinds that are about one case, their subject the case number.
 const CASE_KINDS: &[&str] = &[
@@ -122,32 +124,71 @@ impl Desk {
                 records.insert(format!("{}:{}", l.system, l.record_id));
             }
         }
-        let case_names: BTreeSet<String> = cases.iter().map(|c| c.to_string()).collect();
-        let max = self.config().search.max_query_chars;
-        let mut entries: Vec<TrailEntry> = Vec::new();
-        // The whole log, a page at a time, keeping only what matches.
-        let mut after = 0;
-        loop {
-            let page = self.store().audit_entries_after(after, EXPORT_PAGE)?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
-            entries.extend(page.into_iter().filter_map(|e| {
-                let matched_by = self.trail_match(&e, &records, &case_names, |q| {
-                    let norm = query_norm.as_deref()?;
-                    let q = identity::prepare_query(q, max).ok()?;
-                    Some(q.normalized == norm)
-                })?;
-                Some(self.trail_entry(e, matched_by))
-            }));
+        // Entries naming the person's records or query, found by their
+        // blind index (nothing is decrypted to look), and entries about
+        // their cases, found by subject.
+        let mut labels: Vec<(String, String)> = records
+            .iter()
+            .map(|r| (subjects::record(r), format!("record {r}")))
+            .collect();
+        if let Some(n) = &query_norm {
+            labels.push((subjects::query_normalized(n), "query".into()));
         }
+        let tokens: Vec<String> = labels.iter().map(|(t, _)| t.clone()).collect();
+        let mut matched: BTreeMap<i64, String> = BTreeMap::new();
+        for (id, token) in self.store().audit_ids_about(&tokens)? {
+            let label = labels
+                .iter()
+                .find(|(t, _)| *t == token)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default();
+            let slot = matched.entry(id).or_insert_with(|| label.clone());
+            // A record says more than the query that found it.
+            if label.starts_with("record ") && !slot.starts_with("record ") {
+                *slot = label;
+            }
+        }
+        let ids: Vec<i64> = matched.keys().copied().collect();
+        let mut found: BTreeMap<i64, TrailEntry> = BTreeMap::new();
+        for e in self.store().audit_entries_by_ids(&ids)? {
+            let by_record = matches!(e.kind.as_str(), "search" | "fetch")
+                || (e.kind == "reveal" && e.subject == "records");
+            if by_record {
+                if let Some(m) = matched.get(&e.id) {
+                    let m = m.clone();
+                    found.insert(e.id, self.trail_entry(e, m));
+                }
+            }
+        }
+        for c in &cases {
+            let about = self.store().audit_entries(&crate::store::AuditFilter {
+                subject: Some(c.to_string()),
+                ..Default::default()
+            })?;
+            for e in about {
+                if CASE_KINDS.contains(&e.kind.as_str()) {
+                    let m = format!("case {c}");
+                    found.entry(e.id).or_insert_with(|| self.trail_entry(e, m));
+                }
+            }
+        }
+        let entries: Vec<TrailEntry> = found.into_values().collect();
+        let mut asked = tokens.clone();
+        asked.extend(cases.iter().map(|c| subjects::case(*c)));
+        let shredded = self.store().shredded(&asked)?;
+        let person_token = self.person_tokens(person).into_iter().next();
         let audit_id = self.audit(
             "audit_export",
             "audit",
             json!({
-                "person": person,
+                "person": match &person_token {
+                    Some(t) => crate::store::personal(t, person),
+                    None => json!(person),
+                },
                 "records": records.len(),
                 "cases": cases.len(),
                 "returned": entries.len(),
+                "shredded": shredded.len(),
             }),
         )?;
         Ok(PersonTrail {
@@ -155,49 +196,9 @@ impl Desk {
             records: records.into_iter().collect(),
             cases,
             entries,
+            shredded,
             audit_id,
         })
-    }
-
-    /// Why `e` belongs to the trail, if it does.
-    fn trail_match(
-        &self,
-        e: &AuditEntry,
-        records: &BTreeSet<String>,
-        cases: &BTreeSet<String>,
-        same_query: impl Fn(&str) -> Option<bool>,
-    ) -> Option<String> {
-        let keys = |field: &str| -> Vec<String> {
-            e.details[field]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        match e.kind.as_str() {
-            "search" => {
-                if let Some(r) = keys("matched").into_iter().find(|k| records.contains(k)) {
-                    return Some(format!("record {r}"));
-                }
-                let q = e.details["query"].as_str()?;
-                same_query(q)?.then(|| "query".to_string())
-            }
-            "fetch" => {
-                let r = e.details["record"].as_str()?;
-                records.contains(r).then(|| format!("record {r}"))
-            }
-            "reveal" if e.subject == "records" => keys("records")
-                .into_iter()
-                .find(|k| records.contains(k))
-                .map(|r| format!("record {r}")),
-            kind if CASE_KINDS.contains(&kind) && cases.contains(&e.subject) => {
-                Some(format!("case {}", e.subject))
-            }
-            _ => None,
-        }
     }
 
     fn trail_entry(&self, e: AuditEntry, matched_by: String) -> TrailEntry {

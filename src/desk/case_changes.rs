@@ -131,6 +131,11 @@ impl Desk {
         };
         let stored = self.store().update_case(&write)?;
         tracing::info!(case = %id, change = event_kind, version = stored.version, "case changed");
+        if erasure_done(&before, &stored) && self.config().retention.shred_on_erasure {
+            let subjects = self.case_subjects(id)?;
+            let n = self.store().shred(&subjects, &format!("erasure {id}"))?;
+            tracing::info!(case = %id, keys = n, "erasure done: its data subjects shredded in the audit log");
+        }
         Ok(stored)
     }
 
@@ -475,4 +480,16 @@ impl Desk {
             Ok(())
         })
     }
+}
+
+/// An erasure (GDPR Art. 17, CCPA deletion) closed as done by this change.
+fn erasure_done(before: &Case, after: &Case) -> bool {
+    use crate::domain::{CaseStatus, Outcome, RequestKind};
+    before.status != CaseStatus::Closed
+        && after.status == CaseStatus::Closed
+        && matches!(after.kind, Some(RequestKind::Erasure | RequestKind::Delete))
+        && matches!(
+            after.outcome,
+            Some(Outcome::Fulfilled | Outcome::PartlyFulfilled)
+        )
 }

@@ -217,7 +217,11 @@ impl Desk {
         }
         let case = self.load_case(id)?;
         self.check_case_access(Some(&case), CaseAccess::View)?;
-        self.audit("reveal", &id.to_string(), json!({ "purpose": purpose }))
+        self.audit(
+            "reveal",
+            &id.to_string(),
+            json!({ "purpose": super::typed_on(id, &purpose) }),
+        )
     }
 
     /// Everything about one case; the view is audited (`case_view`). The due

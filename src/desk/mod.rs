@@ -28,6 +28,7 @@ pub mod queue_index;
 mod report;
 mod retention;
 mod search;
+pub mod subjects;
 mod tasks;
 
 #[cfg(test)]
@@ -272,7 +273,10 @@ impl Desk {
         self.audit(
             "reveal",
             "records",
-            json!({ "purpose": purpose, "records": ids }),
+            json!({
+                "purpose": typed_about(ids.first(), purpose),
+                "records": ids.iter().map(|k| subjects::sealed_record(k)).collect::<Vec<_>>(),
+            }),
         )
     }
 
@@ -297,15 +301,14 @@ impl Desk {
                 record.system, record.id
             )));
         }
-        self.audit(
-            "reveal",
-            "records",
+        self.audit("reveal", "records", {
+            let key = format!("{}:{}", record.system, record.id);
             json!({
-                "purpose": purpose,
-                "records": [format!("{}:{}", record.system, record.id)],
+                "purpose": typed_about(Some(&key), purpose),
+                "records": [subjects::sealed_record(&key)],
                 "field": field,
-            }),
-        )
+            })
+        })
     }
 
     pub fn reveal_person(&self, person: &Person, purpose: &str) -> Result<i64, DeskError> {
@@ -332,7 +335,7 @@ impl Desk {
         self.audit_async(
             "fetch",
             "record",
-            json!({ "record": format!("{system}:{id}"), "outcome": outcome }),
+            json!({ "record": subjects::sealed_record(&format!("{system}:{id}")), "outcome": outcome }),
         )
         .await?;
         result.map_err(|e| DeskError::System {
@@ -340,4 +343,18 @@ impl Desk {
             message: e.to_status().message().unwrap_or_default(),
         })
     }
+}
+
+/// Text typed about a record (a purpose), sealed with the record's key.
+fn typed_about(record: Option<&String>, text: String) -> serde_json::Value {
+    match record {
+        Some(key) => crate::store::personal(&subjects::record(key), text),
+        None => serde_json::Value::String(text),
+    }
+}
+
+/// Text typed on a case (a reason, a purpose, a result), sealed with the
+/// case's key.
+pub(crate) fn typed_on(case: crate::domain::CaseId, text: &str) -> serde_json::Value {
+    crate::store::personal(&subjects::case(case), text)
 }

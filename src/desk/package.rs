@@ -239,12 +239,12 @@ impl Desk {
             p.fetched_at = Some(fetched_at);
             match result {
                 Ok(rec) => {
-                    fetch_log.push(json!({ "record": link.to_string(), "outcome": "ok" }));
+                    fetch_log.push(json!({ "record": super::subjects::sealed_record(&link.to_string()), "outcome": "ok" }));
                     p.records.push(rec);
                 }
                 Err(e) => {
                     fetch_log.push(json!({
-                        "record": link.to_string(),
+                        "record": super::subjects::sealed_record(&link.to_string()),
                         "outcome": e.to_status().code(),
                     }));
                     p.status = PartStatus::Failed;
@@ -334,7 +334,7 @@ impl Desk {
                 // though no package came of it.
                 let why = format!("cannot write the package: {e}");
                 let details = json!({
-                    "dir": target.display().to_string(), "error": why,
+                    "dir": target.display().to_string(), "error": super::typed_on(id, &why),
                     "fetched": fetch_log, "checked": check_log,
                     "processors": processor_log,
                 });
@@ -360,7 +360,7 @@ impl Desk {
             "fetched": fetch_log,
             "checked": check_log,
             "processors": processor_log,
-            "not_theirs": not_theirs,
+            "not_theirs": not_theirs.iter().map(|k| super::subjects::sealed_record(k)).collect::<Vec<_>>(),
             "problems": problems,
         });
         // The entry is written before the folder appears under its name: a

@@ -106,8 +106,11 @@ impl Desk {
                         "packages": c.packages.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
                     }),
                 };
+                let subjects = self.case_subjects(c.case_id)?;
                 // Closed meanwhile by nobody else, or purged by another run: skip.
-                let Some(counts) = self.store().purge_case(c.case_id, &me, now_utc(), &audit)?
+                let Some(counts) =
+                    self.store()
+                        .purge_case(c.case_id, &me, now_utc(), &audit, &subjects)?
                 else {
                     continue;
                 };
@@ -132,6 +135,22 @@ impl Desk {
             }
         }
         Ok(run)
+    }
+
+    /// The data subjects of a case (see `subjects::of_case`).
+    pub(crate) fn case_subjects(&self, id: CaseId) -> Result<Vec<String>, DeskError> {
+        let case = self.store().get_case(id)?.ok_or(DeskError::NotFound(id))?;
+        let links: Vec<String> = self
+            .store()
+            .case_links(id)?
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        Ok(super::subjects::of_case(
+            &case,
+            &links,
+            self.config().search.max_query_chars,
+        ))
     }
 
     /// Package folders of a case named by the audit log that are still on

@@ -233,7 +233,10 @@ impl Collector {
             .map(|s| s.system.as_str())
             .collect();
         json!({
-            "query": self.query.raw,
+            "query": crate::store::personal(
+                &super::subjects::query_normalized(&self.query.normalized),
+                self.query.raw.as_str(),
+            ),
             "kind": self.query.kind.as_str(),
             "systems_asked": asked,
             "systems_failed": failed,
@@ -246,7 +249,7 @@ impl Collector {
                 .records
                 .keys()
                 .take(MAX_MATCHED_IN_AUDIT)
-                .map(|(s, id)| format!("{s}:{id}"))
+                .map(|(s, id)| super::subjects::sealed_record(&format!("{s}:{id}")))
                 .collect::<Vec<_>>(),
         })
     }

@@ -84,7 +84,7 @@ impl Desk {
             operator: me.clone(),
             kind: "task_done".into(),
             subject: case.id.to_string(),
-            details: json!({ "task": task.reference(), "result": result, "system": task.system }),
+            details: json!({ "task": task.reference(), "result": super::typed_on(case.id, &result), "system": task.system }),
         };
         let done = self.store().complete_task(
             id,

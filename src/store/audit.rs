@@ -52,6 +52,11 @@ pub struct AuditFilter {
     pub until: Option<String>,
     /// Keep only the newest `limit` matching entries.
     pub limit: Option<usize>,
+    /// Data subjects (`record:crm:C-1`, `query:...`) whose entries match
+    /// `subject` too, found by their blind index. Set by the desk from
+    /// `subject`, never by a client.
+    #[serde(skip)]
+    pub subject_tokens: Vec<String>,
 }
 
 /// Audit entries waiting for the connection, and the results of those a
@@ -169,7 +174,13 @@ impl Store {
         tx: &Connection,
         e: &NewAuditEntry,
     ) -> Result<AuditEntry, StoreError> {
-        let details = serde_json::to_string(&e.details).map_err(|err| StoreError::BadData {
+        // Personal values are sealed with their subjects' keys before the
+        // entry is hashed: the chain covers the ciphertext.
+        let mut sealed = e.details.clone();
+        let tokens =
+            super::seal::seal(tx, &mut super::seal::KeyCache::new(&self.keys), &mut sealed)
+                .map_err(|err| self.sql_err(err))?;
+        let details = serde_json::to_string(&sealed).map_err(|err| StoreError::BadData {
             path: self.path.clone(),
             detail: format!("the audit details cannot be encoded as JSON: {err}"),
         })?;
@@ -230,13 +241,14 @@ impl Store {
             params![id, hash],
         )
         .map_err(|err| self.sql_err(err))?;
+        super::seal::index(tx, &self.keys, id, &tokens).map_err(|err| self.sql_err(err))?;
         Ok(AuditEntry {
             id,
             at,
             operator: e.operator.clone(),
             kind: e.kind.clone(),
             subject: e.subject.clone(),
-            details: e.details.clone(),
+            details: super::seal::unmarked(&e.details),
             prev_hash,
             hash,
         })
@@ -255,9 +267,19 @@ impl Store {
             clauses.push("kind = ?");
             args.push(v.clone());
         }
+        let by_blind;
         if let Some(v) = &f.subject {
-            clauses.push("subject = ?");
+            if f.subject_tokens.is_empty() {
+                clauses.push("subject = ?");
+            } else {
+                by_blind = format!(
+                    "(subject = ? OR id IN (SELECT audit_id FROM audit_subjects WHERE blind IN ({})))",
+                    vec!["?"; f.subject_tokens.len()].join(", ")
+                );
+                clauses.push(&by_blind);
+            }
             args.push(v.clone());
+            args.extend(f.subject_tokens.iter().map(|t| self.keys.blind(t)));
         }
         if let Some(v) = &f.since {
             clauses.push("at >= ?");
@@ -342,6 +364,25 @@ impl Store {
         self.read_entries(&sql, &[])
     }
 
+    /// The entries with these ids, oldest first (ids not in the log are
+    /// left out).
+    pub fn audit_entries_by_ids(&self, ids: &[i64]) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT id, at, operator, kind, subject, details, prev_hash, hash FROM audit
+                 WHERE id IN ({}) ORDER BY id",
+                list.join(",")
+            );
+            out.extend(self.read_entries(&sql, &[])?);
+        }
+        Ok(out)
+    }
+
     /// Runs a query of the audit columns in order and decodes the rows.
     fn read_entries(&self, sql: &str, args: &[String]) -> Result<Vec<AuditEntry>, StoreError> {
         let conn = self.lock();
@@ -361,6 +402,7 @@ impl Store {
             })
             .map_err(|e| self.sql_err(e))?;
         let mut out = Vec::new();
+        let mut keys = super::seal::KeyCache::new(&self.keys);
         for row in rows {
             let (id, at, operator, kind, subject, details, prev_hash, hash) = row.map_err(|e| {
                 if matches!(e, rusqlite::Error::InvalidColumnType(..)) {
@@ -372,10 +414,12 @@ impl Store {
                     self.sql_err(e)
                 }
             })?;
-            let details = serde_json::from_str(&details).map_err(|err| StoreError::BadData {
-                path: self.path.clone(),
-                detail: format!("audit entry {id} has details that are not JSON ({err})"),
-            })?;
+            let mut details =
+                serde_json::from_str(&details).map_err(|err| StoreError::BadData {
+                    path: self.path.clone(),
+                    detail: format!("audit entry {id} has details that are not JSON ({err})"),
+                })?;
+            super::seal::open(&conn, &mut keys, &mut details).map_err(|e| self.sql_err(e))?;
             out.push(AuditEntry {
                 id,
                 at,

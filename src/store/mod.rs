@@ -21,6 +21,7 @@ mod person_trail;
 mod queue;
 mod report_rows;
 mod retention;
+mod seal;
 mod tasks;
 mod watch;
 
@@ -47,6 +48,7 @@ pub use drafts::StoredDraft;
 pub use error::StoreError;
 pub use keys::{AuditKeys, MacKey};
 pub use retention::{ClosedCase, PurgeCounts};
+pub use seal::{personal, Shredded};
 pub use tasks::{NewTask, TaskFilter};
 pub use watch::{ChangeWatch, ForeignSeen};
 
@@ -124,6 +126,9 @@ impl Store {
             tracing::warn!(journal_mode = %mode, "the store could not switch to WAL mode");
         }
         conn.pragma_update(None, "foreign_keys", true)
+            .map_err(sql_err)?;
+        // Removed data is overwritten, not left in free pages.
+        conn.pragma_update(None, "secure_delete", true)
             .map_err(sql_err)?;
 
         let applied = migrate::migrate(&mut conn).map_err(|e| match e {

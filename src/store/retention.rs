@@ -183,6 +183,7 @@ impl Store {
         operator: &str,
         at: DateTime<Utc>,
         audit: &NewAuditEntry,
+        subjects: &[String],
     ) -> Result<Option<PurgeCounts>, StoreError> {
         let mut conn = self.lock();
         let tx = conn
@@ -236,7 +237,19 @@ impl Store {
             other => *other = json!({ "counts": counts }),
         }
         self.append_audit_in(&tx, &audit)?;
+        // The personal values the audit log holds about the case's data
+        // subjects become unreadable with their keys.
+        super::seal::shred_in(
+            &tx,
+            &self.keys,
+            subjects,
+            &ts(&at),
+            &format!("retention {id}"),
+        )
+        .map_err(|e| self.sql_err(e))?;
         tx.commit().map_err(|e| self.sql_err(e))?;
+        drop(conn);
+        self.truncate_wal();
         Ok(Some(counts))
     }
 

@@ -131,6 +131,7 @@ impl AuditScreen {
             since: value(AuditField::Since),
             until: value(AuditField::Until),
             limit: Some(AUDIT_PAGE),
+            ..AuditFilter::default()
         }
     }
 

@@ -138,7 +138,7 @@ fn a_purge_leaves_no_personal_data_in_any_case_table() {
     assert_eq!(counts["case_notes"], 1);
 
     let done = store
-        .purge_case(id, "sue", Utc::now(), &entry("retention_purge"))
+        .purge_case(id, "sue", Utc::now(), &entry("retention_purge"), &[])
         .unwrap();
     assert_eq!(done, Some(counts));
     for needle in [SECRET, "kazuko@", "C-7777"] {
@@ -173,7 +173,7 @@ fn a_purge_leaves_no_personal_data_in_any_case_table() {
 
     assert!(store.verify_audit().unwrap().first_broken.is_none());
     let again = store
-        .purge_case(id, "sue", Utc::now(), &entry("retention_purge"))
+        .purge_case(id, "sue", Utc::now(), &entry("retention_purge"), &[])
         .unwrap();
     assert_eq!(again, None);
 }
