@@ -288,3 +288,225 @@ fn export_refuses_agents_an_existing_file_and_an_empty_person() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("name the person"), "{}", show(&o));
 }
+
+/// Every place `needle` occurs in `hay`, ASCII case ignored when `fold`.
+fn occurs(hay: &[u8], needle: &str, fold: bool) -> bool {
+    let n = needle.as_bytes();
+    hay.windows(n.len()).any(|w| {
+        if fold {
+            w.eq_ignore_ascii_case(n)
+        } else {
+            w == n
+        }
+    })
+}
+
+/// Every file under `dir` (the store, its -wal and -shm, the log files).
+fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn a_purge_leaves_none_of_the_persons_identifiers_in_the_store_files_or_the_log() {
+    let env = action_env(|doc| {
+        doc["retention"]["closed_case_days"] = toml_edit::value(30);
+    });
+    // A day's work about Taro: searches by every written form of his
+    // e-mail and phone and by name, a reveal and a fetch with typed
+    // purposes naming him, a filter and an export by his e-mail.
+    for q in [
+        "taro.yamada@example.jp",
+        "Taro.Yamada@Example.jp",
+        "090-1234-5678",
+        "09012345678",
+        "+81 90 1234 5678",
+        "Taro Yamada",
+    ] {
+        ok(&env.run_as(AGENT, &["search", q, "--json"]));
+    }
+    ok(&env.run_as(
+        AGENT,
+        &[
+            "search",
+            "090-1234-5678",
+            "--reveal",
+            "--purpose",
+            "Taro Yamada on the phone",
+            "--json",
+        ],
+    ));
+    ok(&env.run_as(
+        AGENT,
+        &[
+            "fetch",
+            "crm",
+            "C-1001",
+            "--reveal",
+            "--purpose",
+            "call from Taro Yamada",
+        ],
+    ));
+    let o = env.run_as(
+        AGENT,
+        &[
+            "case",
+            "new",
+            "--category",
+            "inquiry",
+            "--channel",
+            "email",
+            "--requester-name",
+            "Taro Yamada",
+            "--requester-email",
+            "taro.yamada@example.jp",
+            "--requester-phone",
+            "090-1234-5678",
+            "--description",
+            "Taro Yamada asks what we hold",
+            "--link",
+            "crm:C-1001",
+            "--link",
+            "billing:B-77",
+            "--json",
+        ],
+    );
+    ok(&o);
+    let case = json(&o)["id"].as_str().unwrap().to_string();
+    ok(&env.run_as(
+        AGENT,
+        &["case", "note", &case, "--text", "Taro Yamada called back"],
+    ));
+    ok(&env.run(&[
+        "audit",
+        "log",
+        "--subject",
+        "taro.yamada@example.jp",
+        "--json",
+    ]));
+    let early = env.dir.path().join("before.json");
+    ok(&env.run(&[
+        "audit",
+        "export",
+        "--person",
+        "taro.yamada@example.jp",
+        "--out",
+        &early.display().to_string(),
+    ]));
+    std::fs::remove_file(&early).unwrap();
+    // While the keys exist, the log reads back in full.
+    let readable = env.run(&["audit", "log", "--json"]);
+    ok(&readable);
+    assert!(
+        stdout(&readable).contains("call from Taro Yamada"),
+        "{}",
+        show(&readable)
+    );
+    assert!(stdout(&readable).contains("crm:C-1001"));
+
+    ok(&env.run(&["case", "status", &case, "withdrawn"]));
+    ok(&env.run(&["case", "status", &case, "closed"]));
+    let long_ago = (chrono::Utc::now() - chrono::Duration::days(400))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    rusqlite::Connection::open(env.store_path())
+        .unwrap()
+        .execute(
+            "UPDATE cases SET closed_at = ?2 WHERE id = ?1",
+            [case.as_str(), long_ago.as_str()],
+        )
+        .unwrap();
+    let o = env.run(&["retention", "run"]);
+    ok(&o);
+    assert!(
+        stdout(&o).starts_with("retention: purged 1 case(s)"),
+        "{}",
+        show(&o)
+    );
+
+    // (identifier, ASCII case ignored): the name, the e-mail, the phone in
+    // every written form, the linked record ids.
+    let ids: [(&str, bool); 10] = [
+        ("Taro Yamada", true),
+        ("taro.yamada@example.jp", true),
+        ("090-1234-5678", false),
+        ("09012345678", false),
+        ("+819012345678", false),
+        ("+81 90 1234 5678", false),
+        ("9012345678", false),
+        ("C-1001", false),
+        ("B-77", false),
+        ("crm:C-1001", false),
+    ];
+    let mut files = Vec::new();
+    files_under(env.dir.path(), &mut files);
+    let store_files: Vec<_> = files
+        .iter()
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().to_string();
+            n.starts_with("store.db") || n.ends_with(".log")
+        })
+        .collect();
+    assert!(
+        store_files.iter().any(|p| p.ends_with("store.db")),
+        "the store is there: {files:?}"
+    );
+    for f in &store_files {
+        let bytes = std::fs::read(f).unwrap();
+        for (id, fold) in ids {
+            assert!(
+                !occurs(&bytes, id, fold),
+                "{id} is still in {}",
+                f.display()
+            );
+        }
+    }
+    // The log still verifies, and reading it shows what was shredded.
+    assert_exit(&env.run(&["audit", "verify"]), 0);
+    let after = env.run(&["--as", "demo-auditor", "audit", "log", "--json"]);
+    ok(&after);
+    let text = stdout(&after);
+    for (id, fold) in ids {
+        assert!(
+            !occurs(text.as_bytes(), id, fold),
+            "{id} still readable in the log"
+        );
+    }
+    assert!(text.contains("\"shredded\""), "{text}");
+    let searches = log(&env, &["--kind", "search"]);
+    assert_eq!(searches.len(), 7, "every search is still on record");
+    assert!(searches.iter().all(|e| e["operator"] == AGENT));
+    // The export by record says what was shredded and when.
+    let out = env.dir.path().join("after.json");
+    let o = env.run(&[
+        "audit",
+        "export",
+        "--person",
+        "crm:C-1001",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    ok(&o);
+    assert!(stdout(&o).contains("shredded "), "{}", show(&o));
+    let t: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let shredded = t["shredded"].as_array().unwrap();
+    assert!(
+        shredded
+            .iter()
+            .any(|s| s["token"] == "record:crm:C-1001" && s["by"] == format!("retention {case}")),
+        "{t}"
+    );
+    assert!(
+        t["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "fetch"),
+        "the fetch is still in the trail: {t}"
+    );
+}

@@ -179,7 +179,7 @@ pub async fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
 }
 
 fn summary(t: &ExportDownload, out: &Path) -> u8 {
-    let line = format!(
+    let mut line = format!(
         "{} audit entries about {} ({} records, {} cases) written to {} (export recorded as audit entry {})\n",
         t.entries,
         escape_controls(&t.person),
@@ -188,6 +188,13 @@ fn summary(t: &ExportDownload, out: &Path) -> u8 {
         out.display(),
         t.audit_id
     );
+    for s in &t.shredded {
+        let what = s.token.split(':').next().unwrap_or("subject");
+        line.push_str(&format!(
+            "shredded {}: its {what} values in the log are gone for good ({})\n",
+            s.at, s.by
+        ));
+    }
     match emit(&line) {
         Ok(()) => EXIT_OK,
         Err(code) => code,

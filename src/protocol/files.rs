@@ -42,6 +42,9 @@ pub struct ExportDownload {
     pub entries: usize,
     pub records: usize,
     pub cases: usize,
+    /// The person's data subjects shredded in the log, and when.
+    #[serde(default)]
+    pub shredded: Vec<crate::store::Shredded>,
     /// The export's own audit entry.
     pub audit_id: i64,
     pub download: Download,

@@ -472,6 +472,7 @@ pub(crate) async fn call(
                     entries: trail.entries.len(),
                     records: trail.records.len(),
                     cases: trail.cases.len(),
+                    shredded: trail.shredded.clone(),
                     audit_id: trail.audit_id,
                     download,
                 })

@@ -32,7 +32,7 @@ pub fn personal(token: &str, value: impl Into<Value>) -> Value {
 }
 
 /// A shredded subject: when and why its key was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shredded {
     pub token: String,
     pub at: String,
