@@ -141,14 +141,16 @@ impl Store {
             keys::LoadError::Sqlite(e) => sql_err(e),
             keys::LoadError::Key(e) => e,
         })?;
-        tracing::debug!(path = %path.display(), "store opened");
-        Ok(Store {
+        let store = Store {
             path: path.to_path_buf(),
             busy_timeout_ms,
             conn: Mutex::new(conn),
             audit_batch: Default::default(),
             keys,
-        })
+        };
+        store.bring_chain_under_key()?;
+        tracing::debug!(path = %path.display(), "store opened");
+        Ok(store)
     }
 
     /// The audit key file's secrets.
