@@ -1,20 +1,33 @@
-//! `privdesk audit verify`, `privdesk audit log` and `privdesk audit export`.
+//! `privdesk audit verify`, `privdesk audit log`, `privdesk audit export`,
+//! and the key file's `privdesk audit rotate-key` and `privdesk audit init-keys`.
 
 use super::{connect, emit, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::desk::DeskError;
 use crate::domain::text::escape_controls;
 use crate::protocol::files::ExportDownload;
-use crate::store::AuditFilter;
+use crate::store::{AuditFilter, AuditKeys, AuditVerification};
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain and report the first broken link (exit 1 if any).
+    /// Walk the hash chain and report the first broken link (exit 1 if
+    /// any), and the chain's head: its entry count and last MAC.
     Verify {
         #[arg(long)]
         json: bool,
+    },
+    /// Add a new current MAC key to the audit key file (`[audit] key_file`).
+    /// Run it where that file is writable (as the server's user); the server
+    /// writes the rotation into the log when it is next started.
+    RotateKey,
+    /// Create the audit key file if it is missing (an installer's step, so
+    /// the keys can live where the server cannot write).
+    #[command(hide = true)]
+    InitKeys {
+        #[arg(long, value_name = "FILE")]
+        key_file: PathBuf,
     },
     /// List audit entries, oldest first.
     Log {
@@ -69,7 +82,79 @@ fn fail(e: DeskError) -> u8 {
     }
 }
 
+/// `audit verify`'s report, as text or JSON.
+fn verification_text(v: &AuditVerification, json: bool) -> String {
+    if json {
+        let broken = v
+            .first_broken
+            .as_ref()
+            .map(|b| json!({"id": b.id, "reason": b.reason}));
+        return json!({
+            "entries": v.entries,
+            "ok": broken.is_none(),
+            "first_broken": broken,
+            "head": {"entries": v.head.entries, "mac": v.head.mac, "key_id": v.head.key_id},
+            "key_ids": v.key_ids,
+        })
+        .to_string();
+    }
+    if let Some(b) = &v.first_broken {
+        return format!("audit chain BROKEN at entry {}: {}", b.id, b.reason);
+    }
+    let key = match &v.head.key_id {
+        Some(k) => format!(" (key {k})"),
+        None => String::new(),
+    };
+    format!(
+        "audit chain intact: {} {}\nhead: entry {}, MAC {}{key}",
+        v.entries,
+        if v.entries == 1 { "entry" } else { "entries" },
+        v.head.entries,
+        v.head.mac,
+    )
+}
+
+/// The commands on the key file itself: run where the file is, not
+/// through the server (which holds the keys it loaded at its start).
+fn run_keys(cli: &Cli, cmd: &AuditCommand) -> Option<u8> {
+    let report = |r: Result<String, crate::store::StoreError>| match r {
+        Ok(line) => match emit(&format!("{line}\n")) {
+            Ok(()) => EXIT_OK,
+            Err(code) => code,
+        },
+        Err(e) => {
+            eprintln!("privdesk: {e}");
+            EXIT_FAILURE
+        }
+    };
+    match cmd {
+        AuditCommand::RotateKey => {
+            let cfg = match super::load_config(cli) {
+                Ok(c) => c,
+                Err(code) => return Some(code),
+            };
+            let path = cfg.audit_key_path();
+            Some(report(AuditKeys::rotate(&path).map(|k| {
+                format!(
+                    "{}: new current MAC key {}; restart the server to write the rotation into the audit log",
+                    path.display(),
+                    k.current_mac().id
+                )
+            })))
+        }
+        AuditCommand::InitKeys { key_file } => Some(report(if key_file.exists() {
+            AuditKeys::load(key_file).map(|_| format!("{}: kept", key_file.display()))
+        } else {
+            AuditKeys::create(key_file).map(|_| format!("{}: created", key_file.display()))
+        })),
+        _ => None,
+    }
+}
+
 pub async fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
+    if let Some(code) = run_keys(cli, cmd) {
+        return code;
+    }
     let desk = match connect(cli, "audit").await {
         Ok(d) => d,
         Err(code) => return code,
@@ -77,22 +162,7 @@ pub async fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
     match cmd {
         AuditCommand::Verify { json } => match desk.audit_verify().await {
             Ok(v) => {
-                let text = if *json {
-                    let broken = v
-                        .first_broken
-                        .as_ref()
-                        .map(|b| json!({"id": b.id, "reason": b.reason}));
-                    json!({"entries": v.entries, "ok": broken.is_none(), "first_broken": broken})
-                        .to_string()
-                } else if let Some(b) = &v.first_broken {
-                    format!("audit chain BROKEN at entry {}: {}", b.id, b.reason)
-                } else {
-                    format!(
-                        "audit chain intact: {} {}",
-                        v.entries,
-                        if v.entries == 1 { "entry" } else { "entries" }
-                    )
-                };
+                let text = verification_text(&v, *json);
                 if let Err(code) = emit(&format!("{text}\n")) {
                     return code;
                 }
@@ -174,6 +244,7 @@ pub async fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
             }
             summary(&export, out)
         }
+        AuditCommand::RotateKey | AuditCommand::InitKeys { .. } => EXIT_USAGE,
     }
 }
 

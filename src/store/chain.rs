@@ -239,12 +239,20 @@ impl Store {
         let entry = match last {
             // An empty log: its first entry is keyed anyway.
             None => return Ok(()),
-            Some((n, hash, None)) => super::NewAuditEntry {
+            Some((n, hash, None)) => {
+                if let Some(why) = self.unsealable(&tx)? {
+                    // Left for `audit verify` to report: sealing it would
+                    // bless a rewrite.
+                    tracing::warn!(%why, "the unkeyed audit log is not sealed");
+                    return Ok(());
+                }
+                super::NewAuditEntry {
                 operator: "privdesk".into(),
                 kind: "audit_sealed".into(),
                 subject: "audit".into(),
                 details: serde_json::json!({"v1_entries": n, "v1_head": hash}),
-            },
+                }
+            }
             Some((_, _, Some(key_id))) => match self.keys.mac(&key_id) {
                 None => {
                     return Err(StoreError::AuditKey {
@@ -278,6 +286,40 @@ impl Store {
                 Ok(())
             }
             Err(e) => Err(e),
+        }
+    }
+}
+
+impl Store {
+    /// Why an unkeyed log must not be sealed, if so. Only a log of before
+    /// keyed chains is: none of its entries is keyed, and all were written
+    /// before the key file's first MAC key was made. An unkeyed log with
+    /// entries of after that is a keyed one rewritten without the key (the
+    /// key file, out of the store's reach, says when keying began).
+    fn unsealable(&self, conn: &Connection) -> Result<Option<String>, StoreError> {
+        if let Some(k) = first_keyed_entry(conn).map_err(|e| self.sql_err(e))? {
+            return Ok(Some(format!(
+                "the chain was keyed at entry {k} and unkeyed entries follow"
+            )));
+        }
+        let latest: Option<String> = conn
+            .query_row("SELECT max(at) FROM audit", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql_err(e))?
+            .flatten();
+        let first_key = &self.keys.macs()[0];
+        let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+        match (latest.as_deref().and_then(parse), parse(&first_key.created)) {
+            (Some(at), Some(created)) if at <= created => Ok(None),
+            (Some(_), Some(_)) => Ok(Some(format!(
+                "it holds unkeyed entries written after the MAC key {} of {} was made ({})",
+                first_key.id,
+                self.keys.path().display(),
+                first_key.created
+            ))),
+            _ => Ok(Some(
+                "the times of its entries or of the key file's first key cannot be read".into(),
+            )),
         }
     }
 }

@@ -170,16 +170,30 @@ impl AuditKeys {
                 key: rand::random(),
             }],
         };
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(|e| key_err(path, format!("cannot be created: {e}")))?;
-        f.write_all(keys.text().as_bytes())
-            .and_then(|_| f.sync_all())
-            .map_err(|e| key_err(path, format!("cannot be written: {e}")))?;
-        Ok(keys)
+        // Written whole under a name of its own, then linked into place:
+        // a process opening at the same moment never reads a half-written
+        // file, and an existing file is never replaced.
+        let tmp = path.with_extension(format!("new-{}", uuid::Uuid::new_v4()));
+        let written = (|| {
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(|e| key_err(path, format!("cannot be created: {e}")))?;
+            f.write_all(keys.text().as_bytes())
+                .and_then(|_| f.sync_all())
+                .map_err(|e| key_err(path, format!("cannot be written: {e}")))?;
+            fs::hard_link(&tmp, path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    key_err(path, "already exists")
+                } else {
+                    key_err(path, format!("cannot be created: {e}"))
+                }
+            })
+        })();
+        let _ = fs::remove_file(&tmp);
+        written.map(|()| keys)
     }
 
     /// Adds a new current MAC key: the file is written beside the old one
@@ -304,7 +318,11 @@ pub(crate) fn load_or_create(
             ),
         )));
     }
-    AuditKeys::create(path).map_err(LoadError::Key)
+    match AuditKeys::create(path) {
+        // Another process made it first: use that one.
+        Err(_) if path.exists() => AuditKeys::load(path).map_err(LoadError::Key),
+        other => other.map_err(LoadError::Key),
+    }
 }
 
 #[cfg(test)]

@@ -413,6 +413,13 @@ fn a_chain_rewritten_with_unkeyed_hashes_is_caught() {
             "rewritten without the key",
         ],
     );
+    // Opening it again does not seal the rewrite as if it were a log of
+    // before keyed chains: its entries are younger than the key.
+    let path = store.path().to_path_buf();
+    drop(store);
+    let store = Store::open(&path, 5000).unwrap();
+    assert_eq!(store.verify_audit().unwrap().entries, N);
+    assert_reason(&first_broken(&store), 1, &["never sealed"]);
 }
 
 #[test]
