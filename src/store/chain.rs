@@ -48,7 +48,7 @@ pub struct AuditHead {
 }
 
 /// Result of checking the audit chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditVerification {
     /// Number of entries in the log.
     pub entries: u64,

@@ -282,6 +282,7 @@ impl AuditKeys {
     }
 
     /// The key that wraps data subjects' keys.
+    #[allow(dead_code)] // for the sealing of personal values in the log
     pub(crate) fn seal_key(&self) -> &[u8; 32] {
         &self.seal
     }
