@@ -334,3 +334,35 @@ fn editing_a_row_with_the_sqlite3_shell_is_caught() {
         "audit chain BROKEN at entry 2: entry 2 was changed (hash mismatch)\n"
     );
 }
+
+/// The installer's step: both key files made (0600) when missing, kept
+/// when present.
+#[test]
+fn init_keys_makes_missing_key_files_and_keeps_present_ones() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::offline();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("audit.key");
+    let cp = dir.path().join("checkpoint.key");
+    let args = [
+        "audit",
+        "init-keys",
+        "--key-file",
+        key.to_str().unwrap(),
+        "--checkpoint-key-file",
+        cp.to_str().unwrap(),
+    ];
+    let o = env.run(&args);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("audit.key: created"), "{}", show(&o));
+    for f in [&key, &cp] {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", f.display());
+    }
+    let before = std::fs::read(&key).unwrap();
+    let o = env.run(&args);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("audit.key: kept"), "{}", show(&o));
+    assert!(stdout(&o).contains("checkpoint.key: kept"), "{}", show(&o));
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+}

@@ -22,12 +22,15 @@ pub enum AuditCommand {
     /// Run it where that file is writable (as the server's user); the server
     /// writes the rotation into the log when it is next started.
     RotateKey,
-    /// Create the audit key file if it is missing (an installer's step, so
-    /// the keys can live where the server cannot write).
+    /// Create the audit key file and the checkpoint key file if they are
+    /// missing (an installer's step, so the keys can live where the server
+    /// cannot write).
     #[command(hide = true)]
     InitKeys {
         #[arg(long, value_name = "FILE")]
         key_file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        checkpoint_key_file: Option<PathBuf>,
     },
     /// List audit entries, oldest first.
     Log {
@@ -142,11 +145,30 @@ fn run_keys(cli: &Cli, cmd: &AuditCommand) -> Option<u8> {
                 )
             })))
         }
-        AuditCommand::InitKeys { key_file } => Some(report(if key_file.exists() {
-            AuditKeys::load(key_file).map(|_| format!("{}: kept", key_file.display()))
-        } else {
-            AuditKeys::create(key_file).map(|_| format!("{}: created", key_file.display()))
-        })),
+        AuditCommand::InitKeys {
+            key_file,
+            checkpoint_key_file,
+        } => {
+            let made = |p: &Path| if p.exists() { "kept" } else { "created" };
+            let audit = made(key_file);
+            let mut r = if key_file.exists() {
+                AuditKeys::load(key_file).map(|_| ())
+            } else {
+                AuditKeys::create(key_file).map(|_| ())
+            }
+            .map(|()| format!("{}: {audit}", key_file.display()));
+            if let (Ok(line), Some(cp)) = (&r, checkpoint_key_file) {
+                let state = made(cp);
+                r = crate::store::CheckpointKey::load_or_create(cp).map(|k| {
+                    format!(
+                        "{line}\n{}: {state} (public key {})",
+                        cp.display(),
+                        k.public_hex()
+                    )
+                });
+            }
+            Some(report(r))
+        }
         _ => None,
     }
 }
