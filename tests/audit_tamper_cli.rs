@@ -366,3 +366,123 @@ fn init_keys_makes_missing_key_files_and_keeps_present_ones() {
     assert!(stdout(&o).contains("checkpoint.key: kept"), "{}", show(&o));
     assert_eq!(std::fs::read(&key).unwrap(), before);
 }
+
+/// `audit checkpoint` signs the head; `audit verify --checkpoint` holds the
+/// log to it: a valid one passes, a truncated log, an older copy of the
+/// store put back, and a forged or altered checkpoint all fail (exit 1).
+#[test]
+fn checkpoints_catch_a_truncated_log_an_older_copy_and_forgeries() {
+    let (env, c) = store_with_entries();
+    drop(c);
+    let older = env.store_path().with_file_name("older.db");
+    std::fs::copy(env.store_path(), &older).unwrap();
+    // More entries after the copy was taken.
+    let store = env.store();
+    for i in 0..3 {
+        store
+            .append_audit(&NewAuditEntry {
+                operator: "sue".into(),
+                kind: "case_view".into(),
+                subject: format!("PD-2026-{i:06}"),
+                details: json!({}),
+            })
+            .unwrap();
+    }
+    drop(store);
+    let o = env.run(&["audit", "checkpoint"]);
+    assert_exit(&o, 0);
+    let cp: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let committed = cp["entries"].as_i64().unwrap();
+    assert_eq!(committed, N + 3);
+    assert_eq!(env.audit("audit_checkpoint").len(), 1);
+    let file = env.store_path().with_file_name("cp.json");
+    std::fs::write(&file, stdout(&o)).unwrap();
+    let f = file.to_str().unwrap();
+
+    let o = env.run(&["audit", "verify", "--checkpoint", f]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("holds"), "{}", show(&o));
+
+    // Forged: signed with another key; altered: the count changed.
+    let other = privdesk::store::CheckpointKey::load_or_create(
+        &env.store_path().with_file_name("other.key"),
+    )
+    .unwrap();
+    let head = privdesk::store::AuditHead {
+        entries: committed as u64,
+        mac: cp["head"].as_str().unwrap().into(),
+        key_id: None,
+    };
+    let forged = other.sign(&head, cp["at"].as_str().unwrap());
+    let forged_file = env.store_path().with_file_name("forged.json");
+    std::fs::write(&forged_file, forged.to_json()).unwrap();
+    let mut altered = cp.clone();
+    altered["entries"] = json!(committed - 2);
+    let altered_file = env.store_path().with_file_name("altered.json");
+    std::fs::write(&altered_file, altered.to_string()).unwrap();
+    let o = env.run(&[
+        "audit",
+        "verify",
+        "--json",
+        "--checkpoint",
+        forged_file.to_str().unwrap(),
+        altered_file.to_str().unwrap(),
+        f,
+    ]);
+    assert_exit(&o, 1);
+    let v = json(&o);
+    assert_eq!(v["ok"], false);
+    let results = v["checkpoints"].as_array().unwrap();
+    for r in &results[..2] {
+        assert_eq!(r["ok"], false, "{r}");
+        let why = r["reason"].as_str().unwrap();
+        assert!(
+            why.contains("the signature does not match this server's checkpoint key"),
+            "{why}"
+        );
+    }
+    assert_eq!(results[2]["ok"], true, "{v}");
+
+    // The log truncated, its head moved to match: the chain alone holds.
+    let c = Connection::open(env.store_path()).unwrap();
+    c.execute_batch(&format!(
+        "DELETE FROM audit WHERE id > {N};
+         UPDATE audit_head SET entries = {N}, last_hash = (SELECT hash FROM audit WHERE id = {N});"
+    ))
+    .unwrap();
+    drop(c);
+    let o = env.run(&["audit", "verify"]);
+    assert_exit(&o, 0);
+    let o = env.run(&["audit", "verify", "--checkpoint", f]);
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains(&format!(
+            "fewer than the {committed} this checkpoint committed to"
+        )),
+        "{}",
+        show(&o)
+    );
+
+    // An older copy of the store put back, then grown past the count.
+    std::fs::copy(&older, env.store_path()).unwrap();
+    let _ = std::fs::remove_file(env.store_path().with_extension("db-wal"));
+    let store = env.store();
+    for _ in 0..5 {
+        store
+            .append_audit(&NewAuditEntry {
+                operator: "sue".into(),
+                kind: "case_view".into(),
+                subject: "PD-2026-000001".into(),
+                details: json!({"again": true}),
+            })
+            .unwrap();
+    }
+    drop(store);
+    let o = env.run(&["audit", "verify", "--checkpoint", f]);
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains(&format!("entry {committed} differs from the checkpoint")),
+        "{}",
+        show(&o)
+    );
+}

@@ -15,9 +15,17 @@ pub enum AuditCommand {
     /// Walk the hash chain and report the first broken link (exit 1 if
     /// any), and the chain's head: its entry count and last MAC.
     Verify {
+        /// Also check that the log still holds what each of these signed
+        /// checkpoints committed to (and that the server signed them).
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        checkpoint: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
+    /// Sign the chain's head (entry count, last MAC, time) with the
+    /// server's checkpoint key, send it to `[audit] checkpoint_dir` and
+    /// `checkpoint_command`, and print it.
+    Checkpoint,
     /// Add a new current MAC key to the audit key file (`[audit] key_file`).
     /// Run it where that file is writable (as the server's user); the server
     /// writes the rotation into the log when it is next started.
@@ -182,7 +190,55 @@ pub async fn run(cli: &Cli, cmd: &AuditCommand) -> u8 {
         Err(code) => return code,
     };
     match cmd {
-        AuditCommand::Verify { json } => match desk.audit_verify().await {
+        AuditCommand::Verify { json, checkpoint } if !checkpoint.is_empty() => {
+            let mut files = Vec::new();
+            for f in checkpoint {
+                match std::fs::read_to_string(f) {
+                    Ok(t) => files.push((f.display().to_string(), t)),
+                    Err(e) => {
+                        eprintln!("privdesk: checkpoint {}: cannot be read: {e}", f.display());
+                        return EXIT_USAGE;
+                    }
+                }
+            }
+            match desk.audit_verify_checkpoints(files).await {
+                Ok(results) => {
+                    let all_ok = results.iter().all(|r| r.ok);
+                    let text = if *json {
+                        format!("{}\n", json!({"ok": all_ok, "checkpoints": results}))
+                    } else {
+                        results
+                            .iter()
+                            .map(|r| match &r.reason {
+                                None => format!(
+                                    "checkpoint {}: holds ({} entries)\n",
+                                    r.file,
+                                    r.entries.unwrap_or(0)
+                                ),
+                                Some(why) => format!("{why}\n"),
+                            })
+                            .collect()
+                    };
+                    if let Err(code) = emit(&text) {
+                        return code;
+                    }
+                    if all_ok {
+                        EXIT_OK
+                    } else {
+                        EXIT_FAILURE
+                    }
+                }
+                Err(e) => fail(e),
+            }
+        }
+        AuditCommand::Checkpoint => match desk.audit_checkpoint().await {
+            Ok(cp) => match emit(&format!("{}\n", cp.to_json())) {
+                Ok(()) => EXIT_OK,
+                Err(code) => code,
+            },
+            Err(e) => fail(e),
+        },
+        AuditCommand::Verify { json, .. } => match desk.audit_verify().await {
             Ok(v) => {
                 let text = verification_text(&v, *json);
                 if let Err(code) = emit(&format!("{text}\n")) {

@@ -18,6 +18,7 @@
 //! same file) is noticed by a watch on the store and handled the same way.
 
 mod changes;
+pub mod checkpoint;
 mod dispatch;
 mod files;
 mod hello;
