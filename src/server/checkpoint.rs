@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::desk::{Desk, DeskError};
-use crate::store::{Checkpoint, CheckpointKey};
+use crate::store::{Checkpoint, CheckpointKey, Store};
 
 /// One checkpoint file's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +35,62 @@ fn key(config: &Config) -> Result<CheckpointKey, DeskError> {
 /// `checkpoint_dir` and pipes it to `checkpoint_command`, and audits it.
 pub(crate) fn make(desk: &Desk, config: &Config) -> Result<Checkpoint, DeskError> {
     desk.require_audit_reader("audit checkpoint")?;
-    let v = desk.store().verify_audit()?;
+    let (cp, sent) = sign_and_send(desk.store(), config)?;
+    desk.audit(
+        "audit_checkpoint",
+        "audit",
+        json!({"entries": cp.entries, "head": cp.head, "sent": sent}),
+    )?;
+    Ok(cp)
+}
+
+/// The server's own checkpoint, on the `checkpoint_every_hours` schedule:
+/// audited in the name `privdesk`.
+pub(crate) fn scheduled(store: &Store, config: &Config) -> Result<Checkpoint, DeskError> {
+    let (cp, sent) = sign_and_send(store, config)?;
+    store.append_audit(&crate::store::NewAuditEntry {
+        operator: "privdesk".into(),
+        kind: "audit_checkpoint".into(),
+        subject: "audit".into(),
+        details: json!({"entries": cp.entries, "head": cp.head, "sent": sent, "scheduled": true}),
+    })?;
+    Ok(cp)
+}
+
+/// Every `checkpoint_every_hours` (none when 0), while the server lives.
+pub(crate) fn spawn_schedule(server: &std::sync::Arc<super::Server>) {
+    let hours = server.config().audit.checkpoint_every_hours;
+    if hours.is_nan() || hours <= 0.0 {
+        return;
+    }
+    let every = std::time::Duration::from_secs_f64(hours * 3600.0);
+    let weak = std::sync::Arc::downgrade(server);
+    let spawned = std::thread::Builder::new()
+        .name("privdesk-checkpoint".into())
+        .spawn(move || {
+            let mut next = std::time::Instant::now() + every;
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                let Some(server) = weak.upgrade() else { break };
+                if std::time::Instant::now() < next {
+                    continue;
+                }
+                next += every;
+                match scheduled(server.core().store(), server.config()) {
+                    Ok(cp) => tracing::info!(entries = cp.entries, "audit checkpoint signed"),
+                    Err(e) => tracing::error!(error = %e, "the scheduled audit checkpoint failed"),
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "the audit checkpoint schedule could not start");
+    }
+}
+
+/// Signs the head (refused for a broken chain) and sends it; what it was
+/// sent to.
+fn sign_and_send(store: &Store, config: &Config) -> Result<(Checkpoint, Vec<String>), DeskError> {
+    let v = store.verify_audit()?;
     if let Some(b) = &v.first_broken {
         return Err(DeskError::Server(format!(
             "the audit chain is broken at entry {}: {}; no checkpoint was signed",
@@ -94,12 +149,7 @@ pub(crate) fn make(desk: &Desk, config: &Config) -> Result<Checkpoint, DeskError
         }
         sent.push(format!("command: {cmd}"));
     }
-    desk.audit(
-        "audit_checkpoint",
-        "audit",
-        json!({"entries": cp.entries, "head": cp.head, "sent": sent}),
-    )?;
-    Ok(cp)
+    Ok((cp, sent))
 }
 
 /// Checks each (file name, contents) against this server's key and the log.

@@ -80,6 +80,7 @@ impl Server {
         });
         changes::spawn_publisher(&server, rx);
         changes::spawn_watches(&server);
+        checkpoint::spawn_schedule(&server);
         Ok(server)
     }
 
