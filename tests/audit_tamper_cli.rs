@@ -486,3 +486,47 @@ fn checkpoints_catch_a_truncated_log_an_older_copy_and_forgeries() {
         show(&o)
     );
 }
+
+/// Where checkpoints go: a file in `checkpoint_dir` (0600) and the same
+/// JSON piped to `checkpoint_command`; a failing command is an error that
+/// says so.
+#[test]
+fn a_checkpoint_goes_to_the_folder_and_the_command_configured() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = tempfile::tempdir().unwrap();
+    let piped = out.path().join("piped.json");
+    let dir = out.path().join("checkpoints");
+    std::fs::create_dir(&dir).unwrap();
+    let (d, p) = (dir.clone(), piped.clone());
+    let env = Env::against(runtime(), &[], move |doc| {
+        doc["audit"]["checkpoint_dir"] = toml_edit::value(d.to_str().unwrap());
+        doc["audit"]["checkpoint_command"] = toml_edit::value(format!("cat > '{}'", p.display()));
+    });
+    let o = env.run(&["audit", "checkpoint"]);
+    assert_exit(&o, 0);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_str().unwrap().to_string();
+    assert!(
+        name.starts_with("checkpoint-") && name.ends_with(".json"),
+        "{name}"
+    );
+    let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), stdout(&o));
+    assert_eq!(std::fs::read_to_string(&piped).unwrap(), stdout(&o));
+
+    let env = Env::against(runtime(), &[], |doc| {
+        doc["audit"]["checkpoint_command"] = toml_edit::value("echo no bucket >&2; exit 3");
+    });
+    let o = env.run(&["audit", "checkpoint"]);
+    assert_exit(&o, 1);
+    assert!(
+        stderr(&o).contains("the checkpoint command") && stderr(&o).contains("no bucket"),
+        "{}",
+        show(&o)
+    );
+}
