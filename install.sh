@@ -95,6 +95,12 @@ else
 fi
 install -d -m 0700 -o "$USER_" -g "$USER_" "$STATE"
 PDBIN="$PREFIX/bin/privdesk"
+# The audit key file and the checkpoint signing key: outside the store, readable by the server, writable by
+# root alone (the server cannot replace it). Kept when it exists.
+"$PDBIN" audit init-keys --key-file "$ETC/secrets/audit.key" \
+    --checkpoint-key-file "$ETC/secrets/checkpoint.key"
+chown root:"$USER_" "$ETC/secrets/audit.key" "$ETC/secrets/checkpoint.key"
+chmod 0640 "$ETC/secrets/audit.key" "$ETC/secrets/checkpoint.key"
 install -d /etc/systemd/system
 sed "s#/usr/local/bin/privdesk#$PDBIN#g" data/server/privdesk.service > /etc/systemd/system/privdesk.service
 chmod 0644 /etc/systemd/system/privdesk.service

@@ -24,18 +24,27 @@ fn verify_passes_after_searches_and_reports_an_edited_entry() {
         .len();
     assert!(entries >= 3, "{entries} entries");
 
-    let o = env.run(&["audit", "verify"]);
-    assert_exit(&o, 0);
-    assert_eq!(
-        stdout(&o),
-        format!("audit chain intact: {entries} entries\n")
-    );
     let o = env.run(&["audit", "verify", "--json"]);
     assert_exit(&o, 0);
     let v = json(&o);
     assert_eq!(v["ok"], true);
     assert_eq!(v["entries"], entries);
     assert!(v["first_broken"].is_null());
+    // The head: what a copy kept elsewhere can be compared with.
+    let last = env.store().audit_entries(&Default::default()).unwrap();
+    let last = last.last().unwrap();
+    assert_eq!(v["head"]["entries"], last.id);
+    assert_eq!(v["head"]["mac"], last.hash.as_str());
+    assert_eq!(v["head"]["key_id"], "mac-1");
+    let o = env.run(&["audit", "verify"]);
+    assert_exit(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "audit chain intact: {entries} entries\nhead: entry {}, MAC {} (key mac-1)\n",
+            last.id, last.hash
+        )
+    );
 
     // Someone with write access to the file hides what was searched.
     let second = env.audit("search")[1].id;

@@ -109,6 +109,7 @@ fn opened() -> State {
         Action::AuditVerified(Ok(AuditVerification {
             entries: 7,
             first_broken: None,
+            ..Default::default()
         })),
     );
     s
@@ -235,6 +236,7 @@ fn verify_shows_the_first_broken_link() {
                 id: 4,
                 reason: "entry 4 was changed (hash mismatch)".into(),
             }),
+            ..Default::default()
         })),
     );
     let text = screen(&s, 80, 24);

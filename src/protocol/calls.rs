@@ -117,6 +117,10 @@ macro_rules! desk_calls {
 
             AuditLog audit_log(filter: AuditFilter) -> Vec<crate::store::AuditEntry>;
             AuditVerify audit_verify() -> crate::store::AuditVerification;
+            /// Sign the chain's head and send it where `[audit]` says.
+            AuditCheckpoint audit_checkpoint() -> crate::store::Checkpoint;
+            /// Check checkpoint documents (file name, contents) against the log.
+            AuditVerifyCheckpoints audit_verify_checkpoints(files: Vec<(String, String)>) -> Vec<crate::server::checkpoint::CheckpointResult>;
             /// One person's trail, written in the server's folder and handed
             /// over with the answer's download token.
             AuditExport audit_export(person: String, csv: bool) -> crate::protocol::files::ExportDownload;

@@ -459,6 +459,16 @@ pub(crate) async fn call(
             reply(blocking(desk, move |d| d.audit_log(&filter)).await?, none())
         }
         Call::AuditVerify {} => reply(blocking(desk, |d| d.audit_verify()).await?, none()),
+        Call::AuditCheckpoint {} => {
+            let config = server.config().clone();
+            let cp = blocking(desk, move |d| super::checkpoint::make(d, &config)).await?;
+            reply(cp, none())
+        }
+        Call::AuditVerifyCheckpoints { files } => {
+            let config = server.config().clone();
+            let r = blocking(desk, move |d| super::checkpoint::verify(d, &config, files)).await?;
+            reply(r, none())
+        }
         Call::AuditExport { person, csv } => {
             let s = session.clone();
             let base = server.config().files_dir();

@@ -18,6 +18,7 @@
 //! same file) is noticed by a watch on the store and handled the same way.
 
 mod changes;
+pub mod checkpoint;
 mod dispatch;
 mod files;
 mod hello;
@@ -79,6 +80,7 @@ impl Server {
         });
         changes::spawn_publisher(&server, rx);
         changes::spawn_watches(&server);
+        checkpoint::spawn_schedule(&server);
         Ok(server)
     }
 

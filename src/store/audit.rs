@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::chain::{entry_hash, ZERO_HASH};
+use super::chain::{entry_mac, ZERO_HASH};
 use super::{now_rfc3339, Store, StoreError};
 
 /// An audit entry to append. `details` is free JSON; keep personal data out of it
@@ -34,7 +34,8 @@ pub struct AuditEntry {
     pub details: serde_json::Value,
     /// Hash of the entry before (64 zeros for the first).
     pub prev_hash: String,
-    /// SHA-256 (lower-case hex) over this entry and `prev_hash`.
+    /// HMAC-SHA-256 (lower-case hex) over this entry and `prev_hash` under
+    /// a key of the key file (SHA-256 for entries of before keyed chains).
     pub hash: String,
 }
 
@@ -221,7 +222,9 @@ impl Store {
 
         let id = last_id + 1;
         let at = now_rfc3339();
-        let hash = entry_hash(
+        let key = self.keys.current_mac();
+        let hash = entry_mac(
+            key,
             &prev_hash,
             id,
             at.as_bytes(),
@@ -231,9 +234,9 @@ impl Store {
             details.as_bytes(),
         );
         tx.execute(
-            "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id, at, e.operator, e.kind, e.subject, details, prev_hash, hash],
+            "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash, key_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![id, at, e.operator, e.kind, e.subject, details, prev_hash, hash, key.id],
         )
         .map_err(|err| self.sql_err(err))?;
         tx.execute(

@@ -171,29 +171,29 @@ impl AuditKeys {
             }],
         };
         // Written whole under a name of its own, then linked into place:
-        // a session opening the store at the same moment finds either no
-        // file or a whole one, and the first link wins.
-        let tmp = path.with_extension(format!("new-{}", std::process::id()));
-        let _ = fs::remove_file(&tmp);
+        // a process opening at the same moment never reads a half-written
+        // file, and an existing file is never replaced.
+        let tmp = path.with_extension(format!("new-{}", uuid::Uuid::new_v4()));
         let written = (|| {
             let mut f = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
-                .open(&tmp)?;
-            f.write_all(keys.text().as_bytes())?;
-            f.sync_all()?;
-            fs::hard_link(&tmp, path)
+                .open(&tmp)
+                .map_err(|e| key_err(path, format!("cannot be created: {e}")))?;
+            f.write_all(keys.text().as_bytes())
+                .and_then(|_| f.sync_all())
+                .map_err(|e| key_err(path, format!("cannot be written: {e}")))?;
+            fs::hard_link(&tmp, path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    key_err(path, "already exists")
+                } else {
+                    key_err(path, format!("cannot be created: {e}"))
+                }
+            })
         })();
         let _ = fs::remove_file(&tmp);
-        match written {
-            Ok(()) => Ok(keys),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(key_err(
-                path,
-                "cannot be created: it exists already (an existing key file is never replaced)",
-            )),
-            Err(e) => Err(key_err(path, format!("cannot be created: {e}"))),
-        }
+        written.map(|()| keys)
     }
 
     /// Adds a new current MAC key: the file is written beside the old one
@@ -319,7 +319,7 @@ pub(crate) fn load_or_create(
         )));
     }
     match AuditKeys::create(path) {
-        // Another session created it first.
+        // Another process made it first: use that one.
         Err(_) if path.exists() => AuditKeys::load(path).map_err(LoadError::Key),
         other => other.map_err(LoadError::Key),
     }

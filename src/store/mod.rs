@@ -13,6 +13,7 @@ mod case_queries;
 mod case_rows;
 mod cases;
 mod chain;
+mod checkpoint;
 mod drafts;
 mod error;
 mod keys;
@@ -43,7 +44,8 @@ pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use case_queries::DuplicateProbe;
 pub use case_rows::ContactKeys;
 pub use cases::{CaseWrite, NewNote};
-pub use chain::{AuditVerification, BrokenLink};
+pub use chain::{AuditHead, AuditVerification, BrokenLink};
+pub use checkpoint::{Checkpoint, CheckpointKey, CHECKPOINT_VERSION};
 pub use drafts::StoredDraft;
 pub use error::StoreError;
 pub use keys::{AuditKeys, MacKey};
@@ -146,14 +148,16 @@ impl Store {
             keys::LoadError::Sqlite(e) => sql_err(e),
             keys::LoadError::Key(e) => e,
         })?;
-        tracing::debug!(path = %path.display(), "store opened");
-        Ok(Store {
+        let store = Store {
             path: path.to_path_buf(),
             busy_timeout_ms,
             conn: Mutex::new(conn),
             audit_batch: Default::default(),
             keys,
-        })
+        };
+        store.bring_chain_under_key()?;
+        tracing::debug!(path = %path.display(), "store opened");
+        Ok(store)
     }
 
     /// The audit key file's secrets.

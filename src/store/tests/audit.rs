@@ -3,7 +3,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::{entry, store_with, temp_store_path};
-use crate::store::chain::{entry_hash, ZERO_HASH};
+use crate::store::chain::{entry_hash, entry_mac, ZERO_HASH};
 use crate::store::{AuditFilter, NewAuditEntry, Store, StoreError};
 
 #[test]
@@ -40,7 +40,8 @@ fn append_returns_the_stored_entry_and_chains_hashes() {
     let details: String = raw
         .query_row("SELECT details FROM audit WHERE id = 1", [], |r| r.get(0))
         .unwrap();
-    let recomputed = entry_hash(
+    let recomputed = entry_mac(
+        store.keys().current_mac(),
         ZERO_HASH,
         1,
         first.at.as_bytes(),
@@ -274,4 +275,121 @@ fn the_log_can_be_walked_a_page_at_a_time() {
     }
     assert_eq!(seen, (1..=23).collect::<Vec<i64>>());
     assert!(store.audit_entries_after(23, 5).unwrap().is_empty());
+}
+
+/// Writes `n` entries the way privdesk did before keyed chains (SHA-256,
+/// no key id), with the head to match.
+fn write_v1_entries(path: &std::path::Path, n: i64) -> String {
+    let c = Connection::open(path).unwrap();
+    let mut prev = ZERO_HASH.to_string();
+    for id in 1..=n {
+        let at = "2025-06-01T00:00:00.000Z";
+        let h = entry_hash(&prev, id, at.as_bytes(), b"op", b"search", b"query", b"{}");
+        c.execute(
+            "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash)
+             VALUES (?1, ?2, 'op', 'search', 'query', '{}', ?3, ?4)",
+            rusqlite::params![id, at, prev, h],
+        )
+        .unwrap();
+        prev = h;
+    }
+    c.execute(
+        "UPDATE audit_head SET entries = ?1, last_hash = ?2",
+        rusqlite::params![n, prev],
+    )
+    .unwrap();
+    prev
+}
+
+#[test]
+fn a_v1_log_is_sealed_at_open_and_still_verifies_and_a_rotation_is_an_entry() {
+    let (dir, path) = temp_store_path();
+    drop(Store::open(&path, 5000).unwrap());
+    let v1_head = write_v1_entries(&path, 3);
+
+    let store = Store::open(&path, 5000).unwrap();
+    let all = store.audit_entries(&AuditFilter::default()).unwrap();
+    assert_eq!(all.len(), 4);
+    let seal = &all[3];
+    assert_eq!(
+        (seal.kind.as_str(), seal.operator.as_str()),
+        ("audit_sealed", "privdesk")
+    );
+    assert_eq!(seal.details, json!({"v1_entries": 3, "v1_head": v1_head}));
+    assert_eq!(seal.prev_hash, v1_head);
+    let v = store.verify_audit().unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(
+        (v.head.entries, v.head.mac.as_str()),
+        (4, seal.hash.as_str())
+    );
+    assert_eq!(v.head.key_id.as_deref(), Some("mac-1"));
+    drop(store);
+
+    // Opening again (as every process does) seals nothing more.
+    let store = Store::open(&path, 5000).unwrap();
+    store
+        .append_audit(&entry("alice", "search", "query", 1))
+        .unwrap();
+    drop(store);
+    assert_eq!(
+        Store::open(&path, 5000)
+            .unwrap()
+            .verify_audit()
+            .unwrap()
+            .entries,
+        5
+    );
+
+    // A rotation of the key file is written as the first entry under the new key.
+    let key_file = crate::store::default_key_path(&path);
+    let before = dir.path().join("audit.key.before");
+    std::fs::copy(&key_file, &before).unwrap();
+    crate::store::AuditKeys::rotate(&key_file).unwrap();
+    let store = Store::open(&path, 5000).unwrap();
+    let last = store
+        .audit_entries(&AuditFilter::default())
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(last.kind, "audit_key_rotated");
+    assert_eq!(last.details, json!({"from": "mac-1", "to": "mac-2"}));
+    let v = store.verify_audit().unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(v.key_ids, vec!["mac-1".to_string(), "mac-2".to_string()]);
+    drop(store);
+
+    // An older copy of the key file put back is refused, naming the file.
+    std::fs::copy(&before, &key_file).unwrap();
+    let err = Store::open(&path, 5000).unwrap_err();
+    assert!(matches!(err, StoreError::AuditKey { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("audit.key") && text.contains("mac-2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_keyed_log_without_its_key_file_is_refused_and_left_as_it_was() {
+    let (_dir, path) = temp_store_path();
+    let store = Store::open(&path, 5000).unwrap();
+    store
+        .append_audit(&entry("alice", "search", "query", 1))
+        .unwrap();
+    drop(store);
+    let key_file = crate::store::default_key_path(&path);
+    std::fs::remove_file(&key_file).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    let err = Store::open(&path, 5000).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("audit.key") && text.contains("does not exist"),
+        "{text}"
+    );
+    assert!(
+        !key_file.exists(),
+        "no new key file is made for a keyed log"
+    );
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
 }

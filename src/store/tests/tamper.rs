@@ -5,8 +5,8 @@
 use rusqlite::{params, Connection};
 
 use super::{entry, store_with, tamper_conn};
-use crate::store::chain::entry_hash;
-use crate::store::{BrokenLink, Store, StoreError};
+use crate::store::chain::{entry_hash, entry_mac};
+use crate::store::{BrokenLink, MacKey, Store, StoreError};
 
 const N: u64 = 50;
 
@@ -32,9 +32,16 @@ fn hash_of(c: &Connection, id: i64) -> String {
         .unwrap()
 }
 
+/// The MAC of a forged entry under `key`, as a tamperer who holds the key
+/// file would compute it (what the chain alone is tested against).
+fn mac(key: &MacKey, prev: &str, id: i64, fields: [&str; 5]) -> String {
+    let [at, op, kind, subject, details] = fields.map(str::as_bytes);
+    entry_mac(key, prev, id, at, op, kind, subject, details)
+}
+
 /// Recomputes the stored hash of entry `id` from its current row, as a
-/// tamperer who knows the scheme would.
-fn rehash(c: &Connection, id: i64) {
+/// tamperer who knows the scheme and holds the key would.
+fn rehash(store: &Store, c: &Connection, id: i64) {
     let (at, op, kind, subject, details, prev): (String, String, String, String, String, String) =
         c.query_row(
             "SELECT at, operator, kind, subject, details, prev_hash FROM audit WHERE id = ?1",
@@ -51,14 +58,11 @@ fn rehash(c: &Connection, id: i64) {
             },
         )
         .unwrap();
-    let h = entry_hash(
+    let h = mac(
+        store.keys().current_mac(),
         &prev,
         id,
-        at.as_bytes(),
-        op.as_bytes(),
-        kind.as_bytes(),
-        subject.as_bytes(),
-        details.as_bytes(),
+        [&at, &op, &kind, &subject, &details],
     );
     c.execute("UPDATE audit SET hash = ?1 WHERE id = ?2", params![h, id])
         .unwrap();
@@ -104,7 +108,7 @@ fn edit_with_recomputed_hash_is_caught_at_the_next_entry() {
     let c = tamper_conn(store.path());
     c.execute("UPDATE audit SET details = '{}' WHERE id = 30", [])
         .unwrap();
-    rehash(&c, 30);
+    rehash(&store, &c, 30);
     assert_reason(
         &first_broken(&store),
         31,
@@ -211,18 +215,15 @@ fn forged_entry_inserted_in_the_middle_is_caught() {
     let prev = hash_of(&c, 5);
     let at = "2025-01-01T00:00:00.000Z";
     let details = "{\"n\":0}";
-    let h = entry_hash(
+    let h = mac(
+        store.keys().current_mac(),
         &prev,
         6,
-        at.as_bytes(),
-        b"op0",
-        b"search",
-        b"query",
-        details.as_bytes(),
+        [at, "op0", "search", "query", details],
     );
     c.execute(
-        "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash)
-         VALUES (6, ?1, 'op0', 'search', 'query', ?2, ?3, ?4)",
+        "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash, key_id)
+         VALUES (6, ?1, 'op0', 'search', 'query', ?2, ?3, ?4, 'mac-1')",
         params![at, details, prev, h],
     )
     .unwrap();
@@ -240,8 +241,8 @@ fn forged_entry_with_wrong_hash_is_caught_where_it_sits() {
     c.execute_batch(
         "UPDATE audit SET id = id + 1000 WHERE id > 5;
          UPDATE audit SET id = id - 999 WHERE id > 1000;
-         INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash)
-         VALUES (6, '2025-01-01T00:00:00.000Z', 'op0', 'search', 'query', '{}', 'abc', 'def');",
+         INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash, key_id)
+         VALUES (6, '2025-01-01T00:00:00.000Z', 'op0', 'search', 'query', '{}', 'abc', 'def', 'mac-1');",
     )
     .unwrap();
     assert_reason(
@@ -295,9 +296,14 @@ fn entry_appended_behind_the_heads_back_is_caught() {
     let id = N as i64 + 1;
     let prev = hash_of(&c, N as i64);
     let at = "2025-01-01T00:00:00.000Z";
-    let h = entry_hash(&prev, id, at.as_bytes(), b"op", b"k", b"s", b"{}");
+    let h = mac(
+        store.keys().current_mac(),
+        &prev,
+        id,
+        [at, "op", "k", "s", "{}"],
+    );
     c.execute(
-        "INSERT INTO audit VALUES (?1, ?2, 'op', 'k', 's', '{}', ?3, ?4, NULL)",
+        "INSERT INTO audit VALUES (?1, ?2, 'op', 'k', 's', '{}', ?3, ?4, 'mac-1')",
         params![id, at, prev, h],
     )
     .unwrap();
@@ -310,7 +316,7 @@ fn replaced_last_entry_is_caught_by_the_head() {
     let c = tamper_conn(store.path());
     c.execute("UPDATE audit SET details = '{}' WHERE id = ?1", [N as i64])
         .unwrap();
-    rehash(&c, N as i64);
+    rehash(&store, &c, N as i64);
     assert_reason(
         &first_broken(&store),
         N as i64,
@@ -342,4 +348,143 @@ fn details_that_are_not_json_make_listing_fail_clearly() {
     assert!(matches!(err, StoreError::BadData { .. }), "{err:?}");
     assert!(err.to_string().contains("audit entry 2"), "{err}");
     assert_reason(&first_broken(&store), 2, &["changed"]);
+}
+
+/// Every entry's hash recomputed from `from` on, the way `hash_of` says,
+/// with prev links and the head updated to match: a whole rewrite.
+fn rewrite_chain(
+    c: &Connection,
+    key_id: Option<&str>,
+    hash_of: impl Fn(&str, i64, [&str; 5]) -> String,
+) {
+    let rows: Vec<(i64, [String; 5])> = c
+        .prepare("SELECT id, at, operator, kind, subject, details FROM audit ORDER BY id")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?],
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut prev = crate::store::chain::ZERO_HASH.to_string();
+    for (id, f) in &rows {
+        let h = hash_of(&prev, *id, [&f[0], &f[1], &f[2], &f[3], &f[4]]);
+        c.execute(
+            "UPDATE audit SET prev_hash = ?1, hash = ?2, key_id = ?3 WHERE id = ?4",
+            params![prev, h, key_id, id],
+        )
+        .unwrap();
+        prev = h;
+    }
+    c.execute(
+        "UPDATE audit_head SET entries = ?1, last_hash = ?2",
+        params![rows.len() as i64, prev],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_chain_rewritten_with_unkeyed_hashes_is_caught() {
+    let (_dir, store) = store_with(N);
+    let c = tamper_conn(store.path());
+    c.execute("UPDATE audit SET details = '{\"n\":999}' WHERE id = 20", [])
+        .unwrap();
+    // Someone who can write the store but not read the key file: the v1
+    // scheme, which needs no key, for every entry, with the head to match.
+    rewrite_chain(&c, None, |prev, id, [a, o, k, s, d]| {
+        entry_hash(
+            prev,
+            id,
+            a.as_bytes(),
+            o.as_bytes(),
+            k.as_bytes(),
+            s.as_bytes(),
+            d.as_bytes(),
+        )
+    });
+    assert_reason(
+        &first_broken(&store),
+        1,
+        &[
+            "never sealed with the key file",
+            "rewritten without the key",
+        ],
+    );
+    // Opening it again does not seal the rewrite as if it were a log of
+    // before keyed chains: its entries are younger than the key.
+    let path = store.path().to_path_buf();
+    drop(store);
+    let store = Store::open(&path, 5000).unwrap();
+    assert_eq!(store.verify_audit().unwrap().entries, N);
+    assert_reason(&first_broken(&store), 1, &["never sealed"]);
+}
+
+#[test]
+fn unkeyed_entries_after_the_keyed_ones_are_caught() {
+    let (_dir, store) = store_with(N);
+    let c = tamper_conn(store.path());
+    // The keyed start is kept; from entry 10 on the chain is redone unkeyed.
+    let keyed: Vec<(i64, String)> = c
+        .prepare("SELECT id, hash FROM audit WHERE id < 10 ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rewrite_chain(&c, None, |prev, id, [a, o, k, s, d]| {
+        match keyed.iter().find(|(i, _)| *i == id) {
+            Some((_, h)) => h.clone(),
+            None => entry_hash(
+                prev,
+                id,
+                a.as_bytes(),
+                o.as_bytes(),
+                k.as_bytes(),
+                s.as_bytes(),
+                d.as_bytes(),
+            ),
+        }
+    });
+    c.execute("UPDATE audit SET key_id = 'mac-1' WHERE id < 10", [])
+        .unwrap();
+    assert_reason(
+        &first_broken(&store),
+        10,
+        &[
+            "entry 10 is unkeyed after the chain was keyed at entry 1",
+            "without the key",
+        ],
+    );
+}
+
+#[test]
+fn a_chain_rewritten_under_another_key_is_caught() {
+    let (dir, store) = store_with(N);
+    let c = tamper_conn(store.path());
+    let other = crate::store::AuditKeys::create(&dir.path().join("other.key")).unwrap();
+    let key = other.current_mac().clone();
+    assert_eq!(key.id, "mac-1", "the same id, a different secret");
+    rewrite_chain(&c, Some("mac-1"), |prev, id, f| mac(&key, prev, id, f));
+    assert_reason(
+        &first_broken(&store),
+        1,
+        &["entry 1 was changed", "hash mismatch"],
+    );
+
+    // A key id the key file does not hold is named as such.
+    c.execute("UPDATE audit SET key_id = 'mac-9' WHERE id = 3", [])
+        .unwrap();
+    rewrite_chain(&c, Some("mac-1"), |prev, id, f| {
+        mac(store.keys().current_mac(), prev, id, f)
+    });
+    c.execute("UPDATE audit SET key_id = 'mac-9' WHERE id = 3", [])
+        .unwrap();
+    assert_reason(
+        &first_broken(&store),
+        3,
+        &["MAC key \"mac-9\"", "does not hold"],
+    );
 }
