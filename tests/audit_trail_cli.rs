@@ -518,27 +518,55 @@ fn an_erasure_closed_as_done_shreds_its_subjects_when_configured() {
     });
     ok(&env.run_as(
         AGENT,
-        &["fetch", "crm", "C-1001", "--reveal", "--purpose", "Taro Yamada wants it gone"],
+        &[
+            "fetch",
+            "crm",
+            "C-1001",
+            "--reveal",
+            "--purpose",
+            "Taro Yamada wants it gone",
+        ],
     ));
     let erasure = env.taro_case("erasure", &["crm:C-1001"]);
     // Someone else's case, closed too, keeps its values.
     let other = env.taro_case("access", &["billing:B-77"]);
     ok(&env.run_as(
         AGENT,
-        &["fetch", "billing", "B-77", "--reveal", "--purpose", "for the access request"],
+        &[
+            "fetch",
+            "billing",
+            "B-77",
+            "--reveal",
+            "--purpose",
+            "for the access request",
+        ],
     ));
     for (case, outcome) in [(&erasure, "fulfilled"), (&other, "fulfilled")] {
         ok(&env.run(&["case", "status", case, "in_progress"]));
-        ok(&env.run(&["case", "note", case, "--text", "done as asked", "--response"]));
+        ok(&env.run(&[
+            "case",
+            "note",
+            case,
+            "--text",
+            "done as asked",
+            "--response",
+        ]));
         ok(&env.run(&["case", "status", case, "responded"]));
         ok(&env.run(&["case", "status", case, "closed", "--outcome", outcome]));
     }
     let fetches = log(&env, &["--kind", "fetch"]);
     assert_eq!(fetches.len(), 2, "{fetches:?}");
-    assert!(fetches[0]["details"]["record"]["shredded"].is_string(), "{:?}", fetches[0]);
+    assert!(
+        fetches[0]["details"]["record"]["shredded"].is_string(),
+        "{:?}",
+        fetches[0]
+    );
     assert_eq!(fetches[1]["details"]["record"], "billing:B-77");
     let reveals = log(&env, &["--kind", "reveal", "--subject", "records"]);
-    assert!(reveals[0]["details"]["purpose"]["shredded"].is_string(), "{reveals:?}");
+    assert!(
+        reveals[0]["details"]["purpose"]["shredded"].is_string(),
+        "{reveals:?}"
+    );
     assert_eq!(reveals[1]["details"]["purpose"], "for the access request");
     assert_exit(&env.run(&["audit", "verify"]), 0);
 }
