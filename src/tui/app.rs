@@ -2,12 +2,12 @@
 //! `update` (update.rs) is the only place that changes the state; views only
 //! read it; effects run as tokio tasks and come back as actions.
 
-pub use super::action_state::*;
-pub use super::audit_state::*;
-pub use super::case_state::*;
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
-pub use super::queue_state::*;
+pub use super::screens::actions::state::*;
+pub use super::screens::audit::state::*;
+pub use super::screens::case::state::*;
+pub use super::screens::queue::state::*;
 use super::theme::Theme;
 use crate::desk::{
     ActionRequest, ActionView, CaseActions, CaseView, DuplicateQuery, JobUpdate, PlannedAction,
@@ -235,7 +235,7 @@ pub struct State {
     pub package: Option<PackageStatus>,
     /// The case records are being linked to, while its operator searches.
     pub linking: Option<LinkTarget>,
-    pub report: Option<super::report_state::ReportScreen>,
+    pub report: Option<super::screens::report::state::ReportScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
     pub audit: Option<AuditScreen>,

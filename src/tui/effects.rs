@@ -376,7 +376,7 @@ impl Effects {
                 })
             }
             Effect::ChangeJob(op) => spawn(async move {
-                let result = super::action_effects::change_job(&c, &op).await;
+                let result = super::screens::actions::effects::change_job(&c, &op).await;
                 let _ = tx.send(Action::JobChanged { op, result });
             }),
             Effect::LoadInbox => spawn(async move {
@@ -387,7 +387,7 @@ impl Effects {
                 let _ = tx.send(Action::InboxLoaded { result });
             }),
             Effect::BuildPackage { case } => spawn(async move {
-                let result = super::action_effects::build(&c, case).await;
+                let result = super::screens::actions::effects::build(&c, case).await;
                 let _ = tx.send(Action::PackageDone {
                     case,
                     verify: false,
@@ -395,7 +395,7 @@ impl Effects {
                 });
             }),
             Effect::VerifyPackage { case } => spawn(async move {
-                let result = super::action_effects::verify(&c, case).await;
+                let result = super::screens::actions::effects::verify(&c, case).await;
                 let _ = tx.send(Action::PackageDone {
                     case,
                     verify: true,

@@ -5,7 +5,7 @@
 //! case's timeline) and the case is shown again with them.
 
 use super::app::*;
-use super::case_update;
+use super::screens::case::update as case_update;
 use super::update::go;
 use crate::domain::text::escape_controls;
 use crate::domain::{LinkedRecord, Role};

@@ -3,31 +3,18 @@
 //! tokio tasks (effects.rs) and come back as actions. The runtime
 //! (runtime.rs) owns the terminal: raw mode, signals, resize, hang-up.
 
-pub mod action_effects;
-pub mod action_forms;
-pub mod action_state;
-pub mod action_update;
 pub mod app;
-pub mod audit_state;
-pub mod audit_update;
 pub mod backend;
-pub mod case_forms;
-pub mod case_state;
-pub mod case_update;
 pub mod drafts;
 pub mod effects;
 pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod link_update;
-pub mod new_case_update;
 pub mod palette;
 pub mod prefs;
-pub mod queue_state;
-pub mod queue_update;
-pub mod report_state;
-pub mod report_update;
 pub mod runtime;
+pub mod screens;
 pub mod textarea;
 pub mod theme;
 pub mod update;
@@ -186,7 +173,7 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
     let effects = Effects::new(client.clone(), tx);
     let listener = effects.listen();
     if prefs.start_screen == crate::config::StartScreen::Queue {
-        for effect in queue_update::open(&mut state) {
+        for effect in screens::queue::update::open(&mut state) {
             effects.run(effect);
         }
     }

@@ -3,17 +3,17 @@
 //! in `case_update.rs` (list, case, dialogs), `new_case_update.rs` (the
 //! new-case form) and `drafts.rs` (what is saved as a draft, and when).
 
-use super::action_update;
 use super::app::*;
-use super::audit_update;
-use super::case_update;
 use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
 use super::link_update;
-use super::new_case_update;
 use super::palette;
-use super::queue_update;
-use super::report_update;
+use super::screens::actions::update as action_update;
+use super::screens::audit::update as audit_update;
+use super::screens::case::update as case_update;
+use super::screens::new_case::update as new_case_update;
+use super::screens::queue::update as queue_update;
+use super::screens::report::update as report_update;
 use super::views::hours::hours_label;
 use crate::domain::SystemStatus;
 use chrono::{DateTime, FixedOffset};

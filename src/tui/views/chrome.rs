@@ -106,7 +106,7 @@ pub fn key_of(s: &State, cmd: Command, typing: bool) -> String {
 fn hints(s: &State) -> Vec<(String, &'static str)> {
     let in_form = s.screen == Screen::NewCase
         || (s.screen == Screen::Case && s.case.as_ref().is_some_and(|c| c.dialog.is_some()))
-        || crate::tui::action_update::has_form(s);
+        || crate::tui::screens::actions::update::has_form(s);
     let typing =
         (s.screen == Screen::Search && s.focus == Focus::Query || in_form) && s.overlay.is_none();
     let k = |c| key_of(s, c, typing);
@@ -176,7 +176,7 @@ fn hints(s: &State) -> Vec<(String, &'static str)> {
             (k(Command::Help), "help"),
             (k(Command::Quit), "quit"),
         ],
-        (Screen::Audit, _) if crate::tui::audit_update::prompting(s) => vec![
+        (Screen::Audit, _) if crate::tui::screens::audit::update::prompting(s) => vec![
             ("enter".into(), "ok"),
             ("tab".into(), "next"),
             ("esc".into(), "cancel"),

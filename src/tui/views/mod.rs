@@ -1,25 +1,15 @@
 //! Views: pure functions from the state to a frame. They never change state.
 
-mod actions;
-mod audit;
-pub mod case;
-mod cases;
 mod chrome;
 pub mod due;
-mod form;
+pub mod form;
 pub mod hours;
-mod inbox;
-mod new_case;
 mod overlays;
 pub use overlays::help_entries;
-mod person;
-mod queue;
 mod refused;
-mod report;
-mod search;
 pub mod widgets;
 
-pub use person::field_label;
+pub use crate::tui::screens::person::view::field_label;
 
 use super::app::{Screen, State};
 use ratatui::layout::{Constraint, Layout};
@@ -49,16 +39,16 @@ pub fn view(s: &State, f: &mut Frame) {
     }
     chrome::header(s, f, header);
     match s.screen {
-        Screen::Search => search::draw(s, f, body),
-        Screen::Person => person::draw(s, f, body),
-        Screen::Cases => cases::draw(s, f, body),
-        Screen::Case => case::draw(s, f, body),
-        Screen::NewCase => new_case::draw(s, f, body),
-        Screen::Actions => actions::draw(s, f, body),
-        Screen::Inbox => inbox::draw(s, f, body),
-        Screen::Report => report::draw(s, f, body),
-        Screen::Audit => audit::draw(s, f, body),
-        Screen::Queue => queue::draw(s, f, body),
+        Screen::Search => crate::tui::screens::search::view::draw(s, f, body),
+        Screen::Person => crate::tui::screens::person::view::draw(s, f, body),
+        Screen::Cases => crate::tui::screens::cases::view::draw(s, f, body),
+        Screen::Case => crate::tui::screens::case::view::draw(s, f, body),
+        Screen::NewCase => crate::tui::screens::new_case::view::draw(s, f, body),
+        Screen::Actions => crate::tui::screens::actions::view::draw(s, f, body),
+        Screen::Inbox => crate::tui::screens::inbox::view::draw(s, f, body),
+        Screen::Report => crate::tui::screens::report::view::draw(s, f, body),
+        Screen::Audit => crate::tui::screens::audit::view::draw(s, f, body),
+        Screen::Queue => crate::tui::screens::queue::view::draw(s, f, body),
     }
     chrome::message(f, message, message_lines);
     chrome::status_bar(s, f, status);

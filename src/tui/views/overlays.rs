@@ -197,7 +197,7 @@ fn help(s: &State, f: &mut Frame, area: Rect, top: usize) {
     let entries = help_entries(s);
     let in_form = s.screen == crate::tui::app::Screen::NewCase
         || s.case.as_ref().is_some_and(|c| c.dialog.is_some())
-        || crate::tui::action_update::has_form(s);
+        || crate::tui::screens::actions::update::has_form(s);
     let footer = if in_form {
         "In forms: tab or ↓ next field, ←/→ or space change a choice, ctrl-s saves, esc closes (what you typed is kept as a draft). Letter keys are typed here; function and ctrl keys still work."
     } else {

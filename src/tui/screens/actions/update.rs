@@ -1,0 +1,957 @@
+//! `update` for the action screens: the actions panel of a case (prepare
+//! with a dry run, approve or deny, run with live job states, retry, skip,
+//! hand to a manual task, complete a task), the approval inbox, the
+//! disclosure package of the case, and letters rendered from templates.
+//! Every decision is the desk's: the screen shows its refusals as given.
+
+use crate::desk::{ActionView, CaseActions, JobUpdate, PlannedAction, RunReport};
+use crate::domain::action::parse_ref;
+use crate::domain::{ActionStatus, CaseId, JobState, Role};
+use crate::tui::app::*;
+use crate::tui::drafts::FormDraft;
+use crate::tui::form::FormEvent;
+use crate::tui::screens::actions::forms as action_forms;
+use crate::tui::screens::case::update as case_update;
+use crate::tui::update::{back as leave, edited, form_fallback, go};
+use crossterm::event::KeyEvent;
+
+/// Open the actions panel of the case on screen.
+pub(crate) fn open(s: &mut State) -> Vec<Effect> {
+    let Some(c) = s.case.as_ref().filter(|_| s.screen == Screen::Case) else {
+        s.info("open a case first");
+        return vec![];
+    };
+    if c.view.is_none() {
+        s.info("the case is still loading");
+        return vec![];
+    }
+    let id = c.id;
+    if s.actions.as_ref().is_none_or(|a| a.case != id) {
+        s.actions = Some(ActionsScreen::new(id));
+    }
+    go(s, Screen::Actions);
+    s.message = None;
+    reload(s)
+}
+
+/// Ask for the actions of the panel's case again.
+pub(crate) fn reload(s: &mut State) -> Vec<Effect> {
+    match s.actions.as_mut() {
+        Some(a) => {
+            a.loading = true;
+            vec![Effect::LoadActions { case: a.case }]
+        }
+        None => vec![],
+    }
+}
+
+pub(crate) fn loaded(
+    s: &mut State,
+    case: CaseId,
+    result: Result<Box<CaseActions>, String>,
+) -> Vec<Effect> {
+    let Some(a) = s.actions.as_mut().filter(|a| a.case == case) else {
+        return vec![];
+    };
+    a.loading = false;
+    match result {
+        Ok(data) => {
+            a.error = None;
+            a.data = Some(*data);
+            let n = a.items().len();
+            a.selected = a.selected.min(n.saturating_sub(1));
+            // A dry run on screen shows the action as it is now.
+            let mut decided = None;
+            if let Some(dr) = a.dry_run.as_mut() {
+                if let Some(v) = a
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.actions.iter().find(|x| x.id == dr.action.id))
+                {
+                    if dr.action.status == ActionStatus::AwaitingApproval
+                        && v.status != ActionStatus::AwaitingApproval
+                    {
+                        decided = Some((v.id.clone(), v.status));
+                    }
+                    dr.action = v.clone();
+                }
+            }
+            // The message that said it waits must not outlive the wait.
+            if let Some((id, status)) = decided {
+                let waiting = s
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| m.text.starts_with(&id) && m.text.contains("waits for"));
+                if waiting {
+                    match status {
+                        ActionStatus::Denied => {
+                            s.warn(format!("{id} was denied by a supervisor: nothing is sent"))
+                        }
+                        _ => s.info(format!(
+                            "{id} was approved by a supervisor: {} runs it",
+                            s.keymap.hint(crate::tui::keymap::Command::RunAction)
+                        )),
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            a.error = Some(e.clone());
+            s.error(e);
+        }
+    }
+    vec![]
+}
+
+/// Esc on the action screens: close the dry run first, then the screen.
+pub(crate) fn back(s: &mut State) -> Vec<Effect> {
+    if s.screen == Screen::Actions {
+        if let Some(a) = s.actions.as_mut() {
+            if a.dry_run.take().is_some() {
+                if a.confirm.take().is_some() {
+                    if let Some(f) = a.prepare.as_mut() {
+                        f.pending = false;
+                    }
+                    s.info("nothing was created; change the form, ctrl-s shows the dry run again");
+                }
+                return vec![];
+            }
+        }
+    }
+    let fx = leave(s);
+    if s.screen == Screen::Case {
+        // Actions, tasks and packages change the case's timeline.
+        let mut fx = fx;
+        fx.extend(case_update::reload_case(s));
+        return fx;
+    }
+    fx
+}
+
+/// Whether the screen has a form open that takes the keys.
+pub(crate) fn has_form(s: &State) -> bool {
+    match s.screen {
+        Screen::Actions => s
+            .actions
+            .as_ref()
+            .is_some_and(|a| a.dialog.is_some() || (a.prepare.is_some() && a.dry_run.is_none())),
+        Screen::Inbox => s.inbox.as_ref().is_some_and(|i| i.dialog.is_some()),
+        _ => false,
+    }
+}
+
+/// The open form of the action screens.
+pub(crate) fn form_mut(s: &mut State) -> Option<&mut crate::tui::form::Form> {
+    match s.screen {
+        Screen::Actions => {
+            let a = s.actions.as_mut()?;
+            match (&mut a.dialog, &mut a.prepare) {
+                (Some(d), _) => Some(&mut d.form),
+                (None, Some(p)) if a.dry_run.is_none() => Some(p),
+                _ => None,
+            }
+        }
+        Screen::Inbox => s.inbox.as_mut()?.dialog.as_mut().map(|d| &mut d.form),
+        _ => None,
+    }
+}
+
+/// Move the cursor of the panel or the inbox; scroll a dry run (in the
+/// inbox: with the page keys, j/k choose the action).
+pub(crate) fn move_by(s: &mut State, delta: i64) {
+    let scroll = |at: &mut u16| {
+        *at = (*at as i64)
+            .saturating_add(delta)
+            .clamp(0, u16::MAX as i64 / 2) as u16;
+    };
+    match s.screen {
+        Screen::Actions => {
+            if let Some(a) = s.actions.as_mut().filter(|a| a.dry_run.is_some()) {
+                scroll(&mut a.dry_scroll);
+                return;
+            }
+        }
+        Screen::Inbox if delta.abs() > 1 => {
+            if let Some(i) = s.inbox.as_mut() {
+                scroll(&mut i.scroll);
+            }
+            return;
+        }
+        _ => {}
+    }
+    let (len, cur) = match s.screen {
+        Screen::Actions => match &s.actions {
+            Some(a) => (a.items().len(), a.selected),
+            None => return,
+        },
+        Screen::Inbox => match &s.inbox {
+            Some(i) => (i.rows.len(), i.selected),
+            None => return,
+        },
+        _ => return,
+    };
+    if len == 0 {
+        return;
+    }
+    let next = (cur as i64).saturating_add(delta).clamp(0, len as i64 - 1) as usize;
+    match s.screen {
+        Screen::Actions => {
+            if let Some(a) = s.actions.as_mut() {
+                a.selected = next;
+            }
+        }
+        Screen::Inbox => {
+            if let Some(i) = s.inbox.as_mut() {
+                if i.selected != next {
+                    i.scroll = 0;
+                }
+                i.selected = next;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Enter: the dry run of the selected action (panel), or its case (inbox).
+pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
+    match s.screen {
+        Screen::Actions => {
+            let Some(a) = s.actions.as_mut() else {
+                return vec![];
+            };
+            if a.previewing() {
+                return confirm(s);
+            }
+            match a.action().cloned() {
+                Some(v) => {
+                    a.dry_scroll = 0;
+                    a.dry_run = Some(PlannedAction {
+                        action: v,
+                        left_out: Vec::new(),
+                    })
+                }
+                None => s.info("no action selected; p prepares one"),
+            }
+            vec![]
+        }
+        Screen::Inbox => {
+            let case = s
+                .inbox
+                .as_ref()
+                .and_then(|i| i.rows.get(i.selected))
+                .map(|r| r.case);
+            match case {
+                Some(id) => case_update::open_case(s, id, None),
+                None => {
+                    s.info("no action is waiting");
+                    vec![]
+                }
+            }
+        }
+        _ => vec![],
+    }
+}
+
+/// The action the commands apply to: the dry run on screen, else the
+/// selected one.
+fn focused_action(s: &State) -> Option<ActionView> {
+    let a = s.actions.as_ref()?;
+    if a.previewing() {
+        return None;
+    }
+    match &a.dry_run {
+        Some(dr) => Some(dr.action.clone()),
+        None => a.action().cloned(),
+    }
+}
+
+/// Open the form that prepares an action.
+pub(crate) fn prepare(s: &mut State) -> Vec<Effect> {
+    if s.operator.role == Role::Auditor {
+        s.warn("auditors are read-only: they cannot prepare actions");
+        return vec![];
+    }
+    let Some(v) = s.case.as_ref().and_then(|c| c.view.as_deref()) else {
+        s.info("open a case first");
+        return vec![];
+    };
+    if v.links.is_empty() {
+        s.warn("this case has no linked records: open it from a person to link them");
+        return vec![];
+    }
+    let form = action_forms::prepare_form(v.case.kind, &v.links);
+    if let Some(a) = s.actions.as_mut() {
+        a.dry_run = None;
+        a.confirm = None;
+        a.prepare = Some(form);
+    }
+    s.message = None;
+    vec![]
+}
+
+/// Keys of an open form of the panel or the inbox.
+pub(crate) fn form_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let Some(form) = form_mut(s) else {
+        return vec![];
+    };
+    match form.key(&k) {
+        FormEvent::Cancel => {
+            close_form(s);
+            s.message = None;
+            vec![]
+        }
+        FormEvent::Submit => submit(s),
+        FormEvent::Edited(id) | FormEvent::Changed(id) => {
+            if form.error.as_ref().is_some_and(|(f, _)| f == id) {
+                form.error = None;
+            }
+            if id == "kind" {
+                action_forms::refresh_prepare(form);
+            }
+            edited(s);
+            vec![]
+        }
+        FormEvent::Moved => vec![],
+        FormEvent::Ignored => form_fallback(s, k),
+    }
+}
+
+fn close_form(s: &mut State) {
+    match s.screen {
+        Screen::Actions => {
+            if let Some(a) = s.actions.as_mut() {
+                if a.dialog.take().is_none() {
+                    a.prepare = None;
+                }
+            }
+        }
+        Screen::Inbox => {
+            if let Some(i) = s.inbox.as_mut() {
+                i.dialog = None;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Point the form at the field in error and say what is wrong.
+fn refuse(s: &mut State, field: &str, message: String) -> Vec<Effect> {
+    if let Some(form) = form_mut(s) {
+        form.error = Some((field.to_string(), message.clone()));
+        form.focus_on(field);
+    }
+    s.error(message);
+    vec![]
+}
+
+fn submit(s: &mut State) -> Vec<Effect> {
+    let links = s
+        .case
+        .as_ref()
+        .and_then(|c| c.view.as_deref())
+        .map(|v| v.links.clone())
+        .unwrap_or_default();
+    let dialog = match s.screen {
+        Screen::Actions => s.actions.as_ref().and_then(|a| a.dialog.clone()),
+        Screen::Inbox => s.inbox.as_ref().and_then(|i| i.dialog.clone()),
+        _ => None,
+    };
+    if form_mut(s).is_some_and(|f| f.pending) {
+        return vec![];
+    }
+    let effect = match dialog {
+        None => {
+            let Some(a) = s.actions.as_ref() else {
+                return vec![];
+            };
+            let case = a.case;
+            let Some(form) = a.prepare.as_ref() else {
+                return vec![];
+            };
+            match action_forms::prepare_input(form, &links) {
+                Err((f, m)) => return refuse(s, f, m),
+                Ok(request) => {
+                    s.info(
+                        "working out the dry run: reading the records to show what will change…",
+                    );
+                    if let Some(a) = s.actions.as_mut() {
+                        a.confirm = Some(request.clone());
+                    }
+                    Effect::PreviewAction { case, request }
+                }
+            }
+        }
+        Some(d) => match dialog_effect(s, &d) {
+            Ok(e) => e,
+            Err((f, m)) => return refuse(s, f, m),
+        },
+    };
+    if let Some(form) = form_mut(s) {
+        form.pending = true;
+        form.error = None;
+    }
+    vec![effect]
+}
+
+fn dialog_effect(s: &State, d: &ActionDialog) -> Result<Effect, action_forms::FieldError> {
+    let id = |prefix: char, what: &str| parse_ref(prefix, what, &d.target).map_err(|e| ("", e));
+    Ok(match d.kind {
+        ActionDialogKind::Approve | ActionDialogKind::Deny => {
+            let reason = action_forms::reason_input(&d.form)?;
+            Effect::DecideAction {
+                id: id('A', "an action")?,
+                reference: d.target.clone(),
+                approve: d.kind == ActionDialogKind::Approve,
+                reason,
+            }
+        }
+        ActionDialogKind::Skip => Effect::ChangeJob(JobOp::Skip {
+            job: id('J', "a job")?,
+            reason: action_forms::reason_input(&d.form)?,
+        }),
+        ActionDialogKind::Manual => Effect::ChangeJob(JobOp::Manual {
+            job: id('J', "a job")?,
+            input: action_forms::manual_input(&d.form)?,
+        }),
+        ActionDialogKind::TaskDone => {
+            let (result, note) = action_forms::task_done_input(&d.form)?;
+            let _ = s;
+            Effect::ChangeJob(JobOp::TaskDone {
+                task: id('T', "a task")?,
+                result,
+                note,
+            })
+        }
+    })
+}
+
+/// The dry run of an action not created yet: shown for the operator to
+/// confirm (Enter) or go back to the form (Esc).
+pub(crate) fn previewed(
+    s: &mut State,
+    case: CaseId,
+    result: Result<Box<PlannedAction>, String>,
+) -> Vec<Effect> {
+    let Some(a) = s
+        .actions
+        .as_mut()
+        .filter(|a| a.case == case && a.confirm.is_some())
+    else {
+        return vec![];
+    };
+    if let Some(f) = a.prepare.as_mut() {
+        f.pending = false;
+    }
+    match result {
+        Ok(p) => {
+            a.dry_run = Some(*p);
+            a.dry_scroll = 0;
+            s.info("the dry run: nothing is created or sent yet");
+        }
+        Err(e) => {
+            a.confirm = None;
+            s.error(e);
+        }
+    }
+    vec![]
+}
+
+/// Create the previewed action.
+fn confirm(s: &mut State) -> Vec<Effect> {
+    let Some(a) = s.actions.as_mut() else {
+        return vec![];
+    };
+    let Some(request) = a.confirm.clone() else {
+        return vec![];
+    };
+    if a.prepare.as_ref().is_some_and(|f| f.pending) {
+        return vec![];
+    }
+    if let Some(f) = a.prepare.as_mut() {
+        f.pending = true;
+    }
+    let case = a.case;
+    s.info("creating the action…");
+    vec![Effect::PlanAction { case, request }]
+}
+
+/// The dry run of a just-prepared action, or why it was not prepared.
+pub(crate) fn planned(
+    s: &mut State,
+    case: CaseId,
+    result: Result<Box<PlannedAction>, String>,
+) -> Vec<Effect> {
+    let Some(a) = s.actions.as_mut().filter(|a| a.case == case) else {
+        return vec![];
+    };
+    match result {
+        Ok(p) => {
+            a.prepare = None;
+            a.confirm = None;
+            let text = match p.action.status {
+                ActionStatus::AwaitingApproval => format!(
+                    "{} created: it waits for a supervisor's approval (nothing sent yet)",
+                    p.action.id
+                ),
+                _ => format!(
+                    "{} created and ready to run: {} runs it (nothing sent yet)",
+                    p.action.id,
+                    s.keymap.hint(crate::tui::keymap::Command::RunAction)
+                ),
+            };
+            a.dry_run = Some(*p);
+            a.dry_scroll = 0;
+            s.info(text);
+            reload(s)
+        }
+        Err(e) => {
+            if let Some(f) = a.prepare.as_mut() {
+                f.pending = false;
+            }
+            s.error(e);
+            vec![]
+        }
+    }
+}
+
+/// Approve or deny: supervisors type a reason; the desk refuses the rest.
+pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
+    let target = match s.screen {
+        Screen::Inbox => s
+            .inbox
+            .as_ref()
+            .and_then(|i| i.rows.get(i.selected))
+            .cloned(),
+        _ => focused_action(s),
+    };
+    let Some(v) = target else {
+        s.info("no action selected");
+        return vec![];
+    };
+    if s.operator.role != Role::Supervisor {
+        s.warn("only supervisors approve or deny actions");
+        return vec![];
+    }
+    if v.status != ActionStatus::AwaitingApproval {
+        s.info(format!(
+            "{} is {}: there is nothing to decide",
+            v.id, v.status
+        ));
+        return vec![];
+    }
+    let (kind, button) = if approve {
+        (ActionDialogKind::Approve, "Approve")
+    } else {
+        (ActionDialogKind::Deny, "Deny")
+    };
+    let dialog = ActionDialog {
+        kind,
+        target: v.id.clone(),
+        form: action_forms::reason_form(button),
+    };
+    match s.screen {
+        Screen::Inbox => {
+            if let Some(i) = s.inbox.as_mut() {
+                i.dialog = Some(dialog);
+            }
+        }
+        _ => {
+            if let Some(a) = s.actions.as_mut() {
+                a.dialog = Some(dialog);
+            }
+        }
+    }
+    s.message = None;
+    vec![]
+}
+
+pub(crate) fn decided(
+    s: &mut State,
+    action: &str,
+    approve: bool,
+    result: Result<Box<ActionView>, String>,
+) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match result {
+        Ok(v) => {
+            if let Some(a) = s.actions.as_mut() {
+                a.dialog = None;
+            }
+            if let Some(i) = s.inbox.as_mut() {
+                i.dialog = None;
+            }
+            let word = if approve { "approved" } else { "denied" };
+            s.info(format!("{action} {word} ({})", v.progress));
+            fx.extend(reload(s));
+            if s.inbox.is_some() {
+                fx.extend(load_inbox(s));
+            }
+        }
+        Err(e) => {
+            let form = match s.screen {
+                Screen::Inbox => s.inbox.as_mut().and_then(|i| i.dialog.as_mut()),
+                _ => s.actions.as_mut().and_then(|a| a.dialog.as_mut()),
+            };
+            if let Some(d) = form {
+                d.form.pending = false;
+            }
+            s.error(e);
+        }
+    }
+    fx
+}
+
+/// Run the focused action; its jobs' states change on screen as they go.
+pub(crate) fn run(s: &mut State) -> Vec<Effect> {
+    let Some(v) = focused_action(s) else {
+        s.info("no action selected");
+        return vec![];
+    };
+    if s.operator.role == Role::Auditor {
+        s.warn("auditors are read-only: they cannot run actions");
+        return vec![];
+    }
+    if let Some(r) = s.actions.as_ref().and_then(|a| a.running.clone()) {
+        s.info(format!("{r} is running; wait for it to end"));
+        return vec![];
+    }
+    match v.status {
+        ActionStatus::AwaitingApproval => {
+            s.info(format!("{} waits for a supervisor's approval", v.id));
+            return vec![];
+        }
+        ActionStatus::Denied => {
+            s.info(format!("{} was denied: nothing is sent", v.id));
+            return vec![];
+        }
+        ActionStatus::Approved => {}
+    }
+    if v.jobs.iter().all(|j| !j.state.is_runnable()) {
+        s.info(format!(
+            "{}: nothing to run ({}); t retries a failed job",
+            v.id, v.progress
+        ));
+        return vec![];
+    }
+    let Ok(id) = parse_ref('A', "an action", &v.id) else {
+        return vec![];
+    };
+    if let Some(a) = s.actions.as_mut() {
+        a.running = Some(v.id.clone());
+    }
+    s.info(format!("running {}…", v.id));
+    vec![Effect::RunAction {
+        id,
+        reference: v.id,
+    }]
+}
+
+/// `2 done, 1 failed`, in the desk's order of states.
+fn progress_words(jobs: &[crate::desk::JobView]) -> String {
+    let parts: Vec<String> = JobState::ALL
+        .iter()
+        .filter_map(|st| {
+            let n = jobs.iter().filter(|j| j.state == *st).count();
+            (n > 0).then(|| format!("{n} {st}"))
+        })
+        .collect();
+    if parts.is_empty() {
+        "no jobs".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// A job changed during a run: show it at once.
+pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect> {
+    let Some(a) = s.actions.as_mut() else {
+        return vec![];
+    };
+    let apply = |v: &mut ActionView| {
+        if v.id != action {
+            return;
+        }
+        if let Some(j) = v.jobs.iter_mut().find(|j| j.id == u.job) {
+            j.state = u.state;
+            j.message = u.message.clone();
+            j.overdue = u.overdue;
+        }
+        v.progress = progress_words(&v.jobs);
+    };
+    if let Some(d) = a.data.as_mut() {
+        d.actions.iter_mut().for_each(apply);
+    }
+    if let Some(dr) = a.dry_run.as_mut() {
+        apply(&mut dr.action);
+    }
+    // A job that ended changes the case's blockers: read them again.
+    if u.state.is_final() || u.state == crate::domain::JobState::Failed {
+        if let Some(d) = a.data.as_mut() {
+            let job = format!("job J-{} ", u.job);
+            d.blockers.retain(|b| !b.starts_with(&job));
+        }
+        if !a.loading {
+            return vec![Effect::LoadActions { case: a.case }];
+        }
+    }
+    vec![]
+}
+
+pub(crate) fn ran(
+    s: &mut State,
+    action: &str,
+    result: Result<Box<RunReport>, String>,
+) -> Vec<Effect> {
+    if let Some(a) = s.actions.as_mut() {
+        if a.running.as_deref() == Some(action) {
+            a.running = None;
+        }
+    }
+    match result {
+        Ok(r) if r.failed > 0 => s.warn(format!(
+            "{action}: {} — t retries a failed job, s skips it, m hands it to a manual task",
+            r.action.progress
+        )),
+        Ok(r) if r.unfinished > 0 => s.warn(format!(
+            "{action}: {} — run it again later to finish",
+            r.action.progress
+        )),
+        Ok(r) => s.info(format!("{action} ran: {}", r.action.progress)),
+        Err(e) => s.error(e),
+    }
+    reload(s)
+}
+
+/// Retry, skip, manual, task done: the commands on a job or task.
+pub(crate) fn job_command(s: &mut State, kind: Option<ActionDialogKind>) -> Vec<Effect> {
+    if s.operator.role == Role::Auditor {
+        s.warn("auditors are read-only: they cannot change jobs or tasks");
+        return vec![];
+    }
+    let Some(a) = s.actions.as_ref() else {
+        return vec![];
+    };
+    if kind == Some(ActionDialogKind::TaskDone) {
+        let Some(t) = a.task() else {
+            s.info("select a manual task (or the job it was made for)");
+            return vec![];
+        };
+        if t.done {
+            s.info(format!("{} is done already", t.id));
+            return vec![];
+        }
+        let target = t.id.clone();
+        if let Some(a) = s.actions.as_mut() {
+            a.dialog = Some(ActionDialog {
+                kind: ActionDialogKind::TaskDone,
+                target,
+                form: action_forms::task_done_form(),
+            });
+        }
+        return vec![];
+    }
+    let Some(j) = a.job() else {
+        s.info("select a job first (j/k)");
+        return vec![];
+    };
+    let (target, state) = (j.id.clone(), j.state);
+    match kind {
+        None => {
+            if state != JobState::Failed {
+                s.info(format!("{target} is {state}; only failed jobs are retried"));
+                return vec![];
+            }
+            match parse_ref('J', "a job", &target) {
+                Ok(job) => {
+                    s.info(format!("putting {target} back in the queue…"));
+                    vec![Effect::ChangeJob(JobOp::Retry { job })]
+                }
+                Err(e) => {
+                    s.error(e);
+                    vec![]
+                }
+            }
+        }
+        Some(kind) => {
+            if state.is_final() {
+                s.info(format!("{target} is {state} already"));
+                return vec![];
+            }
+            let form = match kind {
+                ActionDialogKind::Manual => action_forms::manual_form(&s.case_settings),
+                _ => action_forms::reason_form("Skip"),
+            };
+            if let Some(a) = s.actions.as_mut() {
+                a.dialog = Some(ActionDialog { kind, target, form });
+            }
+            vec![]
+        }
+    }
+}
+
+pub(crate) fn job_changed(
+    s: &mut State,
+    op: &JobOp,
+    result: Result<String, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(text) => {
+            if let Some(a) = s.actions.as_mut() {
+                a.dialog = None;
+            }
+            s.info(text);
+            reload(s)
+        }
+        Err(e) => {
+            if let Some(d) = s.actions.as_mut().and_then(|a| a.dialog.as_mut()) {
+                d.form.pending = false;
+            }
+            let _ = op;
+            s.error(e);
+            vec![]
+        }
+    }
+}
+
+/// The approval inbox.
+pub(crate) fn open_inbox(s: &mut State) -> Vec<Effect> {
+    if s.inbox.is_none() {
+        s.inbox = Some(InboxScreen::new());
+    }
+    go(s, Screen::Inbox);
+    s.message = None;
+    load_inbox(s)
+}
+
+pub(crate) fn load_inbox(s: &mut State) -> Vec<Effect> {
+    match s.inbox.as_mut() {
+        Some(i) => {
+            i.loading = true;
+            vec![Effect::LoadInbox]
+        }
+        None => vec![],
+    }
+}
+
+pub(crate) fn inbox_loaded(s: &mut State, result: Result<Vec<ActionView>, String>) -> Vec<Effect> {
+    let Some(i) = s.inbox.as_mut() else {
+        return vec![];
+    };
+    i.loading = false;
+    match result {
+        Ok(rows) => {
+            i.selected = i.selected.min(rows.len().saturating_sub(1));
+            i.rows = rows;
+            i.error = None;
+        }
+        Err(e) => {
+            i.error = Some(e.clone());
+            s.error(e);
+        }
+    }
+    vec![]
+}
+
+/// Build (or verify) the disclosure package of the case on screen.
+pub(crate) fn package(s: &mut State, verify: bool) -> Vec<Effect> {
+    let Some(c) = s.case.as_ref().filter(|c| c.view.is_some()) else {
+        s.info("open a case first");
+        return vec![];
+    };
+    let case = c.id;
+    if s.package.as_ref().is_some_and(|p| p.case == case && p.busy) {
+        s.info("the package is being worked on; wait for it");
+        return vec![];
+    }
+    s.package = Some(PackageStatus {
+        case,
+        busy: true,
+        summary: if verify {
+            "checking the latest package against its manifest…".into()
+        } else {
+            "building: fetching every linked record…".into()
+        },
+        bad: false,
+        problems: Vec::new(),
+    });
+    if verify {
+        vec![Effect::VerifyPackage { case }]
+    } else {
+        vec![Effect::BuildPackage { case }]
+    }
+}
+
+pub(crate) fn package_done(
+    s: &mut State,
+    case: CaseId,
+    verify: bool,
+    result: Result<PackageStatus, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(p) => {
+            let what = if verify { "package check" } else { "package" };
+            let text = format!("{what}: {}", p.summary);
+            if p.bad {
+                s.warn(text);
+            } else {
+                s.info(text);
+            }
+            s.package = Some(p);
+        }
+        Err(e) => {
+            if s.package.as_ref().is_some_and(|p| p.case == case) {
+                s.package = None;
+            }
+            s.error(e);
+        }
+    }
+    if s.screen == Screen::Case && s.case.as_ref().is_some_and(|c| c.id == case) && !verify {
+        return case_update::reload_case(s);
+    }
+    vec![]
+}
+
+/// A letter rendered: fills the editor unless the operator already edited
+/// the text (what was typed is never replaced).
+pub(crate) fn letter_rendered(
+    s: &mut State,
+    case: CaseId,
+    template: &str,
+    result: Result<String, String>,
+) -> Vec<Effect> {
+    let Some(c) = s.case.as_mut().filter(|c| c.id == case) else {
+        return vec![];
+    };
+    let Some(d) = c
+        .dialog
+        .as_mut()
+        .filter(|d| d.kind == DialogKind::Letter && d.form.value("template") == template)
+    else {
+        return vec![];
+    };
+    match result {
+        Ok(text) => {
+            let current = d.form.value("text");
+            let untouched =
+                current.trim().is_empty() || d.rendered.as_deref() == Some(current.as_str());
+            if untouched {
+                let pristine = d.draft.pristine == FormDraft::of(&d.form, &[]).to_text();
+                d.form.set("text", &text);
+                d.rendered = Some(text);
+                if pristine {
+                    // As rendered, the letter is not yet a draft worth keeping.
+                    d.draft.pristine = FormDraft::of(&d.form, &[]).to_text();
+                }
+                s.info(format!(
+                    "the {template} letter, filled in from the case: edit it, then ctrl-s records it"
+                ));
+            } else {
+                s.warn(format!(
+                    "your edited text is kept; clear it to take the {template} letter instead"
+                ));
+            }
+        }
+        Err(e) => s.error(e),
+    }
+    vec![]
+}

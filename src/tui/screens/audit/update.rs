@@ -1,0 +1,304 @@
+//! Update logic of the audit screen (open, filter, verify, export) and of
+//! the refusal that replaces every screen when the operator may no longer
+//! use the desk. Called from `update.rs`; pure, like it.
+
+use crate::tui::app::*;
+use crate::tui::keymap::{is_printable_input, Command, Context};
+use crate::tui::update::{go, run_command};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Instant;
+
+/// How often a running session asks whether its operator is still
+/// configured (one `stat` of the configuration file).
+
+/// Show the audit screen and load the newest entries. The desk decides
+/// who may read them: an agent sees its refusal on the screen.
+pub fn open(s: &mut State) -> Vec<Effect> {
+    if s.audit.is_none() {
+        s.audit = Some(AuditScreen::new());
+    }
+    go(s, Screen::Audit);
+    s.message = None;
+    let mut fx = load(s);
+    if s.audit.as_ref().is_some_and(|a| a.chain.is_none()) {
+        fx.extend(verify(s));
+    }
+    fx
+}
+
+/// Load the entries again with the filters in force.
+pub fn load(s: &mut State) -> Vec<Effect> {
+    let Some(a) = s.audit.as_mut() else {
+        return vec![];
+    };
+    a.gen += 1;
+    a.loading = true;
+    vec![Effect::LoadAudit {
+        gen: a.gen,
+        filter: a.applied.clone(),
+    }]
+}
+
+pub fn loaded(
+    s: &mut State,
+    gen: u64,
+    result: Result<Vec<crate::store::AuditEntry>, String>,
+) -> Vec<Effect> {
+    let Some(a) = s.audit.as_mut() else {
+        return vec![];
+    };
+    if gen != a.gen {
+        return vec![];
+    }
+    a.loading = false;
+    match result {
+        Ok(mut entries) => {
+            entries.reverse();
+            a.selected = a.selected.min(entries.len().saturating_sub(1));
+            a.entries = entries;
+            a.error = None;
+        }
+        Err(e) => {
+            a.entries.clear();
+            a.selected = 0;
+            a.error = Some(e);
+        }
+    }
+    vec![]
+}
+
+pub fn verify(s: &mut State) -> Vec<Effect> {
+    let Some(a) = s.audit.as_mut() else {
+        return vec![];
+    };
+    a.chain = Some(ChainStatus::Checking);
+    vec![Effect::VerifyAudit]
+}
+
+pub fn verified(
+    s: &mut State,
+    result: Result<crate::store::AuditVerification, String>,
+) -> Vec<Effect> {
+    let Some(a) = s.audit.as_mut() else {
+        return vec![];
+    };
+    let said = match &result {
+        Ok(v) if v.is_intact() => Ok(format!(
+            "✓ chain intact: {n} of {n} entries checked",
+            n = v.entries
+        )),
+        Ok(v) => Err(format!(
+            "✗ chain BROKEN at entry {} ({} entries checked): {}",
+            v.first_broken.as_ref().map_or(0, |b| b.id),
+            v.entries,
+            v.first_broken.as_ref().map_or("", |b| b.reason.as_str())
+        )),
+        Err(e) => Err(format!("✗ the chain could not be checked: {e}")),
+    };
+    a.chain = Some(match result {
+        Ok(v) => match v.first_broken {
+            None => ChainStatus::Intact { entries: v.entries },
+            Some(b) => ChainStatus::Broken {
+                entries: v.entries,
+                id: b.id,
+                reason: b.reason,
+            },
+        },
+        Err(e) => ChainStatus::Failed(e),
+    });
+    match said {
+        Ok(m) => s.info(m),
+        Err(m) => s.error(m),
+    }
+    vec![]
+}
+
+pub fn open_filters(s: &mut State) {
+    if let Some(a) = s.audit.as_mut() {
+        a.prompt = Some(AuditPrompt::Filters { focus: 0 });
+    }
+}
+
+pub fn open_export(s: &mut State) {
+    if let Some(a) = s.audit.as_mut() {
+        if a.exporting {
+            s.info("an export is being written");
+            return;
+        }
+        a.prompt = Some(AuditPrompt::Export { csv: false });
+    }
+}
+
+pub fn exported(s: &mut State, result: Result<String, String>) -> Vec<Effect> {
+    if let Some(a) = s.audit.as_mut() {
+        a.exporting = false;
+    }
+    match result {
+        Ok(done) => s.info(done),
+        Err(e) => s.error(e),
+    }
+    // The export is an audit entry of its own: show it.
+    load(s)
+}
+
+pub fn move_by(s: &mut State, delta: i64) {
+    let Some(a) = s.audit.as_mut() else { return };
+    if a.entries.is_empty() {
+        return;
+    }
+    let last = a.entries.len() as i64 - 1;
+    a.selected = (a.selected as i64).saturating_add(delta).clamp(0, last) as usize;
+}
+
+/// Keys while a prompt of the audit screen is open.
+pub fn prompt_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let Some(a) = s.audit.as_mut() else {
+        return vec![];
+    };
+    let Some(prompt) = a.prompt.clone() else {
+        return vec![];
+    };
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let n = AuditField::ALL.len();
+    match prompt {
+        AuditPrompt::Filters { focus } => {
+            let input = &mut a.filters[focus];
+            match k.code {
+                KeyCode::Esc => {
+                    // Back to the filters in force.
+                    let applied = a.applied.clone();
+                    for f in AuditField::ALL {
+                        let v = match f {
+                            AuditField::Operator => &applied.operator,
+                            AuditField::Subject => &applied.subject,
+                            AuditField::Kind => &applied.kind,
+                            AuditField::Since => &applied.since,
+                            AuditField::Until => &applied.until,
+                        };
+                        a.filters[f as usize] =
+                            crate::tui::input::TextInput::new(v.as_deref().unwrap_or_default());
+                    }
+                    a.prompt = None;
+                }
+                KeyCode::Enter => {
+                    a.applied = a.filter_from_form();
+                    a.prompt = None;
+                    a.selected = 0;
+                    return load(s);
+                }
+                KeyCode::Tab | KeyCode::Down => {
+                    a.prompt = Some(AuditPrompt::Filters {
+                        focus: (focus + 1) % n,
+                    })
+                }
+                KeyCode::BackTab | KeyCode::Up => {
+                    a.prompt = Some(AuditPrompt::Filters {
+                        focus: (focus + n - 1) % n,
+                    })
+                }
+                KeyCode::Char('u') if ctrl => input.clear_to_start(),
+                KeyCode::Backspace => input.backspace(),
+                KeyCode::Delete => input.delete(),
+                KeyCode::Left => input.left(),
+                KeyCode::Right => input.right(),
+                KeyCode::Home => input.home(),
+                KeyCode::End => input.end(),
+                KeyCode::Char(c) if is_printable_input(&k) => input.insert(c),
+                _ => return global(s, k),
+            }
+        }
+        AuditPrompt::Export { csv } => match k.code {
+            KeyCode::Esc => a.prompt = None,
+            KeyCode::Tab | KeyCode::BackTab => a.prompt = Some(AuditPrompt::Export { csv: !csv }),
+            KeyCode::Enter => {
+                let person = a.person.text().trim().to_string();
+                if person.is_empty() {
+                    s.error("type a record key (crm:C-1001), an email, a phone number or a name");
+                    return vec![];
+                }
+                a.prompt = None;
+                a.exporting = true;
+                s.info("writing the export…");
+                return vec![Effect::ExportAudit { person, csv }];
+            }
+            KeyCode::Char('u') if ctrl => a.person.clear_to_start(),
+            KeyCode::Backspace => a.person.backspace(),
+            KeyCode::Delete => a.person.delete(),
+            KeyCode::Left => a.person.left(),
+            KeyCode::Right => a.person.right(),
+            KeyCode::Char(c) if is_printable_input(&k) => a.person.insert(c),
+            _ => return global(s, k),
+        },
+    }
+    vec![]
+}
+
+/// A key a prompt did not take: global commands that are not typing.
+fn global(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    match s.keymap.command_for(Context::Global, &k) {
+        Some(Command::Back) | None => vec![],
+        Some(cmd) => run_command(s, cmd),
+    }
+}
+
+/// Pasted text goes to the prompt's input. False when no prompt is open.
+pub fn paste(s: &mut State, text: &str) -> bool {
+    let Some(a) = s.audit.as_mut() else {
+        return false;
+    };
+    match a.prompt {
+        Some(AuditPrompt::Filters { focus }) => a.filters[focus].insert_str(text),
+        Some(AuditPrompt::Export { .. }) => a.person.insert_str(text),
+        None => return false,
+    }
+    true
+}
+
+/// Whether a prompt of the audit screen has the keys.
+pub fn prompting(s: &State) -> bool {
+    s.screen == Screen::Audit && s.audit.as_ref().is_some_and(|a| a.prompt.is_some())
+}
+
+/// The desk's answer: a refusal hides every screen and forgets what was
+/// shown (typed text stays in the drafts); a later "yes" lifts it.
+pub fn access_checked(s: &mut State, result: Result<(), String>) -> Vec<Effect> {
+    match result {
+        Ok(()) => {
+            if s.refused.take().is_some() {
+                s.info("access restored");
+            }
+        }
+        Err(why) => {
+            if s.refused.is_none() {
+                tracing::warn!("session refused by the desk");
+            }
+            s.refused = Some(why);
+            // Answers still on their way are dropped when they arrive.
+            s.search_gen += 1;
+            s.cases_gen += 1;
+            s.search = None;
+            s.person = None;
+            s.case = None;
+            s.cases = None;
+            s.audit = None;
+            s.overlay = None;
+            s.stack.clear();
+            s.screen = Screen::Search;
+        }
+    }
+    vec![]
+}
+
+/// Keys while refused: quit, or ask again.
+pub fn refused_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    match k.code {
+        KeyCode::Char('r') | KeyCode::Enter => {
+            s.access_checked = Instant::now();
+            vec![Effect::CheckAccess]
+        }
+        _ => match s.keymap.command_for(Context::Global, &k) {
+            Some(Command::Quit) => run_command(s, Command::Quit),
+            _ => vec![],
+        },
+    }
+}

@@ -1,0 +1,3 @@
+//! The case list ("my cases") and its tabs.
+
+pub mod view;

@@ -1,0 +1,3 @@
+//! Actions awaiting a supervisor's approval.
+
+pub mod view;

@@ -1,0 +1,44 @@
+//! The report screen's updates: open (and load), loaded, scroll. The report
+//! is read by an effect on the blocking pool; the desk decides who may see
+//! it (agents are refused there, and the attempt is audited).
+
+use crate::domain::report::Report;
+use crate::tui::app::{Effect, Screen, State};
+use crate::tui::screens::report::state::ReportScreen;
+use crate::tui::update::go;
+
+/// Show the report screen and load the report (again, if already open).
+pub fn open(s: &mut State) -> Vec<Effect> {
+    go(s, Screen::Report);
+    load(s)
+}
+
+/// Load the report for the default period (the 365 days up to today).
+pub fn load(s: &mut State) -> Vec<Effect> {
+    let r = s.report.get_or_insert_with(ReportScreen::default);
+    r.loading = true;
+    r.gen += 1;
+    vec![Effect::LoadReport { gen: r.gen }]
+}
+
+pub fn loaded(s: &mut State, gen: u64, result: Result<Box<Report>, String>) {
+    let Some(r) = s.report.as_mut().filter(|r| r.gen == gen) else {
+        return;
+    };
+    r.loading = false;
+    match result {
+        Ok(report) => {
+            r.report = Some(*report);
+            r.error = None;
+        }
+        Err(e) => r.error = Some(e),
+    }
+}
+
+/// Scroll the table of response times by `delta` rows.
+pub fn scroll(s: &mut State, delta: i64) {
+    let Some(r) = s.report.as_mut() else { return };
+    let rows = r.report.as_ref().map_or(0, |x| x.response_times.len());
+    let max = rows.saturating_sub(1) as i64;
+    r.scroll = (r.scroll as i64).saturating_add(delta).clamp(0, max.max(0)) as usize;
+}
