@@ -18,7 +18,7 @@ use privdesk::config::KeyBinding;
 use privdesk::domain::{ActionKind, ActionStatus, JobState};
 use privdesk::tui::app::{
     Action, ActionDialogKind, ActionItem, CaseChange, DialogKind, Effect, JobOp, Level, Overlay,
-    PackageStatus, Screen, State,
+    PackageStatus, ScreenId, State,
 };
 use privdesk::tui::drafts::DRAFT_PAUSE;
 use privdesk::tui::keymap::{Command, Context, Keymap};
@@ -71,7 +71,7 @@ fn action_at(s: &State, id: &str) -> usize {
 fn the_panel_lists_actions_jobs_and_what_blocks_fulfilment() {
     let f = fixture();
     let mut s = panel("default", AGENT);
-    assert_eq!(s.screen, Screen::Actions);
+    assert_eq!(s.screen, ScreenId::Actions);
     let a = s.actions.as_ref().unwrap();
     // Every action, each followed by its jobs.
     let n_jobs: usize = f.actions.actions.iter().map(|v| v.jobs.len()).sum();
@@ -489,10 +489,10 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
 fn the_approval_inbox_shows_the_dry_run_and_decides() {
     let f = fixture();
     let mut s = case_support::case_state("default");
-    s.screen = Screen::Cases;
+    s.screen = ScreenId::Cases;
     let fx = run(&mut s, Command::ApprovalInbox);
     assert_eq!(fx, vec![Effect::LoadInbox]);
-    assert_eq!(s.screen, Screen::Inbox);
+    assert_eq!(s.screen, ScreenId::Inbox);
     act(
         &mut s,
         Action::InboxLoaded {
@@ -707,23 +707,23 @@ fn packages_are_built_and_checked_from_the_case_screen() {
 #[test]
 fn every_new_key_is_in_the_help_and_can_be_remapped() {
     let new = [
-        (Command::OpenActions, Screen::Case),
-        (Command::WriteLetter, Screen::Case),
-        (Command::BuildPackage, Screen::Case),
-        (Command::VerifyPackage, Screen::Case),
-        (Command::ApprovalInbox, Screen::Cases),
-        (Command::PrepareAction, Screen::Actions),
-        (Command::ApproveAction, Screen::Actions),
-        (Command::DenyAction, Screen::Actions),
-        (Command::RunAction, Screen::Actions),
-        (Command::RetryJob, Screen::Actions),
-        (Command::SkipJob, Screen::Actions),
-        (Command::JobToManual, Screen::Actions),
-        (Command::CompleteTask, Screen::Actions),
-        (Command::ReloadActions, Screen::Actions),
-        (Command::InboxApprove, Screen::Inbox),
-        (Command::InboxDeny, Screen::Inbox),
-        (Command::ReloadInbox, Screen::Inbox),
+        (Command::OpenActions, ScreenId::Case),
+        (Command::WriteLetter, ScreenId::Case),
+        (Command::BuildPackage, ScreenId::Case),
+        (Command::VerifyPackage, ScreenId::Case),
+        (Command::ApprovalInbox, ScreenId::Cases),
+        (Command::PrepareAction, ScreenId::Actions),
+        (Command::ApproveAction, ScreenId::Actions),
+        (Command::DenyAction, ScreenId::Actions),
+        (Command::RunAction, ScreenId::Actions),
+        (Command::RetryJob, ScreenId::Actions),
+        (Command::SkipJob, ScreenId::Actions),
+        (Command::JobToManual, ScreenId::Actions),
+        (Command::CompleteTask, ScreenId::Actions),
+        (Command::ReloadActions, ScreenId::Actions),
+        (Command::InboxApprove, ScreenId::Inbox),
+        (Command::InboxDeny, ScreenId::Inbox),
+        (Command::ReloadInbox, ScreenId::Inbox),
     ];
     for (cmd, screen_of) in new {
         // Remapped to a key nothing else uses.

@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 use privdesk::store::{
     AuditEntry, AuditFilter, AuditVerification, BrokenLink, NewAuditEntry, Store,
 };
-use privdesk::tui::app::{Action, AuditPrompt, ChainStatus, Effect, Screen, State};
+use privdesk::tui::app::{Action, AuditPrompt, ChainStatus, Effect, ScreenId, State};
 use privdesk::tui::keymap::Command;
 use serde_json::json;
 use std::time::Duration;
@@ -88,7 +88,7 @@ fn entries() -> Vec<AuditEntry> {
 fn opened() -> State {
     let mut s = state("default");
     let fx = act(&mut s, Action::Run(Command::AuditLog));
-    assert_eq!(s.screen, Screen::Audit);
+    assert_eq!(s.screen, ScreenId::Audit);
     let gen = match fx.as_slice() {
         [Effect::LoadAudit { gen, filter }, Effect::VerifyAudit] => {
             assert_eq!(filter.operator, None);
@@ -313,7 +313,7 @@ fn an_agent_sees_the_desks_refusal() {
     snap("audit_refused_for_agent", &s);
     // Esc goes back.
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     assert!(s.audit.is_none());
 }
 
@@ -327,7 +327,7 @@ fn the_palette_reaches_the_audit_screen() {
         matches!(fx.first(), Some(Effect::LoadAudit { .. })),
         "{fx:?}"
     );
-    assert_eq!(s.screen, Screen::Audit);
+    assert_eq!(s.screen, ScreenId::Audit);
 }
 
 #[test]

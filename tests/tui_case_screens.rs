@@ -9,7 +9,7 @@ mod tui_support;
 
 use case_support::*;
 use crossterm::event::KeyCode;
-use privdesk::tui::app::{Action, CaseChange, ChangeError, Effect, Overlay, Screen, State};
+use privdesk::tui::app::{Action, CaseChange, ChangeError, Effect, Overlay, ScreenId, State};
 use privdesk::tui::keymap::Command;
 use privdesk::tui::theme::Theme;
 use privdesk::tui::views::due::DUE_SOON_DAYS;
@@ -207,7 +207,7 @@ fn new_case_form_for_a_person() {
     let f = fixture();
     let mut s = taro_person("default");
     let fx = act(&mut s, key(KeyCode::Char('n')));
-    assert_eq!(s.screen, Screen::NewCase);
+    assert_eq!(s.screen, ScreenId::NewCase);
     let key_of = fx
         .iter()
         .find_map(|e| match e {

@@ -15,7 +15,8 @@ use privdesk::domain::{
     AssigneeFilter, CaseStatus, Category, Law, RefusalGround, RequestKind, StatusChange,
 };
 use privdesk::tui::app::{
-    Action, CaseChange, ChangeError, CreateError, DialogKind, Effect, Level, Overlay, Screen, State,
+    Action, CaseChange, ChangeError, CreateError, DialogKind, Effect, Level, Overlay, ScreenId,
+    State,
 };
 use privdesk::tui::drafts::{dialog_key, FormDraft, DRAFT_PAUSE};
 use privdesk::tui::effects;
@@ -249,7 +250,7 @@ fn validation_errors_keep_what_was_typed() {
     assert!(!form.pending);
     assert_eq!(form.error.as_ref().map(|e| e.0.as_str()), Some("email"));
     assert_eq!(value(&s, "rep_name"), "山田 花子");
-    assert_eq!(s.screen, Screen::NewCase);
+    assert_eq!(s.screen, ScreenId::NewCase);
 }
 
 #[test]
@@ -302,7 +303,7 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
             warning,
         },
     );
-    assert_eq!(s.screen, Screen::Case);
+    assert_eq!(s.screen, ScreenId::Case);
     assert!(
         fx.contains(&Effect::SaveDraft {
             key,
@@ -418,7 +419,7 @@ fn form_drafts_are_saved_after_a_pause_kept_on_esc_and_filled_back_in() {
     // Esc leaves the form and keeps it; opening it again fills it in.
     type_text(&mut s, " More.");
     let fx = press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Person);
+    assert_eq!(s.screen, ScreenId::Person);
     let kept = drafts_of(&fx);
     assert_eq!(kept.len(), 1);
     assert!(kept[0].1.contains("More."));
@@ -868,7 +869,7 @@ fn unsent_drafts_are_offered_at_start_and_f3_continues_them() {
             revealed: false
         }]
     );
-    assert_eq!(s.screen, Screen::Case);
+    assert_eq!(s.screen, ScreenId::Case);
     act(
         &mut s,
         Action::CaseLoaded {
@@ -919,7 +920,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     search(&mut s, "yamada", &data().yamada);
     press(&mut s, KeyCode::Down);
     let fx = press(&mut s, KeyCode::Char('c'));
-    assert_eq!(s.screen, Screen::Cases);
+    assert_eq!(s.screen, ScreenId::Cases);
     assert_eq!(filter(&fx), AssigneeFilter::User(USER.into()));
     assert_eq!(
         filter(&press(&mut s, KeyCode::Tab)),
@@ -954,10 +955,10 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     );
     // Back leads to the list again (reloaded), then to the results.
     let fx = press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Cases);
+    assert_eq!(s.screen, ScreenId::Cases);
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadCases { .. })));
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod tui_support;
 use crossterm::event::KeyCode;
 use privdesk::domain::{Category, NewCase, Priority};
 use privdesk::tui::app::{
-    Action, BulkOp, BulkOutcome, BulkResult, Effect, Overlay, QueuePopup, Screen, State,
+    Action, BulkOp, BulkOutcome, BulkResult, Effect, Overlay, QueuePopup, ScreenId, State,
 };
 use privdesk::tui::effects::Effects;
 use privdesk::tui::keymap::{Command, Keymap};
@@ -53,7 +53,7 @@ fn opening_loads_audited_and_sections_count_their_rows() {
     let mut s = state("default");
     let mut server = Server::new(&specs(), s.queue_sections.clone());
     let fx = act(&mut s, Action::Run(Command::Queue));
-    assert_eq!(s.screen, Screen::Queue);
+    assert_eq!(s.screen, ScreenId::Queue);
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::QueueQuery { open: true, query } if query.tab == 0)),
@@ -137,9 +137,9 @@ fn the_filter_asks_the_server_on_every_keystroke_and_keeps_the_newest_answer() {
     server.answer(&mut s, &fx);
     assert_eq!(q(&s).filter.text(), "");
     assert_eq!(shown(&s).len(), 8);
-    assert_eq!(s.screen, Screen::Queue);
+    assert_eq!(s.screen, ScreenId::Queue);
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn a_store_change_reloads_the_case_on_screen_and_the_queue_waits_for_its_push() 
     // On a case: only that case, and only if its version moved (effect side).
     let (mut s, _server) = queue_state("default", &specs());
     let fx = press(&mut s, KeyCode::Enter);
-    assert_eq!(s.screen, Screen::Case);
+    assert_eq!(s.screen, ScreenId::Case);
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadCase { .. })));
     // Not loaded yet: nothing to compare with.
     assert!(act(&mut s, Action::StoreChanged).is_empty());
@@ -555,13 +555,13 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
 #[test]
 fn f2_opens_the_queue_even_from_the_query_box() {
     let mut s = state("default");
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     // `w` typed in the query box is text...
     press(&mut s, KeyCode::Char('w'));
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     // ...f2 is not.
     let fx = press(&mut s, KeyCode::F(2));
-    assert_eq!(s.screen, Screen::Queue);
+    assert_eq!(s.screen, ScreenId::Queue);
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::QueueQuery { open: true, .. })),
@@ -573,7 +573,7 @@ fn f2_opens_the_queue_even_from_the_query_box() {
 fn a_store_change_reloads_the_approval_inbox_on_screen() {
     let mut s = state("default");
     let fx = act(&mut s, Action::Run(Command::ApprovalInbox));
-    assert_eq!(s.screen, Screen::Inbox);
+    assert_eq!(s.screen, ScreenId::Inbox);
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadInbox)), "{fx:?}");
     // Still loading: the answer on its way will be as new.
     assert!(act(&mut s, Action::StoreChanged).is_empty());

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use crossterm::event::KeyCode;
 use privdesk::domain::report::{compute, Period, Report, ReportCalendar, ReportCase};
 use privdesk::domain::{CaseStatus, Category, Outcome, RefusalGround, RequestKind};
-use privdesk::tui::app::{Action, Effect, Overlay, Screen, State};
+use privdesk::tui::app::{Action, Effect, Overlay, ScreenId, State};
 use privdesk::tui::keymap::Command;
 use tui_support::*;
 
@@ -114,7 +114,7 @@ fn report_screen(report: &Report) -> State {
 fn the_report_screen_shows_charts_sparkline_and_times() {
     let r = sample_report();
     let s = report_screen(&r);
-    assert_eq!(s.screen, Screen::Report);
+    assert_eq!(s.screen, ScreenId::Report);
     let small = screen(&s, 80, 24);
     assert!(
         small.contains(&format!(
@@ -150,7 +150,7 @@ fn the_table_scrolls_and_esc_goes_back() {
     let after = screen(&s, 80, 24);
     assert!(!after.contains(&format!("\n│{first} ")), "{after}");
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     assert!(s.report.is_none());
 }
 
@@ -188,5 +188,5 @@ fn loading_refusal_and_the_palette() {
     type_text(&mut s, "report");
     let fx = press(&mut s, KeyCode::Enter);
     gen_of(&fx);
-    assert_eq!(s.screen, Screen::Report);
+    assert_eq!(s.screen, ScreenId::Report);
 }

@@ -7,7 +7,7 @@ mod tui_support;
 
 use crossterm::event::KeyCode;
 use privdesk::domain::SystemStatus;
-use privdesk::tui::app::{Action, Effect, Overlay, Screen, State};
+use privdesk::tui::app::{Action, Effect, Overlay, ScreenId, State};
 use privdesk::tui::theme::{Theme, BUILTIN_THEMES};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
@@ -405,7 +405,7 @@ fn mono_selection_is_reversed_on_every_screen_with_a_selection() {
         assert_colourless(&render(s, 80, 24));
     }
     assert!(matches!(palette.overlay, Some(Overlay::Palette(_))));
-    assert_eq!(person.screen, Screen::Person);
+    assert_eq!(person.screen, ScreenId::Person);
 }
 
 /// A box drawn over CJK text keeps its left border: a wide character that

@@ -8,10 +8,11 @@ use crossterm::event::KeyCode;
 use indexmap::IndexMap;
 use privdesk::config::KeyBinding;
 use privdesk::desk::Revealed;
-use privdesk::tui::app::{Action, Effect, Focus, Level, Overlay, Screen, State};
+use privdesk::tui::app::{Action, Effect, Focus, Level, Overlay, ScreenId, State};
 use privdesk::tui::effects::QUERY_DRAFT;
 use privdesk::tui::keymap::Keymap;
-use privdesk::tui::update::{person_key, DRAFT_PAUSE};
+use privdesk::tui::screens::person::update::person_key;
+use privdesk::tui::update::DRAFT_PAUSE;
 use std::time::{Duration, Instant};
 use tui_support::*;
 
@@ -249,9 +250,9 @@ fn leaving_the_person_screen_masks_again() {
     let email = clear_email(&s);
     assert!(screen(&s, 80, 24).contains(&email));
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     press(&mut s, KeyCode::Enter);
-    assert_eq!(s.screen, Screen::Person);
+    assert_eq!(s.screen, ScreenId::Person);
     assert!(!s.person.as_ref().unwrap().revealed);
     assert!(!screen(&s, 80, 24).contains(&email));
 }
@@ -276,7 +277,7 @@ fn idle_lock_masks_revealed_values() {
     let fx = press(&mut s, KeyCode::Char('q'));
     assert_eq!(fx, vec![]);
     assert!(!s.locked && !s.quit);
-    assert_eq!(s.screen, Screen::Person);
+    assert_eq!(s.screen, ScreenId::Person);
     assert!(
         !screen(&s, 80, 24).contains(&email),
         "still masked after unlocking"
@@ -325,7 +326,7 @@ fn pasted_text_never_triggers_key_bindings() {
     let email = clear_email(&s);
     act(&mut s, Action::Paste("?r".into()));
     assert!(s.overlay.is_none(), "pasting ? opens no help, r no reveal");
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     assert!(s.person.is_none());
     assert_eq!(s.query.text(), "yamada?r");
     assert!(!screen(&s, 80, 24).contains(&email));
@@ -435,7 +436,7 @@ fn a_fresh_palette_starts_on_this_screens_commands_and_enter_is_harmless() {
 fn ctrl_c_in_a_form_with_typed_text_says_the_draft_is_kept_then_quits() {
     let mut s = state("default");
     act(&mut s, ctrl('n'));
-    assert_eq!(s.screen, Screen::NewCase);
+    assert_eq!(s.screen, ScreenId::NewCase);
     // Nothing typed: ctrl-c quits at once.
     act(&mut s, ctrl('c'));
     assert!(s.quit);
@@ -601,7 +602,7 @@ fn a_truncated_system_is_marked_and_the_end_says_to_narrow() {
 fn command_keys_in_the_query_box_never_start_a_search() {
     let started = |fx: &[Effect]| fx.iter().any(|e| matches!(e, Effect::StartSearch { .. }));
     let mut s = state("default");
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     assert_eq!(s.focus, Focus::Query);
 
     // `R:report` + Enter: the R is typed, `:` opens the palette, Enter runs
@@ -620,11 +621,11 @@ fn command_keys_in_the_query_box_never_start_a_search() {
     fx.extend(press(&mut s, KeyCode::Enter));
     assert!(!started(&fx), "{fx:?}");
     assert!(s.overlay.is_none());
-    assert_eq!(s.screen, Screen::Report);
+    assert_eq!(s.screen, ScreenId::Report);
 
     // A lone letter and Enter searches nothing and says how to run commands.
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.screen, ScreenId::Search);
     act(&mut s, ctrl('u'));
     type_text(&mut s, "A");
     let fx = press(&mut s, KeyCode::Enter);
@@ -644,7 +645,7 @@ fn command_keys_in_the_query_box_never_start_a_search() {
     // The function-key twins of the letter commands work while typing.
     let fx = press(&mut s, KeyCode::F(4));
     assert!(!started(&fx));
-    assert_eq!(s.screen, Screen::Inbox);
+    assert_eq!(s.screen, ScreenId::Inbox);
 
     // Names are still typed at once.
     press(&mut s, KeyCode::Esc);
@@ -720,9 +721,9 @@ fn one_value_is_revealed_and_masked_again_on_the_next_screen() {
 
     // The case list and back: masked again.
     press(&mut s, KeyCode::Char('c'));
-    assert_eq!(s.screen, Screen::Cases);
+    assert_eq!(s.screen, ScreenId::Cases);
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, Screen::Person);
+    assert_eq!(s.screen, ScreenId::Person);
     assert!(!screen(&s, 80, 24).contains(&phone));
 }
 

@@ -4,10 +4,7 @@
 
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
-pub use super::screens::actions::state::*;
-pub use super::screens::audit::state::*;
-pub use super::screens::case::state::*;
-pub use super::screens::queue::state::*;
+pub use super::screens::{states::*, ScreenId};
 use super::theme::Theme;
 use crate::desk::{
     ActionRequest, ActionView, CaseActions, CaseView, DuplicateQuery, JobUpdate, PlannedAction,
@@ -19,30 +16,7 @@ use crate::domain::{
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::KeyEvent;
 use indexmap::IndexMap;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Search,
-    Person,
-    /// The case list ("my cases").
-    Cases,
-    /// One case.
-    Case,
-    /// The new-case form.
-    NewCase,
-    /// The actions panel of the case.
-    Actions,
-    /// Actions awaiting a supervisor's approval.
-    Inbox,
-    /// Counts, response times and deadlines met (supervisors, auditors).
-    Report,
-    /// The audit trail (supervisors and auditors).
-    Audit,
-    /// The queue: every case the operator may see, by section.
-    Queue,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -62,57 +36,6 @@ pub enum Level {
 pub struct Message {
     pub level: Level,
     pub text: String,
-}
-
-/// What is known of one record's full copy fetched from its system.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FetchState {
-    Loading,
-    Done,
-    Failed(String),
-}
-
-/// The person screen.
-#[derive(Debug, Clone)]
-pub struct PersonView {
-    pub person: Person,
-    /// Masked values are shown for this person until the screen is left.
-    pub revealed: bool,
-    /// Single values revealed (record, field), until the screen is left.
-    pub revealed_fields: Vec<((String, String), String)>,
-    /// The record the cursor is on.
-    pub selected: usize,
-    pub scroll: u16,
-    pub fetch: HashMap<(String, String), FetchState>,
-}
-
-impl PersonView {
-    /// The masked fields record `i` holds, in display order.
-    pub fn masked_fields(&self, i: usize) -> Vec<&'static str> {
-        let Some(r) = self.person.records.get(i) else {
-            return vec![];
-        };
-        crate::domain::record::CANONICAL_FIELDS
-            .iter()
-            .copied()
-            .filter(|f| crate::domain::mask::is_masked_field(f) && r.canonical(f).is_some())
-            .collect()
-    }
-
-    /// Whether `field` of `record` is shown in full.
-    pub fn is_revealed(&self, record: &(String, String), field: &str) -> bool {
-        self.revealed
-            || self
-                .revealed_fields
-                .iter()
-                .any(|(k, f)| k == record && f == field)
-    }
-
-    /// Mask everything again (the screen was left).
-    pub fn mask(&mut self) {
-        self.revealed = false;
-        self.revealed_fields.clear();
-    }
 }
 
 /// The purpose dialog shown before revealing.
@@ -197,7 +120,7 @@ pub struct State {
     pub systems: Vec<(String, String)>,
     pub idle_lock: Duration,
 
-    pub screen: Screen,
+    pub screen: ScreenId,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
     pub query: TextInput,
@@ -225,7 +148,7 @@ pub struct State {
     pub wall: DateTime<FixedOffset>,
     pub case_settings: CaseSettings,
     /// The screens to go back to, most recent last.
-    pub stack: Vec<Screen>,
+    pub stack: Vec<ScreenId>,
     pub cases: Option<CasesView>,
     pub case: Option<CaseScreen>,
     pub new_case: Option<NewCaseScreen>,
@@ -235,7 +158,7 @@ pub struct State {
     pub package: Option<PackageStatus>,
     /// The case records are being linked to, while its operator searches.
     pub linking: Option<LinkTarget>,
-    pub report: Option<super::screens::report::state::ReportScreen>,
+    pub report: Option<ReportScreen>,
     /// Generation of case list loads.
     pub cases_gen: u64,
     pub audit: Option<AuditScreen>,
@@ -272,7 +195,7 @@ impl State {
             purposes,
             systems,
             idle_lock,
-            screen: Screen::Search,
+            screen: ScreenId::Search,
             focus: Focus::Query,
             overlay: None,
             query: TextInput::default(),

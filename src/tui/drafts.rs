@@ -8,7 +8,7 @@
 //! `case.PD-2026-000004.note` (`.reply`, `.status`, `.verify`) for the
 //! dialogs of a case. Forms are kept as JSON ([`FormDraft`]).
 
-use super::app::{DialogKind, DraftSlot, Effect, Screen, State};
+use super::app::{DialogKind, DraftSlot, Effect, ScreenId, State};
 use super::form::Form;
 use crate::domain::{CaseId, LinkedRecord};
 use serde::{Deserialize, Serialize};
@@ -162,7 +162,11 @@ fn form_text(form: &Form, links: &[LinkedRecord], slot: &DraftSlot) -> String {
 
 /// Whether the form on screen holds typed text that is not sent yet.
 pub fn typed_unsent(s: &State) -> bool {
-    if let Some(nc) = s.new_case.as_ref().filter(|_| s.screen == Screen::NewCase) {
+    if let Some(nc) = s
+        .new_case
+        .as_ref()
+        .filter(|_| s.screen == ScreenId::NewCase)
+    {
         return !form_text(&nc.form, &nc.links, &nc.draft).is_empty();
     }
     s.case

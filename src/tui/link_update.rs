@@ -24,7 +24,7 @@ pub(crate) fn start(s: &mut State) -> Vec<Effect> {
     let (case, version) = (view.case.id, view.case.version);
     let name = view.case.requester.name.as_deref().map(escape_controls);
     s.linking = Some(LinkTarget { case, version });
-    go(s, Screen::Search);
+    go(s, ScreenId::Search);
     s.focus = Focus::Query;
     if s.query.is_empty() {
         if let Some(n) = name {
@@ -130,7 +130,7 @@ pub(crate) fn key(s: &mut State, mut d: LinkDialog, k: KeyEvent) -> Vec<Effect> 
             s.linking = None;
             s.info(format!("linking {} record(s) to {}…", chosen.len(), d.case));
             let mut fx = if s.case.as_ref().is_some_and(|c| c.id == d.case) {
-                go(s, Screen::Case);
+                go(s, ScreenId::Case);
                 Vec::new()
             } else {
                 case_update::open_case(s, d.case, None)

@@ -3,6 +3,7 @@
 //! tokio tasks (effects.rs) and come back as actions. The runtime
 //! (runtime.rs) owns the terminal: raw mode, signals, resize, hang-up.
 
+pub mod access;
 pub mod app;
 pub mod backend;
 pub mod drafts;

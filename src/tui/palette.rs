@@ -1,8 +1,9 @@
 //! The command palette: every command usable on the current screen, filtered
 //! as the operator types with a fuzzy matcher.
 
-use super::app::{Screen, State};
-use super::keymap::{Command, Context};
+use super::app::State;
+use super::keymap::Command;
+use super::screens;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
@@ -12,25 +13,9 @@ pub struct Entry {
     pub score: i64,
 }
 
-/// Contexts whose commands make sense on the screen now.
-pub fn active_contexts(screen: Screen) -> &'static [Context] {
-    match screen {
-        Screen::Search => &[Context::List, Context::Global],
-        Screen::Person => &[Context::Person, Context::List, Context::Global],
-        Screen::Case => &[Context::Case, Context::List, Context::Global],
-        Screen::Cases => &[Context::Cases, Context::List, Context::Global],
-        Screen::Queue => &[Context::Queue, Context::List, Context::Global],
-        Screen::NewCase => &[Context::Global],
-        Screen::Actions => &[Context::Actions, Context::List, Context::Global],
-        Screen::Inbox => &[Context::Inbox, Context::List, Context::Global],
-        Screen::Report => &[Context::List, Context::Global],
-        Screen::Audit => &[Context::Audit, Context::List, Context::Global],
-    }
-}
-
 /// Commands matching `filter`, best first (all of them, in order, when empty).
 pub fn entries(s: &State, filter: &str) -> Vec<Entry> {
-    let ctxs = active_contexts(s.screen);
+    let ctxs = screens::contexts(screens::current(s));
     // The palette itself is not offered from the palette.
     let usable = Command::ALL
         .iter()

@@ -20,7 +20,7 @@ use privdesk::domain::{
     VerificationResult,
 };
 use privdesk::sample::{self, SampleOptions};
-use privdesk::tui::app::{Action, CaseScreen, Screen, State};
+use privdesk::tui::app::{Action, CaseScreen, ScreenId, State};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -376,8 +376,8 @@ pub fn case_open(theme: &str, user: &str) -> State {
         s.operator.display_name = "Demo Agent".into();
         s.operator.role = privdesk::domain::Role::Agent;
     }
-    s.stack = vec![Screen::Search];
-    s.screen = Screen::Case;
+    s.stack = vec![ScreenId::Search];
+    s.screen = ScreenId::Case;
     s.case = Some(CaseScreen::new(f.view.case.id));
     act(
         &mut s,

@@ -1,5 +1,8 @@
 //! The screens, one folder each (state, update, view), and the registry
-//! that dispatches to them.
+//! that lists them. The rest of the TUI reaches a screen only through the
+//! [`Screen`] trait: adding a screen is a new folder, one variant of
+//! [`ScreenId`] with its line in [`of`], and its rows in the `commands!`
+//! table.
 
 pub mod actions;
 pub mod audit;
@@ -11,3 +14,220 @@ pub mod person;
 pub mod queue;
 pub mod report;
 pub mod search;
+
+/// Every screen's state types, re-exported by `app`.
+pub mod states {
+    pub use super::actions::state::*;
+    pub use super::audit::state::*;
+    pub use super::case::state::*;
+    pub use super::cases::state::*;
+    pub use super::inbox::state::*;
+    pub use super::new_case::state::*;
+    pub use super::person::state::*;
+    pub use super::queue::state::*;
+    pub use super::report::state::*;
+}
+
+use super::app::{Effect, State};
+use super::keymap::{Command, Context};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+/// Which screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenId {
+    Search,
+    Person,
+    /// The case list ("my cases").
+    Cases,
+    /// One case.
+    Case,
+    /// The new-case form.
+    NewCase,
+    /// The actions panel of the case.
+    Actions,
+    /// Actions awaiting a supervisor's approval.
+    Inbox,
+    /// Counts, response times and deadlines met (supervisors, auditors).
+    Report,
+    /// The audit trail (supervisors and auditors).
+    Audit,
+    /// The queue: every case the operator may see, by section.
+    Queue,
+}
+
+impl ScreenId {
+    pub const ALL: [ScreenId; 10] = [
+        ScreenId::Search,
+        ScreenId::Person,
+        ScreenId::Cases,
+        ScreenId::Case,
+        ScreenId::NewCase,
+        ScreenId::Actions,
+        ScreenId::Inbox,
+        ScreenId::Report,
+        ScreenId::Audit,
+        ScreenId::Queue,
+    ];
+}
+
+/// The one place a screen id is turned into the screen's behaviour.
+pub fn of(id: ScreenId) -> &'static dyn Screen {
+    match id {
+        ScreenId::Search => &search::Search,
+        ScreenId::Person => &person::Person,
+        ScreenId::Cases => &cases::Cases,
+        ScreenId::Case => &case::Case,
+        ScreenId::NewCase => &new_case::NewCase,
+        ScreenId::Actions => &actions::Actions,
+        ScreenId::Inbox => &inbox::Inbox,
+        ScreenId::Report => &report::Report,
+        ScreenId::Audit => &audit::Audit,
+        ScreenId::Queue => &queue::Queue,
+    }
+}
+
+/// The screen shown now.
+pub fn current(s: &State) -> &'static dyn Screen {
+    of(s.screen)
+}
+
+/// A key hint of the status bar: a command (shown with its configured key)
+/// or a fixed key name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintKey {
+    Cmd(Command),
+    Text(&'static str),
+}
+
+pub type Hint = (HintKey, &'static str);
+
+/// What every screen does. The state a screen works on lives in `State`;
+/// these are the screen's entry points, called only through the registry.
+pub trait Screen: Sync {
+    /// The keymap context of the screen's own commands, if it has any.
+    fn context(&self) -> Option<Context> {
+        None
+    }
+
+    /// Whether the list commands (move, open, search) apply: false for a
+    /// screen that is a form taking every typed key.
+    fn lists(&self) -> bool {
+        true
+    }
+
+    /// The header's title.
+    fn title(&self, s: &State) -> String;
+
+    /// The status bar's key hints when no form is open.
+    fn hints(&self, s: &State) -> Vec<Hint>;
+
+    /// A form (or dialog with fields) is open: keys are typing, the status
+    /// bar shows the form's keys.
+    fn form_open(&self, _s: &State) -> bool {
+        false
+    }
+
+    /// Plain keys are typed into a text box now (hints then show keys that
+    /// are not letters).
+    fn typing(&self, s: &State) -> bool {
+        self.form_open(s)
+    }
+
+    /// A key, before the keymap: `None` lets the keymap handle it.
+    fn key(&self, _s: &mut State, _k: KeyEvent) -> Option<Vec<Effect>> {
+        None
+    }
+
+    /// A key neither the screen nor the keymap took.
+    fn unbound_key(&self, _s: &mut State, _k: &KeyEvent) {}
+
+    /// Pasted text: `None` when the screen has nowhere to put it (it then
+    /// becomes a new search).
+    fn paste(&self, _s: &mut State, _text: &str) -> Option<Vec<Effect>> {
+        None
+    }
+
+    /// A command: those of the screen's context, and the list and global
+    /// ones it reads its own way while shown (back, open, search).
+    /// `None` when the screen does not handle `cmd`.
+    fn command(&self, _s: &mut State, _cmd: Command) -> Option<Vec<Effect>> {
+        None
+    }
+
+    /// A command that opens this screen from anywhere.
+    fn open_from_anywhere(&self, _s: &mut State, _cmd: Command) -> Option<Vec<Effect>> {
+        None
+    }
+
+    /// Move the cursor or scroll by `delta` (list commands).
+    fn move_by(&self, _s: &mut State, _delta: i64) -> Vec<Effect> {
+        vec![]
+    }
+
+    /// The screen is closed: drop what it shows. A screen may keep its
+    /// place (a tab, a filter) for the next visit.
+    fn leave(&self, _s: &mut State) {}
+
+    /// Drop everything the screen holds, its place included (access was
+    /// refused: nothing shown may stay in memory).
+    fn forget(&self, s: &mut State) {
+        self.leave(s)
+    }
+
+    /// Hide every value revealed on the screen (the desk was locked).
+    fn mask(&self, _s: &mut State) {}
+
+    /// Another screen goes on top of this one.
+    fn covered(&self, _s: &mut State) {}
+
+    /// The screen is shown again after the one above it closed.
+    fn returned(&self, _s: &mut State) -> Vec<Effect> {
+        vec![]
+    }
+
+    /// Something changed in the store: what to load again while shown.
+    fn store_changed(&self, _s: &mut State) -> Vec<Effect> {
+        vec![]
+    }
+
+    /// Connected to the server again; `shown` when the screen is on top.
+    fn reconnected(&self, _s: &mut State, _shown: bool) -> Vec<Effect> {
+        vec![]
+    }
+
+    /// The status bar counts how the systems answered the search.
+    fn shows_systems(&self) -> bool {
+        false
+    }
+
+    fn draw(&self, s: &State, f: &mut Frame, area: Rect);
+}
+
+/// The keymap contexts whose commands make sense on `screen`.
+pub fn contexts(screen: &dyn Screen) -> Vec<Context> {
+    let mut out: Vec<Context> = screen.context().into_iter().collect();
+    if screen.lists() {
+        out.push(Context::List);
+    }
+    out.push(Context::Global);
+    out
+}
+
+/// The screen whose own commands are those of `ctx`.
+pub fn owner_of(ctx: Context) -> Option<&'static dyn Screen> {
+    ScreenId::ALL
+        .into_iter()
+        .map(of)
+        .find(|x| x.context() == Some(ctx))
+}
+
+/// Move a cursor over `len` items from `cur` by `delta`, or `None` when
+/// there is nothing to move over.
+pub fn step(len: usize, cur: usize, delta: i64) -> Option<usize> {
+    if len == 0 {
+        return None;
+    }
+    Some((cur as i64).saturating_add(delta).clamp(0, len as i64 - 1) as usize)
+}

@@ -1,8 +1,9 @@
 //! The frame around every screen: header, message line, status bar, lock panel.
 
 use super::widgets::{fit, safe, width, wrap, SPINNER};
-use crate::tui::app::{Focus, Level, Screen, State};
+use crate::tui::app::{Level, State};
 use crate::tui::keymap::Command;
+use crate::tui::screens::{self, HintKey};
 use crate::tui::theme::Role as Ui;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -10,31 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn header(s: &State, f: &mut Frame, area: Rect) {
-    let case_title;
-    let title = match s.screen {
-        Screen::Search => "Search",
-        Screen::Person => "Person",
-        Screen::Cases => "My cases",
-        Screen::Queue => "Queue",
-        Screen::NewCase => "New case",
-        Screen::Inbox => "Approval inbox",
-        Screen::Actions => {
-            case_title = match &s.actions {
-                Some(a) => format!("Actions · {}", a.case),
-                None => "Actions".into(),
-            };
-            &case_title
-        }
-        Screen::Report => "Report",
-        Screen::Audit => "Audit trail",
-        Screen::Case => {
-            case_title = match &s.case {
-                Some(c) => format!("Case {}", c.id),
-                None => "Case".into(),
-            };
-            &case_title
-        }
-    };
+    let title = screens::current(s).title(s);
     let line = Line::from(vec![
         Span::styled(" privdesk ", s.theme.style(Ui::Title)),
         Span::styled(format!(" {title}"), s.theme.style(Ui::Accent)),
@@ -104,119 +81,32 @@ pub fn key_of(s: &State, cmd: Command, typing: bool) -> String {
 }
 
 fn hints(s: &State) -> Vec<(String, &'static str)> {
-    let in_form = s.screen == Screen::NewCase
-        || (s.screen == Screen::Case && s.case.as_ref().is_some_and(|c| c.dialog.is_some()))
-        || crate::tui::screens::actions::update::has_form(s);
-    let typing =
-        (s.screen == Screen::Search && s.focus == Focus::Query || in_form) && s.overlay.is_none();
+    let screen = screens::current(s);
+    let in_form = screen.form_open(s);
+    let typing = screen.typing(s) && s.overlay.is_none();
     let k = |c| key_of(s, c, typing);
-    match (s.screen, s.focus) {
-        _ if s.refused.is_some() => vec![("r".into(), "check again"), (k(Command::Quit), "quit")],
-        _ if s.locked => vec![("any key".into(), "unlock")],
-        _ if in_form => vec![
+    if s.refused.is_some() {
+        return vec![("r".into(), "check again"), (k(Command::Quit), "quit")];
+    }
+    if s.locked {
+        return vec![("any key".into(), "unlock")];
+    }
+    if in_form {
+        return vec![
             ("ctrl-s".into(), "save"),
             ("tab".into(), "next"),
             ("esc".into(), "close"),
             (k(Command::Help), "help"),
-        ],
-        (Screen::Queue, _) if s.queue.as_ref().is_some_and(|q| q.typing) => vec![
-            ("enter".into(), "keep"),
-            ("esc".into(), "clear"),
-            ("↑↓".into(), "move"),
-            (k(Command::Help), "help"),
-        ],
-        (Screen::Queue, _) => vec![
-            (k(Command::Open), "open"),
-            (k(Command::FocusQuery), "filter"),
-            (k(Command::QueueMark), "mark"),
-            (k(Command::QueueAssign), "assign"),
-            (k(Command::QueueEscalate), "escalate"),
-            (k(Command::QueueNextSection), "section"),
-            (k(Command::Help), "help"),
-        ],
-        (Screen::Cases, _) => vec![
-            (k(Command::Open), "open"),
-            (k(Command::CasesView), "view"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-            (k(Command::Quit), "quit"),
-        ],
-        (Screen::Case, _) => vec![
-            (k(Command::AddNote), "note"),
-            (k(Command::AddReply), "reply"),
-            (k(Command::ChangeStatus), "status"),
-            (k(Command::OpenActions), "actions"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-        ],
-        (Screen::NewCase, _) => vec![],
-        (Screen::Actions, _) if s.actions.as_ref().is_some_and(|a| a.previewing()) => vec![
-            (k(Command::Open), "create it"),
-            (k(Command::Back), "back to the form"),
-            (k(Command::Help), "help"),
-        ],
-        (Screen::Actions, _) => vec![
-            (k(Command::PrepareAction), "prepare"),
-            (k(Command::RunAction), "run"),
-            (k(Command::Open), "dry run"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-        ],
-        (Screen::Inbox, _) => vec![
-            (k(Command::InboxApprove), "approve"),
-            (k(Command::InboxDeny), "deny"),
-            (k(Command::Open), "case"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-        ],
-        (Screen::Report, _) => vec![
-            (k(Command::Report), "reload"),
-            (k(Command::MoveDown), "scroll"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-            (k(Command::Quit), "quit"),
-        ],
-        (Screen::Audit, _) if crate::tui::screens::audit::update::prompting(s) => vec![
-            ("enter".into(), "ok"),
-            ("tab".into(), "next"),
-            ("esc".into(), "cancel"),
-        ],
-        (Screen::Audit, _) => vec![
-            (k(Command::AuditFilters), "filter"),
-            (k(Command::AuditVerify), "verify"),
-            (k(Command::AuditExport), "export"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-        ],
-        (Screen::Search, Focus::Query) => vec![
-            ("enter".into(), "search"),
-            ("↓".into(), "list"),
-            (k(Command::Help), "help"),
-            (k(Command::Quit), "quit"),
-            (k(Command::Palette), "cmds"),
-        ],
-        (Screen::Search, Focus::Results) => vec![
-            (k(Command::Open), "open"),
-            (k(Command::FocusQuery), "search"),
-            (k(Command::Help), "help"),
-            (k(Command::Quit), "quit"),
-            (k(Command::Palette), "cmds"),
-        ],
-        (Screen::Person, _) if s.linking.is_some() => vec![
-            (k(Command::LinkToCase), "link to case"),
-            (k(Command::Reveal), "reveal"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-            (k(Command::Quit), "quit"),
-        ],
-        (Screen::Person, _) => vec![
-            (k(Command::Reveal), "reveal"),
-            (k(Command::NewCase), "case"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-            (k(Command::Quit), "quit"),
-        ],
+        ];
     }
+    screen
+        .hints(s)
+        .into_iter()
+        .map(|(key, label)| match key {
+            HintKey::Cmd(c) => (k(c), label),
+            HintKey::Text(t) => (t.to_string(), label),
+        })
+        .collect()
 }
 
 /// Who is working, the time, how the systems answered, and the keys that matter now.
@@ -277,7 +167,7 @@ fn status_left(s: &State, level: u8) -> String {
         format!(" {who} [{}] {hours} │", s.operator.role)
     };
     // How the systems answered matters on the search and person screens.
-    let searching = matches!(s.screen, Screen::Search | Screen::Person);
+    let searching = screens::current(s).shows_systems();
     match &s.search {
         _ if !searching || level >= 4 => {}
         Some(snap) => {

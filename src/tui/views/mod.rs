@@ -11,7 +11,7 @@ pub mod widgets;
 
 pub use crate::tui::screens::person::view::field_label;
 
-use super::app::{Screen, State};
+use super::app::State;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;
 
@@ -38,18 +38,7 @@ pub fn view(s: &State, f: &mut Frame) {
         return;
     }
     chrome::header(s, f, header);
-    match s.screen {
-        Screen::Search => crate::tui::screens::search::view::draw(s, f, body),
-        Screen::Person => crate::tui::screens::person::view::draw(s, f, body),
-        Screen::Cases => crate::tui::screens::cases::view::draw(s, f, body),
-        Screen::Case => crate::tui::screens::case::view::draw(s, f, body),
-        Screen::NewCase => crate::tui::screens::new_case::view::draw(s, f, body),
-        Screen::Actions => crate::tui::screens::actions::view::draw(s, f, body),
-        Screen::Inbox => crate::tui::screens::inbox::view::draw(s, f, body),
-        Screen::Report => crate::tui::screens::report::view::draw(s, f, body),
-        Screen::Audit => crate::tui::screens::audit::view::draw(s, f, body),
-        Screen::Queue => crate::tui::screens::queue::view::draw(s, f, body),
-    }
+    crate::tui::screens::current(s).draw(s, f, body);
     chrome::message(f, message, message_lines);
     chrome::status_bar(s, f, status);
     overlays::draw(s, f, f.area());

@@ -5,7 +5,8 @@ use super::widgets::{cell, centered, clear, fit, safe, width, wrap};
 use crate::tui::app::{Overlay, RevealTarget, State};
 use crate::tui::drafts::{label, unsent};
 use crate::tui::keymap::Command;
-use crate::tui::palette::{active_contexts, entries};
+use crate::tui::palette::entries;
+use crate::tui::screens;
 use crate::tui::theme::Role as Ui;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -181,8 +182,8 @@ fn framed<'a>(s: &State, title: &'a str) -> Block<'a> {
 /// The help's rows: the keys and what they do, for the screen's contexts.
 pub fn help_entries(s: &State) -> Vec<(String, &'static str)> {
     let mut entries = Vec::new();
-    for ctx in active_contexts(s.screen) {
-        for cmd in Command::ALL.iter().filter(|c| c.context() == *ctx) {
+    for ctx in screens::contexts(screens::current(s)) {
+        for cmd in Command::ALL.iter().filter(|c| c.context() == ctx) {
             let keys = s.keymap.keys_for(*cmd);
             if !keys.is_empty() {
                 entries.push((keys.join(" "), cmd.description()));
@@ -195,9 +196,7 @@ pub fn help_entries(s: &State) -> Vec<(String, &'static str)> {
 fn help(s: &State, f: &mut Frame, area: Rect, top: usize) {
     let inner_h = area.height.saturating_sub(4) as usize;
     let entries = help_entries(s);
-    let in_form = s.screen == crate::tui::app::Screen::NewCase
-        || s.case.as_ref().is_some_and(|c| c.dialog.is_some())
-        || crate::tui::screens::actions::update::has_form(s);
+    let in_form = screens::current(s).form_open(s);
     let footer = if in_form {
         "In forms: tab or ↓ next field, ←/→ or space change a choice, ctrl-s saves, esc closes (what you typed is kept as a draft). Letter keys are typed here; function and ctrl keys still work."
     } else {

@@ -1,7 +1,113 @@
-//! The actions panel of a case: prepare, approve, run, and the jobs and tasks of each.
+//! The actions panel of a case: prepare, approve, run, and the jobs and
+//! tasks of each. The approval inbox (`../inbox`) shares its dialogs and
+//! its update.
 
 pub mod effects;
 pub mod forms;
 pub mod state;
 pub mod update;
 pub mod view;
+
+use super::{Hint, HintKey, Screen};
+use crate::tui::app::{ActionDialogKind, Effect, State};
+use crate::tui::keymap::{Command, Context};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub struct Actions;
+
+impl Screen for Actions {
+    fn context(&self) -> Option<Context> {
+        Some(Context::Actions)
+    }
+
+    fn title(&self, s: &State) -> String {
+        match &s.actions {
+            Some(a) => format!("Actions · {}", a.case),
+            None => "Actions".into(),
+        }
+    }
+
+    fn hints(&self, s: &State) -> Vec<Hint> {
+        use HintKey::Cmd;
+        if s.actions.as_ref().is_some_and(|a| a.previewing()) {
+            return vec![
+                (Cmd(Command::Open), "create it"),
+                (Cmd(Command::Back), "back to the form"),
+                (Cmd(Command::Help), "help"),
+            ];
+        }
+        vec![
+            (Cmd(Command::PrepareAction), "prepare"),
+            (Cmd(Command::RunAction), "run"),
+            (Cmd(Command::Open), "dry run"),
+            (Cmd(Command::Back), "back"),
+            (Cmd(Command::Help), "help"),
+        ]
+    }
+
+    fn form_open(&self, s: &State) -> bool {
+        update::has_form(s)
+    }
+
+    fn key(&self, s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
+        update::has_form(s).then(|| update::form_key(s, k))
+    }
+
+    fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
+        update::form_mut(s)?.paste(text);
+        crate::tui::update::edited(s);
+        Some(vec![])
+    }
+
+    fn command(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
+        let fx = match cmd {
+            Command::Back => update::back(s),
+            Command::Open => update::open_selected(s),
+            Command::PrepareAction => update::prepare(s),
+            Command::ApproveAction => update::decide(s, true),
+            Command::DenyAction => update::decide(s, false),
+            Command::RunAction => update::run(s),
+            Command::RetryJob => update::job_command(s, None),
+            Command::SkipJob => update::job_command(s, Some(ActionDialogKind::Skip)),
+            Command::JobToManual => update::job_command(s, Some(ActionDialogKind::Manual)),
+            Command::CompleteTask => update::job_command(s, Some(ActionDialogKind::TaskDone)),
+            Command::ReloadActions => update::reload(s),
+            _ => return None,
+        };
+        Some(fx)
+    }
+
+    fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
+        update::move_by(s, delta);
+        vec![]
+    }
+
+    fn leave(&self, s: &mut State) {
+        s.actions = None;
+    }
+
+    /// An approval or a job's state shows up on the panel without a key,
+    /// unless a form is open.
+    fn store_changed(&self, s: &mut State) -> Vec<Effect> {
+        if update::has_form(s) {
+            return vec![];
+        }
+        match &s.actions {
+            Some(a) if !a.loading => vec![Effect::LoadActions { case: a.case }],
+            _ => vec![],
+        }
+    }
+
+    fn reconnected(&self, s: &mut State, shown: bool) -> Vec<Effect> {
+        match &s.actions {
+            Some(a) if shown => vec![Effect::LoadActions { case: a.case }],
+            _ => vec![],
+        }
+    }
+
+    fn draw(&self, s: &State, f: &mut Frame, area: Rect) {
+        view::draw(s, f, area)
+    }
+}

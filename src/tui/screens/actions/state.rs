@@ -157,38 +157,6 @@ impl ActionsScreen {
     }
 }
 
-/// The approval inbox: actions waiting for a supervisor, the selected
-/// one's dry run below the list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InboxScreen {
-    pub rows: Vec<ActionView>,
-    pub selected: usize,
-    pub loading: bool,
-    pub error: Option<String>,
-    pub dialog: Option<ActionDialog>,
-    /// How far the selected action's dry run is scrolled (page keys).
-    pub scroll: u16,
-}
-
-impl InboxScreen {
-    pub fn new() -> InboxScreen {
-        InboxScreen {
-            rows: Vec::new(),
-            selected: 0,
-            loading: true,
-            error: None,
-            dialog: None,
-            scroll: 0,
-        }
-    }
-}
-
-impl Default for InboxScreen {
-    fn default() -> Self {
-        InboxScreen::new()
-    }
-}
-
 /// A disclosure package of the case on screen: being built or checked,
 /// or what came of it.
 #[derive(Debug, Clone, PartialEq, Eq)]

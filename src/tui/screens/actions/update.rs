@@ -17,7 +17,7 @@ use crossterm::event::KeyEvent;
 
 /// Open the actions panel of the case on screen.
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
-    let Some(c) = s.case.as_ref().filter(|_| s.screen == Screen::Case) else {
+    let Some(c) = s.case.as_ref().filter(|_| s.screen == ScreenId::Case) else {
         s.info("open a case first");
         return vec![];
     };
@@ -29,7 +29,7 @@ pub(crate) fn open(s: &mut State) -> Vec<Effect> {
     if s.actions.as_ref().is_none_or(|a| a.case != id) {
         s.actions = Some(ActionsScreen::new(id));
     }
-    go(s, Screen::Actions);
+    go(s, ScreenId::Actions);
     s.message = None;
     reload(s)
 }
@@ -105,7 +105,7 @@ pub(crate) fn loaded(
 
 /// Esc on the action screens: close the dry run first, then the screen.
 pub(crate) fn back(s: &mut State) -> Vec<Effect> {
-    if s.screen == Screen::Actions {
+    if s.screen == ScreenId::Actions {
         if let Some(a) = s.actions.as_mut() {
             if a.dry_run.take().is_some() {
                 if a.confirm.take().is_some() {
@@ -119,7 +119,7 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
         }
     }
     let fx = leave(s);
-    if s.screen == Screen::Case {
+    if s.screen == ScreenId::Case {
         // Actions, tasks and packages change the case's timeline.
         let mut fx = fx;
         fx.extend(case_update::reload_case(s));
@@ -131,11 +131,11 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
 /// Whether the screen has a form open that takes the keys.
 pub(crate) fn has_form(s: &State) -> bool {
     match s.screen {
-        Screen::Actions => s
+        ScreenId::Actions => s
             .actions
             .as_ref()
             .is_some_and(|a| a.dialog.is_some() || (a.prepare.is_some() && a.dry_run.is_none())),
-        Screen::Inbox => s.inbox.as_ref().is_some_and(|i| i.dialog.is_some()),
+        ScreenId::Inbox => s.inbox.as_ref().is_some_and(|i| i.dialog.is_some()),
         _ => false,
     }
 }
@@ -143,7 +143,7 @@ pub(crate) fn has_form(s: &State) -> bool {
 /// The open form of the action screens.
 pub(crate) fn form_mut(s: &mut State) -> Option<&mut crate::tui::form::Form> {
     match s.screen {
-        Screen::Actions => {
+        ScreenId::Actions => {
             let a = s.actions.as_mut()?;
             match (&mut a.dialog, &mut a.prepare) {
                 (Some(d), _) => Some(&mut d.form),
@@ -151,7 +151,7 @@ pub(crate) fn form_mut(s: &mut State) -> Option<&mut crate::tui::form::Form> {
                 _ => None,
             }
         }
-        Screen::Inbox => s.inbox.as_mut()?.dialog.as_mut().map(|d| &mut d.form),
+        ScreenId::Inbox => s.inbox.as_mut()?.dialog.as_mut().map(|d| &mut d.form),
         _ => None,
     }
 }
@@ -165,13 +165,13 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
             .clamp(0, u16::MAX as i64 / 2) as u16;
     };
     match s.screen {
-        Screen::Actions => {
+        ScreenId::Actions => {
             if let Some(a) = s.actions.as_mut().filter(|a| a.dry_run.is_some()) {
                 scroll(&mut a.dry_scroll);
                 return;
             }
         }
-        Screen::Inbox if delta.abs() > 1 => {
+        ScreenId::Inbox if delta.abs() > 1 => {
             if let Some(i) = s.inbox.as_mut() {
                 scroll(&mut i.scroll);
             }
@@ -180,11 +180,11 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
         _ => {}
     }
     let (len, cur) = match s.screen {
-        Screen::Actions => match &s.actions {
+        ScreenId::Actions => match &s.actions {
             Some(a) => (a.items().len(), a.selected),
             None => return,
         },
-        Screen::Inbox => match &s.inbox {
+        ScreenId::Inbox => match &s.inbox {
             Some(i) => (i.rows.len(), i.selected),
             None => return,
         },
@@ -195,12 +195,12 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
     }
     let next = (cur as i64).saturating_add(delta).clamp(0, len as i64 - 1) as usize;
     match s.screen {
-        Screen::Actions => {
+        ScreenId::Actions => {
             if let Some(a) = s.actions.as_mut() {
                 a.selected = next;
             }
         }
-        Screen::Inbox => {
+        ScreenId::Inbox => {
             if let Some(i) = s.inbox.as_mut() {
                 if i.selected != next {
                     i.scroll = 0;
@@ -215,7 +215,7 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
 /// Enter: the dry run of the selected action (panel), or its case (inbox).
 pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
     match s.screen {
-        Screen::Actions => {
+        ScreenId::Actions => {
             let Some(a) = s.actions.as_mut() else {
                 return vec![];
             };
@@ -234,7 +234,7 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
             }
             vec![]
         }
-        Screen::Inbox => {
+        ScreenId::Inbox => {
             let case = s
                 .inbox
                 .as_ref()
@@ -318,14 +318,14 @@ pub(crate) fn form_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 
 fn close_form(s: &mut State) {
     match s.screen {
-        Screen::Actions => {
+        ScreenId::Actions => {
             if let Some(a) = s.actions.as_mut() {
                 if a.dialog.take().is_none() {
                     a.prepare = None;
                 }
             }
         }
-        Screen::Inbox => {
+        ScreenId::Inbox => {
             if let Some(i) = s.inbox.as_mut() {
                 i.dialog = None;
             }
@@ -352,8 +352,8 @@ fn submit(s: &mut State) -> Vec<Effect> {
         .map(|v| v.links.clone())
         .unwrap_or_default();
     let dialog = match s.screen {
-        Screen::Actions => s.actions.as_ref().and_then(|a| a.dialog.clone()),
-        Screen::Inbox => s.inbox.as_ref().and_then(|i| i.dialog.clone()),
+        ScreenId::Actions => s.actions.as_ref().and_then(|a| a.dialog.clone()),
+        ScreenId::Inbox => s.inbox.as_ref().and_then(|i| i.dialog.clone()),
         _ => None,
     };
     if form_mut(s).is_some_and(|f| f.pending) {
@@ -517,7 +517,7 @@ pub(crate) fn planned(
 /// Approve or deny: supervisors type a reason; the desk refuses the rest.
 pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
     let target = match s.screen {
-        Screen::Inbox => s
+        ScreenId::Inbox => s
             .inbox
             .as_ref()
             .and_then(|i| i.rows.get(i.selected))
@@ -550,7 +550,7 @@ pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
         form: action_forms::reason_form(button),
     };
     match s.screen {
-        Screen::Inbox => {
+        ScreenId::Inbox => {
             if let Some(i) = s.inbox.as_mut() {
                 i.dialog = Some(dialog);
             }
@@ -589,7 +589,7 @@ pub(crate) fn decided(
         }
         Err(e) => {
             let form = match s.screen {
-                Screen::Inbox => s.inbox.as_mut().and_then(|i| i.dialog.as_mut()),
+                ScreenId::Inbox => s.inbox.as_mut().and_then(|i| i.dialog.as_mut()),
                 _ => s.actions.as_mut().and_then(|a| a.dialog.as_mut()),
             };
             if let Some(d) = form {
@@ -818,7 +818,7 @@ pub(crate) fn open_inbox(s: &mut State) -> Vec<Effect> {
     if s.inbox.is_none() {
         s.inbox = Some(InboxScreen::new());
     }
-    go(s, Screen::Inbox);
+    go(s, ScreenId::Inbox);
     s.message = None;
     load_inbox(s)
 }
@@ -905,7 +905,7 @@ pub(crate) fn package_done(
             s.error(e);
         }
     }
-    if s.screen == Screen::Case && s.case.as_ref().is_some_and(|c| c.id == case) && !verify {
+    if s.screen == ScreenId::Case && s.case.as_ref().is_some_and(|c| c.id == case) && !verify {
         return case_update::reload_case(s);
     }
     vec![]

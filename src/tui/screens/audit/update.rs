@@ -1,15 +1,9 @@
-//! Update logic of the audit screen (open, filter, verify, export) and of
-//! the refusal that replaces every screen when the operator may no longer
-//! use the desk. Called from `update.rs`; pure, like it.
+//! Update logic of the audit screen: open, filter, verify, export.
 
 use crate::tui::app::*;
 use crate::tui::keymap::{is_printable_input, Command, Context};
 use crate::tui::update::{go, run_command};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::time::Instant;
-
-/// How often a running session asks whether its operator is still
-/// configured (one `stat` of the configuration file).
 
 /// Show the audit screen and load the newest entries. The desk decides
 /// who may read them: an agent sees its refusal on the screen.
@@ -17,7 +11,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     if s.audit.is_none() {
         s.audit = Some(AuditScreen::new());
     }
-    go(s, Screen::Audit);
+    go(s, ScreenId::Audit);
     s.message = None;
     let mut fx = load(s);
     if s.audit.as_ref().is_some_and(|a| a.chain.is_none()) {
@@ -256,49 +250,5 @@ pub fn paste(s: &mut State, text: &str) -> bool {
 
 /// Whether a prompt of the audit screen has the keys.
 pub fn prompting(s: &State) -> bool {
-    s.screen == Screen::Audit && s.audit.as_ref().is_some_and(|a| a.prompt.is_some())
-}
-
-/// The desk's answer: a refusal hides every screen and forgets what was
-/// shown (typed text stays in the drafts); a later "yes" lifts it.
-pub fn access_checked(s: &mut State, result: Result<(), String>) -> Vec<Effect> {
-    match result {
-        Ok(()) => {
-            if s.refused.take().is_some() {
-                s.info("access restored");
-            }
-        }
-        Err(why) => {
-            if s.refused.is_none() {
-                tracing::warn!("session refused by the desk");
-            }
-            s.refused = Some(why);
-            // Answers still on their way are dropped when they arrive.
-            s.search_gen += 1;
-            s.cases_gen += 1;
-            s.search = None;
-            s.person = None;
-            s.case = None;
-            s.cases = None;
-            s.audit = None;
-            s.overlay = None;
-            s.stack.clear();
-            s.screen = Screen::Search;
-        }
-    }
-    vec![]
-}
-
-/// Keys while refused: quit, or ask again.
-pub fn refused_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
-    match k.code {
-        KeyCode::Char('r') | KeyCode::Enter => {
-            s.access_checked = Instant::now();
-            vec![Effect::CheckAccess]
-        }
-        _ => match s.keymap.command_for(Context::Global, &k) {
-            Some(Command::Quit) => run_command(s, Command::Quit),
-            _ => vec![],
-        },
-    }
+    s.screen == ScreenId::Audit && s.audit.as_ref().is_some_and(|a| a.prompt.is_some())
 }

@@ -5,9 +5,7 @@
 use crate::calendar::Calendar;
 use crate::desk::CaseView;
 use crate::domain::case::DEFAULT_CHANNELS;
-use crate::domain::{
-    CaseConflict, CaseId, CaseSummary, LinkedRecord, StatusChange, VerificationInput,
-};
+use crate::domain::{CaseConflict, CaseId, StatusChange, VerificationInput};
 use crate::tui::form::Form;
 
 /// What the case screens need from the configuration.
@@ -37,50 +35,6 @@ impl Default for CaseSettings {
                 .collect(),
         }
     }
-}
-
-/// Which cases the list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CasesTab {
-    /// Open cases assigned to the operator.
-    Mine,
-    /// Open cases nobody holds.
-    Unassigned,
-    /// Every case not closed.
-    AllOpen,
-}
-
-impl CasesTab {
-    pub const ALL: [CasesTab; 3] = [CasesTab::Mine, CasesTab::Unassigned, CasesTab::AllOpen];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CasesTab::Mine => "Mine",
-            CasesTab::Unassigned => "Unassigned",
-            CasesTab::AllOpen => "All open",
-        }
-    }
-
-    /// The tab after this one (wrapping around).
-    pub fn next(self) -> CasesTab {
-        match self {
-            CasesTab::Mine => CasesTab::Unassigned,
-            CasesTab::Unassigned => CasesTab::AllOpen,
-            CasesTab::AllOpen => CasesTab::Mine,
-        }
-    }
-}
-
-/// The case list screen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CasesView {
-    pub tab: CasesTab,
-    pub rows: Vec<CaseSummary>,
-    pub selected: usize,
-    pub loading: bool,
-    /// Generation of the last load; answers to older ones are dropped.
-    pub gen: u64,
-    pub error: Option<String>,
 }
 
 /// The dialogs of the case screen.
@@ -209,18 +163,6 @@ impl CaseScreen {
     }
 }
 
-/// The new-case form.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewCaseScreen {
-    pub form: Form,
-    pub draft: DraftSlot,
-    /// The person's records the case will be linked to.
-    pub links: Vec<LinkedRecord>,
-    /// Open cases found for the same person or contact (shown as a warning;
-    /// the operator may still create).
-    pub duplicates: Vec<CaseSummary>,
-}
-
 /// A change to a case the screen asks the desk for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseChange {
@@ -274,16 +216,6 @@ impl CaseChange {
             ),
         }
     }
-}
-
-/// Why a case was not created.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateError {
-    /// Open cases for the same person or contact turned up that the
-    /// operator has not seen yet: nothing was created.
-    Duplicates(Vec<CaseSummary>),
-    /// The desk refused (invalid input, not allowed, store failure).
-    Failed(String),
 }
 
 /// Why a change to a case was not made.

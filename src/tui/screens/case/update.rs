@@ -12,105 +12,9 @@ use crate::tui::screens::new_case::update as new_case_update;
 use crate::tui::update::{edited, form_fallback, go, open_reveal};
 
 use crate::desk::CaseView;
-use crate::domain::{AssigneeFilter, CaseFilter, CaseId, CaseSummary, Role};
+use crate::domain::{CaseId, Role};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Instant;
-
-/// The case list, on the tab last used (mine first; all open for auditors,
-/// who hold no cases).
-pub(crate) fn open_cases(s: &mut State) -> Vec<Effect> {
-    if s.cases.is_none() {
-        let tab = if s.operator.role == Role::Auditor {
-            CasesTab::AllOpen
-        } else {
-            CasesTab::Mine
-        };
-        s.cases = Some(CasesView {
-            tab,
-            rows: Vec::new(),
-            selected: 0,
-            loading: false,
-            gen: 0,
-            error: None,
-        });
-    }
-    go(s, Screen::Cases);
-    load_cases(s)
-}
-
-/// The filter of a tab.
-pub fn filter_for(tab: CasesTab, me: &str) -> CaseFilter {
-    CaseFilter {
-        assignee: match tab {
-            CasesTab::Mine => AssigneeFilter::User(me.to_string()),
-            CasesTab::Unassigned => AssigneeFilter::Unassigned,
-            CasesTab::AllOpen => AssigneeFilter::Anyone,
-        },
-        ..CaseFilter::default()
-    }
-}
-
-/// Ask for the list of the current tab again.
-pub(crate) fn load_cases(s: &mut State) -> Vec<Effect> {
-    let me = s.operator.username.clone();
-    let Some(cv) = s.cases.as_mut() else {
-        return vec![];
-    };
-    s.cases_gen += 1;
-    cv.gen = s.cases_gen;
-    cv.loading = true;
-    vec![Effect::LoadCases {
-        gen: cv.gen,
-        filter: filter_for(cv.tab, &me),
-    }]
-}
-
-pub(crate) fn next_tab(s: &mut State) -> Vec<Effect> {
-    if let Some(cv) = s.cases.as_mut() {
-        cv.tab = cv.tab.next();
-        cv.selected = 0;
-        cv.rows.clear();
-    }
-    load_cases(s)
-}
-
-pub(crate) fn cases_loaded(
-    s: &mut State,
-    gen: u64,
-    result: Result<Vec<CaseSummary>, String>,
-) -> Vec<Effect> {
-    let Some(cv) = s.cases.as_mut().filter(|c| c.gen == gen) else {
-        return vec![];
-    };
-    cv.loading = false;
-    match result {
-        Ok(rows) => {
-            cv.selected = cv.selected.min(rows.len().saturating_sub(1));
-            cv.rows = rows;
-            cv.error = None;
-        }
-        Err(e) => {
-            cv.error = Some(e.clone());
-            s.error(e);
-        }
-    }
-    vec![]
-}
-
-pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
-    let id = s
-        .cases
-        .as_ref()
-        .and_then(|c| c.rows.get(c.selected))
-        .map(|r| r.id);
-    match id {
-        Some(id) => open_case(s, id, None),
-        None => {
-            s.info("no case selected");
-            vec![]
-        }
-    }
-}
 
 /// Show case `id` (loading it), then open `resume`'s dialog from its draft.
 pub(crate) fn open_case(s: &mut State, id: CaseId, resume: Option<DialogKind>) -> Vec<Effect> {
@@ -124,7 +28,7 @@ pub(crate) fn open_case(s: &mut State, id: CaseId, resume: Option<DialogKind>) -
     c.loading = true;
     c.resume = resume;
     let revealed = c.revealed;
-    go(s, Screen::Case);
+    go(s, ScreenId::Case);
     s.message = None;
     fx.push(Effect::LoadCase { id, revealed });
     fx
@@ -237,7 +141,7 @@ pub(crate) fn revealed(
 /// Agents take a case without a dialog.
 pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
     let me = s.operator.clone();
-    let Some(c) = s.case.as_ref().filter(|_| s.screen == Screen::Case) else {
+    let Some(c) = s.case.as_ref().filter(|_| s.screen == ScreenId::Case) else {
         s.info("open a case first");
         return vec![];
     };
@@ -571,7 +475,7 @@ pub(crate) fn resume_key(s: &mut State, key: &str) -> Vec<Effect> {
                 .as_ref()
                 .is_some_and(|c| c.id == id && c.view.is_some());
             if loaded {
-                go(s, Screen::Case);
+                go(s, ScreenId::Case);
                 if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) {
                     return vec![];
                 }

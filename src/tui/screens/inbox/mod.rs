@@ -1,3 +1,91 @@
-//! Actions awaiting a supervisor's approval.
+//! Actions awaiting a supervisor's approval. Approving and denying share
+//! the actions panel's dialogs and update (`../actions`).
 
+pub mod state;
 pub mod view;
+
+use super::actions::update;
+use super::{Hint, HintKey, Screen};
+use crate::tui::app::{Effect, State};
+use crate::tui::keymap::{Command, Context};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub struct Inbox;
+
+impl Screen for Inbox {
+    fn context(&self) -> Option<Context> {
+        Some(Context::Inbox)
+    }
+
+    fn title(&self, _s: &State) -> String {
+        "Approval inbox".into()
+    }
+
+    fn hints(&self, _s: &State) -> Vec<Hint> {
+        use HintKey::Cmd;
+        vec![
+            (Cmd(Command::InboxApprove), "approve"),
+            (Cmd(Command::InboxDeny), "deny"),
+            (Cmd(Command::Open), "case"),
+            (Cmd(Command::Back), "back"),
+            (Cmd(Command::Help), "help"),
+        ]
+    }
+
+    fn form_open(&self, s: &State) -> bool {
+        update::has_form(s)
+    }
+
+    fn key(&self, s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
+        update::has_form(s).then(|| update::form_key(s, k))
+    }
+
+    fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
+        update::form_mut(s)?.paste(text);
+        crate::tui::update::edited(s);
+        Some(vec![])
+    }
+
+    fn command(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
+        let fx = match cmd {
+            Command::Back => update::back(s),
+            Command::Open => update::open_selected(s),
+            Command::InboxApprove => update::decide(s, true),
+            Command::InboxDeny => update::decide(s, false),
+            Command::ReloadInbox => update::load_inbox(s),
+            _ => return None,
+        };
+        Some(fx)
+    }
+
+    fn open_from_anywhere(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
+        (cmd == Command::ApprovalInbox).then(|| update::open_inbox(s))
+    }
+
+    fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
+        update::move_by(s, delta);
+        vec![]
+    }
+
+    fn leave(&self, s: &mut State) {
+        s.inbox = None;
+    }
+
+    /// A new action to approve shows up without a key, unless the
+    /// supervisor is typing a reason.
+    fn store_changed(&self, s: &mut State) -> Vec<Effect> {
+        if update::has_form(s) {
+            return vec![];
+        }
+        match &s.inbox {
+            Some(i) if !i.loading => update::load_inbox(s),
+            _ => vec![],
+        }
+    }
+
+    fn draw(&self, s: &State, f: &mut Frame, area: Rect) {
+        view::draw(s, f, area)
+    }
+}

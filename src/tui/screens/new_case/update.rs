@@ -76,7 +76,7 @@ fn open_with(
     prefill: Option<Prefill>,
 ) -> Vec<Effect> {
     if s.new_case.as_ref().is_some_and(|n| n.draft.key == key) {
-        go(s, Screen::NewCase);
+        go(s, ScreenId::NewCase);
         return vec![];
     }
     // Another form is open: it keeps its draft.
@@ -117,7 +117,7 @@ fn open_with(
         links,
         duplicates: Vec::new(),
     });
-    go(s, Screen::NewCase);
+    go(s, ScreenId::NewCase);
     if restored {
         s.info("continuing your unsent new case form");
     } else {
@@ -251,11 +251,11 @@ pub(crate) fn created(
                 s.new_case = None;
                 // A case open before keeps its dialog's draft.
                 fx.extend(drafts::sync(s, Instant::now(), true));
-                s.stack.retain(|x| *x != Screen::Case);
-                if s.screen == Screen::NewCase {
+                s.stack.retain(|x| *x != ScreenId::Case);
+                if s.screen == ScreenId::NewCase {
                     // The case takes the form's place: back leads where the
                     // form was opened from.
-                    s.screen = Screen::Case;
+                    s.screen = ScreenId::Case;
                 }
                 s.case = Some(CaseScreen::new(case.id));
                 fx.extend(case_update::reload_case(s));

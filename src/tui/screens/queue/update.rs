@@ -15,7 +15,7 @@ pub(crate) fn open(s: &mut State) -> Vec<Effect> {
     if s.queue.is_none() {
         s.queue = Some(QueueView::new(s.queue_sections.clone()));
     }
-    go(s, Screen::Queue);
+    go(s, ScreenId::Queue);
     match s.queue.as_ref() {
         Some(q) if q.opened && q.page.is_some() => vec![],
         _ => load(s),
@@ -273,37 +273,6 @@ pub(crate) fn ids(
         Err(e) => s.error(e),
     }
     vec![]
-}
-
-/// Something changed in the store: the queue's rows come from the server
-/// by themselves; the case on screen (unless a dialog is open on it) and
-/// the inbox load again.
-pub(crate) fn store_changed(s: &mut State) -> Vec<Effect> {
-    match s.screen {
-        Screen::Case => match &s.case {
-            Some(c) if c.dialog.is_none() && !c.loading => match &c.view {
-                Some(v) => vec![Effect::RefreshCase {
-                    id: c.id,
-                    version: v.case.version,
-                    revealed: c.revealed,
-                }],
-                None => vec![],
-            },
-            _ => vec![],
-        },
-        // A new action to approve shows up without a key, unless the
-        // supervisor is typing a reason.
-        Screen::Inbox if !crate::tui::screens::actions::update::has_form(s) => match &s.inbox {
-            Some(i) if !i.loading => crate::tui::screens::actions::update::load_inbox(s),
-            _ => vec![],
-        },
-        // An approval or a job's state shows up on the panel the same way.
-        Screen::Actions if !crate::tui::screens::actions::update::has_form(s) => match &s.actions {
-            Some(a) if !a.loading => vec![Effect::LoadActions { case: a.case }],
-            _ => vec![],
-        },
-        _ => vec![],
-    }
 }
 
 /// Queue commands (and the list commands the queue reads its own way).

@@ -3,13 +3,13 @@
 //! it (agents are refused there, and the attempt is audited).
 
 use crate::domain::report::Report;
-use crate::tui::app::{Effect, Screen, State};
+use crate::tui::app::{Effect, ScreenId, State};
 use crate::tui::screens::report::state::ReportScreen;
 use crate::tui::update::go;
 
 /// Show the report screen and load the report (again, if already open).
 pub fn open(s: &mut State) -> Vec<Effect> {
-    go(s, Screen::Report);
+    go(s, ScreenId::Report);
     load(s)
 }
 

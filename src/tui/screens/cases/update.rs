@@ -1,0 +1,101 @@
+//! The case list: opening it on a tab, loading it, opening a case from it.
+
+use crate::domain::{AssigneeFilter, CaseFilter, CaseSummary, Role};
+use crate::tui::app::*;
+use crate::tui::update::go;
+
+/// The case list, on the tab last used (mine first; all open for auditors,
+/// who hold no cases).
+pub(crate) fn open(s: &mut State) -> Vec<Effect> {
+    if s.cases.is_none() {
+        let tab = if s.operator.role == Role::Auditor {
+            CasesTab::AllOpen
+        } else {
+            CasesTab::Mine
+        };
+        s.cases = Some(CasesView {
+            tab,
+            rows: Vec::new(),
+            selected: 0,
+            loading: false,
+            gen: 0,
+            error: None,
+        });
+    }
+    go(s, ScreenId::Cases);
+    load(s)
+}
+
+/// The filter of a tab.
+pub fn filter_for(tab: CasesTab, me: &str) -> CaseFilter {
+    CaseFilter {
+        assignee: match tab {
+            CasesTab::Mine => AssigneeFilter::User(me.to_string()),
+            CasesTab::Unassigned => AssigneeFilter::Unassigned,
+            CasesTab::AllOpen => AssigneeFilter::Anyone,
+        },
+        ..CaseFilter::default()
+    }
+}
+
+/// Ask for the list of the current tab again.
+pub(crate) fn load(s: &mut State) -> Vec<Effect> {
+    let me = s.operator.username.clone();
+    let Some(cv) = s.cases.as_mut() else {
+        return vec![];
+    };
+    s.cases_gen += 1;
+    cv.gen = s.cases_gen;
+    cv.loading = true;
+    vec![Effect::LoadCases {
+        gen: cv.gen,
+        filter: filter_for(cv.tab, &me),
+    }]
+}
+
+pub(crate) fn next_tab(s: &mut State) -> Vec<Effect> {
+    if let Some(cv) = s.cases.as_mut() {
+        cv.tab = cv.tab.next();
+        cv.selected = 0;
+        cv.rows.clear();
+    }
+    load(s)
+}
+
+pub(crate) fn loaded(
+    s: &mut State,
+    gen: u64,
+    result: Result<Vec<CaseSummary>, String>,
+) -> Vec<Effect> {
+    let Some(cv) = s.cases.as_mut().filter(|c| c.gen == gen) else {
+        return vec![];
+    };
+    cv.loading = false;
+    match result {
+        Ok(rows) => {
+            cv.selected = cv.selected.min(rows.len().saturating_sub(1));
+            cv.rows = rows;
+            cv.error = None;
+        }
+        Err(e) => {
+            cv.error = Some(e.clone());
+            s.error(e);
+        }
+    }
+    vec![]
+}
+
+pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
+    let id = s
+        .cases
+        .as_ref()
+        .and_then(|c| c.rows.get(c.selected))
+        .map(|r| r.id);
+    match id {
+        Some(id) => crate::tui::screens::case::update::open_case(s, id, None),
+        None => {
+            s.info("no case selected");
+            vec![]
+        }
+    }
+}
