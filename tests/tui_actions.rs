@@ -17,8 +17,11 @@ use crossterm::event::KeyCode;
 use privdesk::config::KeyBinding;
 use privdesk::domain::{ActionKind, ActionStatus, JobState};
 use privdesk::tui::app::{
-    Action, ActionDialogKind, ActionItem, CaseChange, DialogKind, Effect, JobOp, Level, Overlay,
+    ActionDialogKind, ActionItem, CaseChange, DialogKind, Effect, JobOp, Level, Msg, Overlay,
     PackageStatus, ScreenId, State,
+};
+use privdesk::tui::app::{
+    ActionsEffect, ActionsMsg, CaseEffect, InboxEffect, InboxMsg, ScreenEffect, ScreenMsg,
 };
 use privdesk::tui::drafts::DRAFT_PAUSE;
 use privdesk::tui::keymap::{Command, Context, Keymap};
@@ -26,7 +29,7 @@ use std::time::{Duration, Instant};
 use tui_support::*;
 
 fn run(s: &mut State, cmd: Command) -> Vec<Effect> {
-    act(s, Action::Run(cmd))
+    act(s, Msg::Run(cmd))
 }
 
 /// Render at 80x24, check no personal value shows unmasked, snapshot.
@@ -127,7 +130,11 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     type_text(&mut s, NEW_PHONE);
     let fx = act(&mut s, ctrl('s'));
     let request = match fx.as_slice() {
-        [Effect::PreviewAction { case, request }] if *case == f.view.case.id => request.clone(),
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Preview { case, request }))]
+            if *case == f.view.case.id =>
+        {
+            request.clone()
+        }
         other => panic!("expected a dry run, got {other:?}"),
     };
     assert_eq!(request.kind, Some(ActionKind::Update));
@@ -140,10 +147,10 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     let previewed = |s: &mut State| {
         act(
             s,
-            Action::ActionPreviewed {
+            Msg::Screen(ScreenMsg::Actions(ActionsMsg::Previewed {
                 case: f.view.case.id,
                 result: Ok(Box::new(f.preview.clone())),
-            },
+            })),
         )
     };
     assert!(previewed(&mut s).is_empty());
@@ -162,12 +169,14 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     assert_eq!(a.prepare.as_ref().unwrap().value("set_phone"), NEW_PHONE);
     assert!(matches!(
         act(&mut s, ctrl('s')).as_slice(),
-        [Effect::PreviewAction { .. }]
+        [Effect::Screen(ScreenEffect::Actions(
+            ActionsEffect::Preview { .. }
+        ))]
     ));
     previewed(&mut s);
     // Enter creates it, with the request previewed.
     match run(&mut s, Command::Open).as_slice() {
-        [Effect::PlanAction { case, request: r }] => {
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Plan { case, request: r }))] => {
             assert_eq!(*case, f.view.case.id);
             assert_eq!(r, &request);
         }
@@ -178,12 +187,15 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     // The stored action's dry run replaces the preview.
     let fx = act(
         &mut s,
-        Action::ActionPlanned {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::Planned {
             case: f.view.case.id,
             result: Ok(Box::new(f.correction.clone())),
-        },
+        })),
     );
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadActions { .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Screen(ScreenEffect::Actions(ActionsEffect::Load { .. }))
+    )));
     let a = s.actions.as_ref().unwrap();
     assert!(a.prepare.is_none());
     assert_eq!(
@@ -227,7 +239,9 @@ fn a_refused_plan_keeps_the_form_and_says_why() {
     press(&mut s, KeyCode::Char(' ')); // untick the second record
     let fx = act(&mut s, ctrl('s'));
     let request = match fx.as_slice() {
-        [Effect::PreviewAction { request, .. }] => request.clone(),
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Preview { request, .. }))] => {
+            request.clone()
+        }
         other => panic!("{other:?}"),
     };
     assert_eq!(request.kind, Some(ActionKind::Export));
@@ -244,10 +258,10 @@ fn a_refused_plan_keeps_the_form_and_says_why() {
     assert_eq!(kept, expected);
     act(
         &mut s,
-        Action::ActionPreviewed {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::Previewed {
             case: f.view.case.id,
             result: Err("crm: cannot read C-1001".into()),
-        },
+        })),
     );
     let form = s.actions.as_ref().unwrap().prepare.as_ref().expect("kept");
     assert!(!form.pending, "the form can be sent again");
@@ -267,7 +281,11 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
     select(&mut s, ActionItem::Action(0));
     let fx = run(&mut s, Command::RunAction);
     let id = match fx.as_slice() {
-        [Effect::RunAction { id, reference }] if *reference == before.action.id => *id,
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Run { id, reference }))]
+            if *reference == before.action.id =>
+        {
+            *id
+        }
         other => panic!("{other:?}"),
     };
     assert_eq!(id, 1);
@@ -287,10 +305,10 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
         s.dirty = false;
         act(
             &mut s,
-            Action::JobProgress {
+            Msg::Screen(ScreenMsg::Actions(ActionsMsg::JobProgress {
                 action: "A-1".into(),
                 update: Box::new(u.clone()),
-            },
+            })),
         );
         assert!(s.dirty, "a job change redraws");
         assert_eq!(job_state(&s, &u.job), Some(u.state));
@@ -306,12 +324,15 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
     }
     let fx = act(
         &mut s,
-        Action::ActionRan {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::Ran {
             action: "A-1".into(),
             result: Ok(Box::new(f.report.clone())),
-        },
+        })),
     );
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadActions { .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Screen(ScreenEffect::Actions(ActionsEffect::Load { .. }))
+    )));
     assert_eq!(s.actions.as_ref().unwrap().running, None);
     let (level, text) = message(&s);
     assert_eq!(level, Level::Info);
@@ -343,12 +364,12 @@ fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
     type_text(&mut s, "identity checked twice");
     let fx = act(&mut s, ctrl('s'));
     match fx.as_slice() {
-        [Effect::DecideAction {
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Decide {
             id,
             approve: true,
             reason,
             ..
-        }] => {
+        }))] => {
             assert_eq!(*id, 2);
             assert_eq!(reason, "identity checked twice");
         }
@@ -357,11 +378,11 @@ fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
     // The desk's refusal is shown as the desk words it; the dialog stays.
     act(
         &mut s,
-        Action::ActionDecided {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::Decided {
             action: disclosure.clone(),
             approve: true,
             result: Err(f.self_approve.clone()),
-        },
+        })),
     );
     assert!(f.self_approve.contains("four-eyes"), "{}", f.self_approve);
     assert_eq!(message(&s), (Level::Error, f.self_approve.clone()));
@@ -376,7 +397,9 @@ fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
     let fx = act(&mut s, ctrl('s'));
     assert!(matches!(
         fx.as_slice(),
-        [Effect::DecideAction { approve: false, .. }]
+        [Effect::Screen(ScreenEffect::Actions(
+            ActionsEffect::Decide { approve: false, .. }
+        ))]
     ));
 }
 
@@ -390,14 +413,19 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
     let n: i64 = job.trim_start_matches("J-").parse().unwrap();
 
     match run(&mut s, Command::RetryJob).as_slice() {
-        [Effect::ChangeJob(JobOp::Retry { job })] => assert_eq!(*job, n),
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::ChangeJob(JobOp::Retry { job })))] => {
+            assert_eq!(*job, n)
+        }
         other => panic!("{other:?}"),
     }
 
     run(&mut s, Command::SkipJob);
     type_text(&mut s, "the customer withdrew it");
     match act(&mut s, ctrl('s')).as_slice() {
-        [Effect::ChangeJob(JobOp::Skip { job, reason })] => {
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::ChangeJob(JobOp::Skip {
+            job,
+            reason,
+        })))] => {
             assert_eq!((*job, reason.as_str()), (n, "the customer withdrew it"))
         }
         other => panic!("{other:?}"),
@@ -426,7 +454,9 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
     press(&mut s, KeyCode::Backspace);
     type_text(&mut s, "12-01");
     let op = match act(&mut s, ctrl('s')).as_slice() {
-        [Effect::ChangeJob(op @ JobOp::Manual { job, input })] => {
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::ChangeJob(
+            op @ JobOp::Manual { job, input },
+        )))] => {
             assert_eq!(*job, n);
             assert_eq!(
                 input.due.map(|d| d.to_string()).as_deref(),
@@ -438,12 +468,15 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
     };
     let fx = act(
         &mut s,
-        Action::JobChanged {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::JobChanged {
             op,
             result: Ok(format!("{job} handed to T-1")),
-        },
+        })),
     );
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadActions { .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Screen(ScreenEffect::Actions(ActionsEffect::Load { .. }))
+    )));
     assert!(s.actions.as_ref().unwrap().dialog.is_none());
 
     // The manual task is recorded done with what was found.
@@ -454,11 +487,11 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
     assert!(act(&mut s, ctrl('s')).is_empty(), "a result is needed");
     type_text(&mut s, "corrected by phone");
     match act(&mut s, ctrl('s')).as_slice() {
-        [Effect::ChangeJob(JobOp::TaskDone {
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::ChangeJob(JobOp::TaskDone {
             task: t,
             result,
             note: None,
-        })] => {
+        })))] => {
             assert_eq!(format!("T-{t}"), task);
             assert_eq!(result, "corrected by phone");
         }
@@ -466,10 +499,10 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
     }
     act(
         &mut s,
-        Action::JobChanged {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::JobChanged {
             op: JobOp::Retry { job: n },
             result: Err("not allowed: this task is someone else's".into()),
-        },
+        })),
     );
     assert!(
         s.actions.as_ref().unwrap().dialog.is_some(),
@@ -491,13 +524,16 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
     let mut s = case_support::case_state("default");
     s.screen = ScreenId::Cases;
     let fx = run(&mut s, Command::ApprovalInbox);
-    assert_eq!(fx, vec![Effect::LoadInbox]);
+    assert_eq!(
+        fx,
+        vec![Effect::Screen(ScreenEffect::Inbox(InboxEffect::Load))]
+    );
     assert_eq!(s.screen, ScreenId::Inbox);
     act(
         &mut s,
-        Action::InboxLoaded {
+        Msg::Screen(ScreenMsg::Inbox(InboxMsg::Loaded {
             result: Ok(f.inbox.clone()),
-        },
+        })),
     );
     assert_eq!(f.inbox.len(), 2, "{:?}", f.inbox);
     let text = snap("approval_inbox", &s);
@@ -508,12 +544,12 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
     run(&mut s, Command::InboxDeny);
     type_text(&mut s, "wrong person");
     match act(&mut s, ctrl('s')).as_slice() {
-        [Effect::DecideAction {
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Decide {
             reference,
             approve: false,
             reason,
             ..
-        }] => {
+        }))] => {
             assert_eq!(reference, &f.inbox[1].id);
             assert_eq!(reason, "wrong person");
         }
@@ -521,19 +557,22 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
     }
     let fx = act(
         &mut s,
-        Action::ActionDecided {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::Decided {
             action: f.inbox[1].id.clone(),
             approve: false,
             result: Ok(Box::new(f.inbox[1].clone())),
-        },
+        })),
     );
-    assert!(fx.contains(&Effect::LoadInbox), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::Screen(ScreenEffect::Inbox(InboxEffect::Load))),
+        "{fx:?}"
+    );
     assert!(s.inbox.as_ref().unwrap().dialog.is_none());
     // Enter opens the selected action's case.
     let fx = run(&mut s, Command::Open);
     assert!(fx
         .iter()
-        .any(|e| matches!(e, Effect::LoadCase { id, .. } if *id == f.inbox[1].case)));
+        .any(|e| matches!(e, Effect::Screen(ScreenEffect::Case(CaseEffect::Load { id, .. })) if *id == f.inbox[1].case)));
 }
 
 #[test]
@@ -545,24 +584,26 @@ fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
     let template = s.case_settings.letter_templates[0].clone();
     assert_eq!(
         fx,
-        vec![Effect::RenderLetter {
-            case: id,
-            template: template.clone()
-        }]
+        vec![Effect::Screen(ScreenEffect::Actions(
+            ActionsEffect::RenderLetter {
+                case: id,
+                template: template.clone()
+            }
+        ))]
     );
     act(
         &mut s,
-        Action::LetterRendered {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::LetterRendered {
             case: id,
             template: template.clone(),
             result: Ok(f.letter.clone()),
-        },
+        })),
     );
     let dialog = |s: &State| s.case.as_ref().unwrap().dialog.clone().expect("letter");
     assert_eq!(dialog(&s).kind, DialogKind::Letter);
     assert_eq!(dialog(&s).form.value("text"), f.letter);
     // The rendered letter alone is not a draft yet.
-    let later = Action::Tick {
+    let later = Msg::Tick {
         now: Instant::now() + DRAFT_PAUSE + Duration::from_millis(50),
         wall: wall(),
     };
@@ -607,7 +648,7 @@ fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
     assert!(up.contains("rows 2–13 of 24"), "{up}");
     press(&mut s, KeyCode::PageDown);
     assert!(screen(&s, 80, 24).contains("rows 13–24 of 24"));
-    let later = Action::Tick {
+    let later = Msg::Tick {
         now: Instant::now() + DRAFT_PAUSE + Duration::from_millis(50),
         wall: wall(),
     };
@@ -635,29 +676,31 @@ fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
     assert_ne!(other, template);
     assert_eq!(
         fx,
-        vec![Effect::RenderLetter {
-            case: id,
-            template: other.clone()
-        }]
+        vec![Effect::Screen(ScreenEffect::Actions(
+            ActionsEffect::RenderLetter {
+                case: id,
+                template: other.clone()
+            }
+        ))]
     );
     act(
         &mut s,
-        Action::LetterRendered {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::LetterRendered {
             case: id,
             template: other,
             result: Ok("another letter".into()),
-        },
+        })),
     );
     assert_eq!(dialog(&s).form.value("text"), edited);
     assert_eq!(message(&s).0, Level::Warning);
 
     let fx = act(&mut s, ctrl('s'));
     match fx.as_slice() {
-        [Effect::ChangeCase {
+        [Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
             change: CaseChange::Letter { text, is_response },
             key: Some(k),
             ..
-        }] => {
+        }))] => {
             assert_eq!(text, &edited);
             assert!(!is_response);
             assert_eq!(k, &key);
@@ -673,7 +716,9 @@ fn packages_are_built_and_checked_from_the_case_screen() {
     let id = f.view.case.id;
     assert_eq!(
         run(&mut s, Command::BuildPackage),
-        vec![Effect::BuildPackage { case: id }]
+        vec![Effect::Screen(ScreenEffect::Actions(
+            ActionsEffect::BuildPackage { case: id }
+        ))]
     );
     assert!(s.package.as_ref().unwrap().busy);
     assert!(screen(&s, 80, 24).contains("building"));
@@ -688,11 +733,11 @@ fn packages_are_built_and_checked_from_the_case_screen() {
     };
     act(
         &mut s,
-        Action::PackageDone {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::PackageDone {
             case: id,
             verify: false,
             result: Ok(incomplete),
-        },
+        })),
     );
     assert_eq!(message(&s).0, Level::Warning);
     let text = screen(&s, 80, 24);
@@ -700,7 +745,9 @@ fn packages_are_built_and_checked_from_the_case_screen() {
     assert!(text.contains("billing: timed out"), "{text}");
     assert_eq!(
         run(&mut s, Command::VerifyPackage),
-        vec![Effect::VerifyPackage { case: id }]
+        vec![Effect::Screen(ScreenEffect::Actions(
+            ActionsEffect::VerifyPackage { case: id }
+        ))]
     );
 }
 

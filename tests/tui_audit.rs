@@ -7,7 +7,8 @@ use crossterm::event::KeyCode;
 use privdesk::store::{
     AuditEntry, AuditFilter, AuditVerification, BrokenLink, NewAuditEntry, Store,
 };
-use privdesk::tui::app::{Action, AuditPrompt, ChainStatus, Effect, ScreenId, State};
+use privdesk::tui::app::{AuditEffect, AuditMsg, ScreenEffect, ScreenMsg, SearchMsg};
+use privdesk::tui::app::{AuditPrompt, ChainStatus, Effect, Msg, ScreenId, State};
 use privdesk::tui::keymap::Command;
 use serde_json::json;
 use std::time::Duration;
@@ -87,10 +88,11 @@ fn entries() -> Vec<AuditEntry> {
 /// chain checked as intact.
 fn opened() -> State {
     let mut s = state("default");
-    let fx = act(&mut s, Action::Run(Command::AuditLog));
+    let fx = act(&mut s, Msg::Run(Command::AuditLog));
     assert_eq!(s.screen, ScreenId::Audit);
     let gen = match fx.as_slice() {
-        [Effect::LoadAudit { gen, filter }, Effect::VerifyAudit] => {
+        [Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, filter })), Effect::Screen(ScreenEffect::Audit(AuditEffect::Verify))] =>
+        {
             assert_eq!(filter.operator, None);
             assert_eq!(filter.limit, Some(500));
             *gen
@@ -99,18 +101,20 @@ fn opened() -> State {
     };
     act(
         &mut s,
-        Action::AuditLoaded {
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Loaded {
             gen,
             result: Ok(entries()),
-        },
+        })),
     );
     act(
         &mut s,
-        Action::AuditVerified(Ok(AuditVerification {
-            entries: 7,
-            first_broken: None,
-            ..Default::default()
-        })),
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Verified(Ok(
+            AuditVerification {
+                entries: 7,
+                first_broken: None,
+                ..Default::default()
+            },
+        )))),
     );
     s
 }
@@ -179,7 +183,8 @@ fn filters_are_typed_then_applied_with_enter() {
     snap("audit_filters", &s);
     assert!(!s.quit);
     let fx = press(&mut s, KeyCode::Enter);
-    let [Effect::LoadAudit { filter, .. }] = fx.as_slice() else {
+    let [Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { filter, .. }))] = fx.as_slice()
+    else {
         panic!("Enter loads with the filters: {fx:?}");
     };
     assert_eq!(filter.operator.as_deref(), Some("sue"));
@@ -209,15 +214,15 @@ fn filters_are_typed_then_applied_with_enter() {
 fn an_answer_to_an_older_load_is_dropped() {
     let mut s = opened();
     let fx = press(&mut s, KeyCode::Char('f'));
-    let [Effect::LoadAudit { gen, .. }] = fx.as_slice() else {
+    let [Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, .. }))] = fx.as_slice() else {
         panic!("f reloads: {fx:?}");
     };
     act(
         &mut s,
-        Action::AuditLoaded {
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Loaded {
             gen: gen - 1,
             result: Ok(vec![]),
-        },
+        })),
     );
     assert_eq!(s.audit.as_ref().unwrap().entries.len(), 7);
 }
@@ -226,18 +231,23 @@ fn an_answer_to_an_older_load_is_dropped() {
 fn verify_shows_the_first_broken_link() {
     let mut s = opened();
     let fx = press(&mut s, KeyCode::Char('v'));
-    assert_eq!(fx, vec![Effect::VerifyAudit]);
+    assert_eq!(
+        fx,
+        vec![Effect::Screen(ScreenEffect::Audit(AuditEffect::Verify))]
+    );
     assert_eq!(s.audit.as_ref().unwrap().chain, Some(ChainStatus::Checking));
     act(
         &mut s,
-        Action::AuditVerified(Ok(AuditVerification {
-            entries: 7,
-            first_broken: Some(BrokenLink {
-                id: 4,
-                reason: "entry 4 was changed (hash mismatch)".into(),
-            }),
-            ..Default::default()
-        })),
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Verified(Ok(
+            AuditVerification {
+                entries: 7,
+                first_broken: Some(BrokenLink {
+                    id: 4,
+                    reason: "entry 4 was changed (hash mismatch)".into(),
+                }),
+                ..Default::default()
+            },
+        )))),
     );
     let text = screen(&s, 80, 24);
     assert!(text.contains("chain BROKEN at entry 4"), "{text}");
@@ -259,27 +269,32 @@ fn export_asks_for_the_person_and_the_format() {
     // Nothing typed: nothing exported.
     let fx = press(&mut s, KeyCode::Enter);
     assert!(fx.is_empty());
-    act(&mut s, Action::Paste("crm:C-1001".into()));
+    act(&mut s, Msg::Paste("crm:C-1001".into()));
     press(&mut s, KeyCode::Tab);
     snap("audit_export", &s);
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::ExportAudit {
+        vec![Effect::Screen(ScreenEffect::Audit(AuditEffect::Export {
             person: "crm:C-1001".into(),
             csv: true
-        }]
+        }))]
     );
     assert!(s.audit.as_ref().unwrap().exporting);
     // The answer is shown, and the trail reloaded to show the export's entry.
     let fx = act(
         &mut s,
-        Action::AuditExported(Ok(
-            "3 entries about this person written to /tmp/x.csv".into()
-        )),
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Exported(Ok(
+            "3 entries about this person written to /tmp/x.csv".into(),
+        )))),
     );
     assert!(
-        matches!(fx.as_slice(), [Effect::LoadAudit { .. }]),
+        matches!(
+            fx.as_slice(),
+            [Effect::Screen(ScreenEffect::Audit(
+                AuditEffect::Load { .. }
+            ))]
+        ),
         "{fx:?}"
     );
     assert!(screen(&s, 80, 24).contains("written to /tmp/x.csv"));
@@ -288,22 +303,23 @@ fn export_asks_for_the_person_and_the_format() {
 #[test]
 fn an_agent_sees_the_desks_refusal() {
     let mut s = state("default");
-    let fx = act(&mut s, Action::Run(Command::AuditLog));
-    let Some(Effect::LoadAudit { gen, .. }) = fx.first() else {
+    let fx = act(&mut s, Msg::Run(Command::AuditLog));
+    let Some(Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, .. }))) = fx.first()
+    else {
         panic!("{fx:?}");
     };
     act(
         &mut s,
-        Action::AuditLoaded {
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Loaded {
             gen: *gen,
             result: Err("not allowed: only supervisors and auditors read the audit trail".into()),
-        },
+        })),
     );
     act(
         &mut s,
-        Action::AuditVerified(Err(
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Verified(Err(
             "not allowed: only supervisors and auditors read the audit trail".into(),
-        )),
+        )))),
     );
     let text = screen(&s, 80, 24);
     assert!(
@@ -324,7 +340,12 @@ fn the_palette_reaches_the_audit_screen() {
     type_text(&mut s, "audit trail");
     let fx = press(&mut s, KeyCode::Enter);
     assert!(
-        matches!(fx.first(), Some(Effect::LoadAudit { .. })),
+        matches!(
+            fx.first(),
+            Some(Effect::Screen(ScreenEffect::Audit(
+                AuditEffect::Load { .. }
+            )))
+        ),
         "{fx:?}"
     );
     assert_eq!(s.screen, ScreenId::Audit);
@@ -343,7 +364,7 @@ fn a_refused_operator_sees_only_the_refusal() {
     ] {
         let fx = act(
             &mut s,
-            Action::Tick {
+            Msg::Tick {
                 now: t0 + after,
                 wall: wall(),
             },
@@ -352,7 +373,7 @@ fn a_refused_operator_sees_only_the_refusal() {
     }
     act(
         &mut s,
-        Action::AccessChecked(Err(
+        Msg::AccessChecked(Err(
             "user \"tester\" was removed from the operators in /etc/privdesk/config.toml; this session is closed".into(),
         )),
     );
@@ -361,10 +382,10 @@ fn a_refused_operator_sees_only_the_refusal() {
     let old_gen = s.search_gen - 1;
     act(
         &mut s,
-        Action::SearchUpdate {
+        Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
             gen: old_gen,
             snapshot: Box::new(data().yamada_final().clone()),
-        },
+        })),
     );
     assert!(s.search.is_none());
     let text = screen(&s, 80, 24);
@@ -374,10 +395,10 @@ fn a_refused_operator_sees_only_the_refusal() {
     // Keys do nothing but quit or ask again.
     assert!(press(&mut s, KeyCode::Char('c')).is_empty());
     assert_eq!(press(&mut s, KeyCode::Char('r')), vec![Effect::CheckAccess]);
-    act(&mut s, Action::AccessChecked(Ok(())));
+    act(&mut s, Msg::AccessChecked(Ok(())));
     assert!(s.refused.is_none());
     // Refused again, q leaves.
-    act(&mut s, Action::AccessChecked(Err("removed".into())));
+    act(&mut s, Msg::AccessChecked(Err("removed".into())));
     press(&mut s, KeyCode::Char('q'));
     assert!(s.quit);
 }

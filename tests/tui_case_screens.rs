@@ -9,7 +9,8 @@ mod tui_support;
 
 use case_support::*;
 use crossterm::event::KeyCode;
-use privdesk::tui::app::{Action, CaseChange, ChangeError, Effect, Overlay, ScreenId, State};
+use privdesk::tui::app::{CaseChange, ChangeError, Effect, Msg, Overlay, ScreenId, State};
+use privdesk::tui::app::{CaseEffect, CaseMsg, NewCaseEffect, NewCaseMsg, ScreenEffect, ScreenMsg};
 use privdesk::tui::keymap::Command;
 use privdesk::tui::theme::Theme;
 use privdesk::tui::views::due::DUE_SOON_DAYS;
@@ -64,7 +65,7 @@ fn case_screen_in_each_due_state() {
     snap("case_due_late_mono", &case_screen("mono", &late));
     // Scrolled down: the notes apart from the replies, the response marked.
     let mut s = case_screen("default", &ok);
-    act(&mut s, Action::Run(Command::Last));
+    act(&mut s, Msg::Run(Command::Last));
     snap("case_notes_and_replies", &s);
     let shown = screen(&s, 80, 24);
     assert!(shown.contains("★ the response"), "{shown}");
@@ -143,7 +144,7 @@ fn case_screen_masks_contact_details_until_revealed() {
     let fx = act(&mut s, key(KeyCode::Enter));
     let id = f.disclosure.case.id;
     assert!(
-        matches!(&fx[..], [Effect::RevealCase { id: i, purpose }] if *i == id && !purpose.is_empty()),
+        matches!(&fx[..], [Effect::Screen(ScreenEffect::Case(CaseEffect::Reveal { id: i, purpose }))] if *i == id && !purpose.is_empty()),
         "{fx:?}"
     );
     let shown = privdesk::desk::RevealedCase {
@@ -152,10 +153,10 @@ fn case_screen_masks_contact_details_until_revealed() {
     };
     act(
         &mut s,
-        Action::CaseRevealDone {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Revealed {
             id,
             result: Ok(Box::new(shown)),
-        },
+        })),
     );
     let text = screen(&s, 80, 24);
     assert!(text.contains("taro.yamada@example.jp"), "{text}");
@@ -211,7 +212,9 @@ fn new_case_form_for_a_person() {
     let key_of = fx
         .iter()
         .find_map(|e| match e {
-            Effect::FindDuplicates { key, query } => Some((key.clone(), query.records.clone())),
+            Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::FindDuplicates { key, query })) => {
+                Some((key.clone(), query.records.clone()))
+            }
             _ => None,
         })
         .expect("the person's open cases are looked for");
@@ -220,10 +223,10 @@ fn new_case_form_for_a_person() {
         .contains(&("crm".to_string(), "C-1001".to_string())));
     act(
         &mut s,
-        Action::DuplicatesFound {
+        Msg::Screen(ScreenMsg::NewCase(NewCaseMsg::DuplicatesFound {
             key: key_of.0,
             result: Ok(vec![f.rows[0].clone()]),
-        },
+        })),
     );
     snap("new_case_for_person", &s);
     let text = screen(&s, 80, 24);
@@ -252,23 +255,23 @@ fn conflict_dialog_lists_the_other_changes() {
     act(&mut s, key(KeyCode::Char('n')));
     type_text(&mut s, "Called back, no answer.");
     let fx = act(&mut s, ctrl('s'));
-    let [Effect::ChangeCase {
+    let [Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
         id,
         key: draft,
         change,
         ..
-    }] = &fx[..]
+    }))] = &fx[..]
     else {
         panic!("ctrl-s sends the note: {fx:?}");
     };
     act(
         &mut s,
-        Action::CaseChanged {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Changed {
             id: *id,
             key: draft.clone(),
             change: change.clone(),
             result: Err(ChangeError::Conflict(Box::new(f.conflict.clone()))),
-        },
+        })),
     );
     assert!(matches!(s.overlay, Some(Overlay::Conflict(_))));
     snap("conflict_dialog", &s);
@@ -304,7 +307,7 @@ fn dialogs_and_help_of_the_case_screen() {
         );
     }
     act(&mut s, key(KeyCode::Esc));
-    act(&mut s, Action::Run(Command::VerifyIdentity));
+    act(&mut s, Msg::Run(Command::VerifyIdentity));
     snap("verify_dialog", &s);
 }
 
@@ -327,12 +330,12 @@ fn case_screens_render_at_small_sizes_without_panic() {
     act(&mut s, key(KeyCode::Char('n')));
     act(
         &mut s,
-        Action::CaseChanged {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Changed {
             id: f.disclosure.case.id,
             key: None,
             change: CaseChange::Assign(None),
             result: Err(ChangeError::Conflict(Box::new(f.conflict.clone()))),
-        },
+        })),
     );
     states.push(s);
     for s in &states {

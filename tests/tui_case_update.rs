@@ -15,18 +15,20 @@ use privdesk::domain::{
     AssigneeFilter, CaseStatus, Category, Law, RefusalGround, RequestKind, StatusChange,
 };
 use privdesk::tui::app::{
-    Action, CaseChange, ChangeError, CreateError, DialogKind, Effect, Level, Overlay, ScreenId,
-    State,
+    ActionsEffect, CaseEffect, CaseMsg, CasesEffect, CasesMsg, NewCaseEffect, NewCaseMsg,
+    ScreenEffect, ScreenMsg,
+};
+use privdesk::tui::app::{
+    CaseChange, ChangeError, CreateError, DialogKind, Effect, Level, Msg, Overlay, ScreenId, State,
 };
 use privdesk::tui::drafts::{dialog_key, FormDraft, DRAFT_PAUSE};
-use privdesk::tui::effects;
 use privdesk::tui::keymap::Command;
 use std::time::{Duration, Instant};
 use tui_support::*;
 
 /// A tick once typing has paused long enough for a draft.
-fn after_pause() -> Action {
-    Action::Tick {
+fn after_pause() -> Msg {
+    Msg::Tick {
         now: Instant::now() + DRAFT_PAUSE + Duration::from_millis(50),
         wall: wall(),
     }
@@ -44,7 +46,9 @@ fn drafts_of(fx: &[Effect]) -> Vec<(String, String)> {
 fn created_effect(fx: &[Effect]) -> (String, privdesk::domain::NewCase, Option<u32>) {
     fx.iter()
         .find_map(|e| match e {
-            Effect::CreateCase { key, new, fee, .. } => Some((key.clone(), (**new).clone(), *fee)),
+            Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::Create {
+                key, new, fee, ..
+            })) => Some((key.clone(), (**new).clone(), *fee)),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no CreateCase in {fx:?}"))
@@ -197,7 +201,10 @@ fn validation_errors_keep_what_was_typed() {
     type_text(&mut s, "1,000");
     let fx = act(&mut s, ctrl('s'));
     assert!(
-        fx.iter().all(|e| !matches!(e, Effect::CreateCase { .. })),
+        fx.iter().all(|e| !matches!(
+            e,
+            Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::Create { .. }))
+        )),
         "{fx:?}"
     );
     let form = &s.new_case.as_ref().unwrap().form;
@@ -240,11 +247,11 @@ fn validation_errors_keep_what_was_typed() {
     assert_eq!(fee, Some(1000));
     act(
         &mut s,
-        Action::CaseCreated {
+        Msg::Screen(ScreenMsg::NewCase(NewCaseMsg::Created {
             key,
             result: Err(CreateError::Failed("`x@` is not an email address".into())),
             warning: None,
-        },
+        })),
     );
     let form = &s.new_case.as_ref().unwrap().form;
     assert!(!form.pending);
@@ -266,15 +273,21 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     type_text(&mut s, "not-an-email");
     let fx = act(&mut s, ctrl('s'));
     let (key, new, fee) = created_effect(&fx);
-    let (result, warning) = rt.block_on(effects::create(&desk, &new, fee, &[], vec![]));
+    let (result, warning) = rt.block_on(privdesk::tui::screens::new_case::effects::create(
+        &desk,
+        &new,
+        fee,
+        &[],
+        vec![],
+    ));
     assert!(matches!(&result, Err(CreateError::Failed(m)) if m.contains("not an email")));
     act(
         &mut s,
-        Action::CaseCreated {
+        Msg::Screen(ScreenMsg::NewCase(NewCaseMsg::Created {
             key: key.clone(),
             result,
             warning,
-        },
+        })),
     );
     assert_eq!(
         s.new_case
@@ -292,16 +305,22 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     act(&mut s, ctrl('u'));
     let fx = act(&mut s, ctrl('s'));
     let (key, new, fee) = created_effect(&fx);
-    let (result, warning) = rt.block_on(effects::create(&desk, &new, fee, &[], vec![]));
+    let (result, warning) = rt.block_on(privdesk::tui::screens::new_case::effects::create(
+        &desk,
+        &new,
+        fee,
+        &[],
+        vec![],
+    ));
     let case = result.as_ref().expect("created").clone();
     assert_eq!(case.kind, Some(RequestKind::Disclosure));
     let fx = act(
         &mut s,
-        Action::CaseCreated {
+        Msg::Screen(ScreenMsg::NewCase(NewCaseMsg::Created {
             key: key.clone(),
             result,
             warning,
-        },
+        })),
     );
     assert_eq!(s.screen, ScreenId::Case);
     assert!(
@@ -311,10 +330,12 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
         }),
         "the draft is cleared: {fx:?}"
     );
-    assert!(fx.contains(&Effect::LoadCase {
-        id: case.id,
-        revealed: false
-    }));
+    assert!(
+        fx.contains(&Effect::Screen(ScreenEffect::Case(CaseEffect::Load {
+            id: case.id,
+            revealed: false
+        })))
+    );
     let due = case
         .queue_due()
         .expect("due date")
@@ -325,9 +346,13 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     // Another form for the same person now warns of the open case.
     let mut again = taro_person("default");
     let fx = press(&mut again, KeyCode::Char('n'));
-    let Some(Effect::FindDuplicates { key, query }) = fx
-        .into_iter()
-        .find(|e| matches!(e, Effect::FindDuplicates { .. }))
+    let Some(Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::FindDuplicates { key, query }))) =
+        fx.into_iter().find(|e| {
+            matches!(
+                e,
+                Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::FindDuplicates { .. }))
+            )
+        })
     else {
         panic!("duplicates are looked for");
     };
@@ -336,10 +361,10 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
         .map_err(|e| e.to_string());
     act(
         &mut again,
-        Action::DuplicatesFound {
+        Msg::Screen(ScreenMsg::NewCase(NewCaseMsg::DuplicatesFound {
             key: key.clone(),
             result,
-        },
+        })),
     );
     let text = screen(&again, 80, 24);
     assert!(
@@ -351,8 +376,13 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
     );
     // And the check before creating knows it was seen: the second try creates.
     let fx = act(&mut again, ctrl('s'));
-    let Some(Effect::CreateCase { seen, .. }) =
-        fx.iter().find(|e| matches!(e, Effect::CreateCase { .. }))
+    let Some(Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::Create { seen, .. }))) =
+        fx.iter().find(|e| {
+            matches!(
+                e,
+                Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::Create { .. }))
+            )
+        })
     else {
         panic!("ctrl-s creates");
     };
@@ -367,11 +397,11 @@ fn duplicates_found_before_creating_stop_it_once() {
     let (key, _, _) = created_effect(&fx);
     act(
         &mut s,
-        Action::CaseCreated {
+        Msg::Screen(ScreenMsg::NewCase(NewCaseMsg::Created {
             key,
             result: Err(CreateError::Duplicates(vec![f.rows[0].clone()])),
             warning: None,
-        },
+        })),
     );
     assert_eq!(s.message.as_ref().map(|m| m.level), Some(Level::Warning));
     assert!(s
@@ -384,7 +414,9 @@ fn duplicates_found_before_creating_stop_it_once() {
     let seen = fx
         .iter()
         .find_map(|e| match e {
-            Effect::CreateCase { seen, .. } => Some(seen.clone()),
+            Effect::Screen(ScreenEffect::NewCase(NewCaseEffect::Create { seen, .. })) => {
+                Some(seen.clone())
+            }
             _ => None,
         })
         .expect("ctrl-s again creates anyway");
@@ -395,7 +427,7 @@ fn duplicates_found_before_creating_stop_it_once() {
 fn form_drafts_are_saved_after_a_pause_kept_on_esc_and_filled_back_in() {
     let mut s = filled_form();
     let key = s.new_case.as_ref().unwrap().draft.key.clone();
-    let soon = Action::Tick {
+    let soon = Msg::Tick {
         now: s.last_edit,
         wall: wall(),
     };
@@ -460,7 +492,7 @@ fn note_drafts_are_cleared_once_sent() {
     let fx = act(&mut s, ctrl('s'));
     assert_eq!(
         fx,
-        vec![Effect::ChangeCase {
+        vec![Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
             id,
             version: f.disclosure.case.version,
             change: CaseChange::Note {
@@ -469,13 +501,13 @@ fn note_drafts_are_cleared_once_sent() {
                 is_response: false
             },
             key: Some(key.clone()),
-        }]
+        }))]
     );
     let mut done = f.disclosure.case.clone();
     done.version += 1;
     let fx = act(
         &mut s,
-        Action::CaseChanged {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Changed {
             id,
             key: Some(key.clone()),
             change: CaseChange::Note {
@@ -484,7 +516,7 @@ fn note_drafts_are_cleared_once_sent() {
                 is_response: false,
             },
             result: Ok(Box::new(done)),
-        },
+        })),
     );
     assert!(
         fx.contains(&Effect::SaveDraft {
@@ -493,10 +525,12 @@ fn note_drafts_are_cleared_once_sent() {
         }),
         "{fx:?}"
     );
-    assert!(fx.contains(&Effect::LoadCase {
-        id,
-        revealed: false
-    }));
+    assert!(
+        fx.contains(&Effect::Screen(ScreenEffect::Case(CaseEffect::Load {
+            id,
+            revealed: false
+        })))
+    );
     assert!(s.case.as_ref().unwrap().dialog.is_none());
     assert!(!s.drafts.contains_key(&key));
     assert!(drafts_of(&act(&mut s, after_pause())).is_empty());
@@ -511,8 +545,11 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     let view = me.get_case(case.id).unwrap();
     let mut s = case_state("default");
     s.case = None;
-    let fx = act(&mut s, Action::Run(Command::Cases));
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCases { .. })));
+    let fx = act(&mut s, Msg::Run(Command::Cases));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Screen(ScreenEffect::Cases(CasesEffect::Load { .. }))
+    )));
     // Open it as the list would.
     let gen = s.cases.as_ref().unwrap().gen;
     let rows = me
@@ -520,18 +557,18 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
         .unwrap();
     act(
         &mut s,
-        Action::CasesLoaded {
+        Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
             gen,
             result: Ok(rows),
-        },
+        })),
     );
     press(&mut s, KeyCode::Enter);
     act(
         &mut s,
-        Action::CaseLoaded {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Loaded {
             id: case.id,
             result: Ok(Box::new(view)),
-        },
+        })),
     );
 
     press(&mut s, KeyCode::Char('n'));
@@ -539,12 +576,12 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     // Meanwhile the other operator takes the case.
     other.assign(case.id, case.version, Some(AGENT)).unwrap();
     let fx = act(&mut s, ctrl('s'));
-    let [Effect::ChangeCase {
+    let [Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
         id,
         version,
         change,
         key,
-    }] = &fx[..]
+    }))] = &fx[..]
     else {
         panic!("{fx:?}");
     };
@@ -555,7 +592,9 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     let (rt, me_client) = client(dir.path(), USER);
     let stale = CaseChange::Assign(Some(USER.to_string()));
     let result = rt
-        .block_on(effects::apply(&me_client, *id, *version, &stale))
+        .block_on(privdesk::tui::screens::case::effects::apply(
+            &me_client, *id, *version, &stale,
+        ))
         .map(Box::new)
         .map_err(|e| match e {
             DeskError::Conflict(c) => ChangeError::Conflict(c),
@@ -564,19 +603,19 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     assert!(matches!(result, Err(ChangeError::Conflict(_))));
     let fx = act(
         &mut s,
-        Action::CaseChanged {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Changed {
             id: *id,
             key: key.clone(),
             change: change.clone(),
             result,
-        },
+        })),
     );
     assert_eq!(
         fx,
-        vec![Effect::LoadCase {
+        vec![Effect::Screen(ScreenEffect::Case(CaseEffect::Load {
             id: case.id,
             revealed: false
-        }],
+        }))],
         "the case is loaded again"
     );
     let Some(Overlay::Conflict(text)) = &s.overlay else {
@@ -598,16 +637,16 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     let fresh = me.get_case(case.id).unwrap();
     act(
         &mut s,
-        Action::CaseLoaded {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Loaded {
             id: case.id,
             result: Ok(Box::new(fresh.clone())),
-        },
+        })),
     );
     press(&mut s, KeyCode::Esc);
     assert!(s.overlay.is_none(), "any key closes the conflict");
     assert!(s.case.as_ref().unwrap().dialog.is_some());
     let fx = act(&mut s, ctrl('s'));
-    let [Effect::ChangeCase { version, .. }] = &fx[..] else {
+    let [Effect::Screen(ScreenEffect::Case(CaseEffect::Change { version, .. }))] = &fx[..] else {
         panic!("{fx:?}");
     };
     assert_eq!(*version, fresh.case.version);
@@ -668,10 +707,10 @@ fn the_status_dialog_asks_for_what_each_status_needs() {
     press(&mut s, KeyCode::Down);
     press(&mut s, KeyCode::Char(' '));
     let fx = act(&mut s, ctrl('s'));
-    let [Effect::ChangeCase {
+    let [Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
         change: CaseChange::Status(c),
         ..
-    }] = &fx[..]
+    }))] = &fx[..]
     else {
         panic!("{fx:?}");
     };
@@ -755,7 +794,10 @@ fn a_refusal_is_one_step_names_its_articles_and_warns_about_the_letters_script()
     press(&mut s, KeyCode::Char(' '));
     let fx = act(&mut s, ctrl('s'));
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::ChangeCase { .. })),
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::Screen(ScreenEffect::Case(CaseEffect::Change { .. }))
+        )),
         "sent without a warning: {fx:?}"
     );
     let err = form(&s)
@@ -767,10 +809,10 @@ fn a_refusal_is_one_step_names_its_articles_and_warns_about_the_letters_script()
     assert!(screen(&s, 80, 24).contains("the letter is in English"));
     // Enter again keeps it as typed; nothing typed was lost.
     let fx = act(&mut s, ctrl('s'));
-    let [Effect::ChangeCase {
+    let [Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
         change: CaseChange::Status(c),
         ..
-    }] = &fx[..]
+    }))] = &fx[..]
     else {
         panic!("{fx:?}");
     };
@@ -789,7 +831,7 @@ fn agents_take_a_case_and_auditors_change_nothing() {
     assert!(
         matches!(
             &fx[..],
-            [Effect::ChangeCase { change: CaseChange::Assign(Some(who)), key: None, .. }] if who == AGENT
+            [Effect::Screen(ScreenEffect::Case(CaseEffect::Change { change: CaseChange::Assign(Some(who)), key: None, .. }))] if who == AGENT
         ),
         "{fx:?}"
     );
@@ -829,10 +871,10 @@ fn agents_take_a_case_and_auditors_change_nothing() {
     press(&mut s, KeyCode::Char('o'));
     press(&mut s, KeyCode::Right);
     let fx = act(&mut s, ctrl('s'));
-    let [Effect::ChangeCase {
+    let [Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
         change: CaseChange::Assign(Some(who)),
         ..
-    }] = &fx[..]
+    }))] = &fx[..]
     else {
         panic!("{fx:?}");
     };
@@ -864,18 +906,18 @@ fn unsent_drafts_are_offered_at_start_and_f3_continues_them() {
     let fx = press(&mut s, KeyCode::F(3));
     assert_eq!(
         fx,
-        vec![Effect::LoadCase {
+        vec![Effect::Screen(ScreenEffect::Case(CaseEffect::Load {
             id,
             revealed: false
-        }]
+        }))]
     );
     assert_eq!(s.screen, ScreenId::Case);
     act(
         &mut s,
-        Action::CaseLoaded {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Loaded {
             id,
             result: Ok(Box::new(f.disclosure.clone())),
-        },
+        })),
     );
     let dialog = s
         .case
@@ -912,7 +954,9 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     let filter = |fx: &[Effect]| {
         fx.iter()
             .find_map(|e| match e {
-                Effect::LoadCases { filter, .. } => Some(filter.assignee.clone()),
+                Effect::Screen(ScreenEffect::Cases(CasesEffect::Load { filter, .. })) => {
+                    Some(filter.assignee.clone())
+                }
                 _ => None,
             })
             .expect("a load")
@@ -931,32 +975,35 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     let gen = s.cases.as_ref().unwrap().gen;
     act(
         &mut s,
-        Action::CasesLoaded {
+        Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
             gen: gen - 1,
             result: Ok(rows_by_state()),
-        },
+        })),
     );
     assert!(s.cases.as_ref().unwrap().rows.is_empty());
     act(
         &mut s,
-        Action::CasesLoaded {
+        Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
             gen,
             result: Ok(rows_by_state()),
-        },
+        })),
     );
     assert_eq!(s.cases.as_ref().unwrap().rows.len(), 3);
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::LoadCase {
+        vec![Effect::Screen(ScreenEffect::Case(CaseEffect::Load {
             id: rows_by_state()[0].id,
             revealed: false
-        }]
+        }))]
     );
     // Back leads to the list again (reloaded), then to the results.
     let fx = press(&mut s, KeyCode::Esc);
     assert_eq!(s.screen, ScreenId::Cases);
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCases { .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Screen(ScreenEffect::Cases(CasesEffect::Load { .. }))
+    )));
     press(&mut s, KeyCode::Esc);
     assert_eq!(s.screen, ScreenId::Search);
 }
@@ -970,7 +1017,7 @@ fn the_status_bar_shows_business_hours_and_changes_once_a_minute() {
     let evening = wall() + chrono::Duration::hours(8);
     act(
         &mut s,
-        Action::Tick {
+        Msg::Tick {
             now: Instant::now(),
             wall: evening,
         },
@@ -981,7 +1028,7 @@ fn the_status_bar_shows_business_hours_and_changes_once_a_minute() {
     s.dirty = false;
     act(
         &mut s,
-        Action::Tick {
+        Msg::Tick {
             now: Instant::now(),
             wall: evening + chrono::Duration::seconds(30),
         },
@@ -995,7 +1042,7 @@ fn hanging_up_saves_an_open_note() {
     let mut s = case_screen("default", &f.disclosure);
     press(&mut s, KeyCode::Char('a'));
     type_text(&mut s, "Dear customer");
-    let fx = act(&mut s, Action::HangUp);
+    let fx = act(&mut s, Msg::HangUp);
     assert!(s.quit);
     let saved = drafts_of(&fx);
     let key = dialog_key(f.disclosure.case.id, DialogKind::Reply);
@@ -1009,7 +1056,7 @@ fn hanging_up_saves_an_open_note() {
     let mut s = case_screen("default", &f.disclosure);
     press(&mut s, KeyCode::Char('a'));
     type_text(&mut s, "Dear customer");
-    let fx = act(&mut s, Action::Run(Command::Quit));
+    let fx = act(&mut s, Msg::Run(Command::Quit));
     let saved = drafts_of(&fx);
     assert!(saved.iter().any(|(k, t)| *k == key && !t.is_empty()));
     assert!(saved
@@ -1033,7 +1080,9 @@ fn the_letter_editor_starts_on_the_template_that_fits_the_case() {
             .form
             .value("template");
         let rendered = fx.iter().find_map(|e| match e {
-            Effect::RenderLetter { template, .. } => Some(template.clone()),
+            Effect::Screen(ScreenEffect::Actions(ActionsEffect::RenderLetter {
+                template, ..
+            })) => Some(template.clone()),
             _ => None,
         });
         assert_eq!(rendered.as_deref(), Some(chosen.as_str()), "{fx:?}");

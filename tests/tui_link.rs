@@ -8,7 +8,8 @@ mod tui_support;
 
 use case_support::*;
 use crossterm::event::KeyCode;
-use privdesk::tui::app::{Action, CaseChange, Effect, Focus, Overlay, ScreenId, State};
+use privdesk::tui::app::{CaseChange, Effect, Focus, Msg, Overlay, ScreenId, State};
+use privdesk::tui::app::{CaseEffect, ScreenEffect, ScreenMsg, SearchEffect, SearchMsg};
 use tui_support::*;
 
 fn open_taro_from_the_case() -> State {
@@ -23,7 +24,7 @@ fn open_taro_from_the_case() -> State {
     let gen = fx
         .iter()
         .find_map(|e| match e {
-            Effect::StartSearch { gen, query } => {
+            Effect::Screen(ScreenEffect::Search(SearchEffect::Start { gen, query })) => {
                 assert_eq!(query, "山田 太郎");
                 Some(*gen)
             }
@@ -33,10 +34,10 @@ fn open_taro_from_the_case() -> State {
     for snap in &data().yamada {
         act(
             &mut s,
-            Action::SearchUpdate {
+            Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
                 gen,
                 snapshot: Box::new(snap.clone()),
-            },
+            })),
         );
     }
     act(&mut s, key(KeyCode::Down));
@@ -95,11 +96,11 @@ fn records_found_by_a_search_are_picked_and_linked_to_the_case() {
     let linked = fx
         .iter()
         .find_map(|e| match e {
-            Effect::ChangeCase {
+            Effect::Screen(ScreenEffect::Case(CaseEffect::Change {
                 id,
                 change: CaseChange::Link(records),
                 ..
-            } => {
+            })) => {
                 assert_eq!(*id, f.disclosure.case.id);
                 Some(records.clone())
             }
@@ -121,7 +122,10 @@ fn nothing_ticked_links_nothing_and_esc_keeps_the_search() {
     act(&mut s, key(KeyCode::Char('a')));
     let fx = act(&mut s, key(KeyCode::Enter));
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::ChangeCase { .. })),
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::Screen(ScreenEffect::Case(CaseEffect::Change { .. }))
+        )),
         "{fx:?}"
     );
     assert!(matches!(s.overlay, Some(Overlay::Link(_))));

@@ -11,7 +11,10 @@ mod tui_support;
 use crossterm::event::KeyCode;
 use privdesk::domain::{Category, NewCase, Priority};
 use privdesk::tui::app::{
-    Action, BulkOp, BulkOutcome, BulkResult, Effect, Overlay, QueuePopup, ScreenId, State,
+    BulkOp, BulkOutcome, BulkResult, Effect, Msg, Overlay, QueuePopup, ScreenId, State,
+};
+use privdesk::tui::app::{
+    CaseEffect, InboxEffect, InboxMsg, QueueEffect, QueueMsg, ScreenEffect, ScreenMsg,
 };
 use privdesk::tui::effects::Effects;
 use privdesk::tui::keymap::{Command, Keymap};
@@ -32,7 +35,7 @@ fn tab_named(s: &mut State, server: &mut Server, name: &str) {
         if q(s).tab_name(q(s).tab) == name {
             return;
         }
-        let fx = act(s, Action::Run(Command::QueueNextSection));
+        let fx = act(s, Msg::Run(Command::QueueNextSection));
         server.answer(s, &fx);
     }
     panic!("no section {name}");
@@ -42,7 +45,9 @@ fn tab_named(s: &mut State, server: &mut Server, name: &str) {
 fn queries(fx: &[Effect]) -> Vec<privdesk::domain::queue::QueueQuery> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::QueueQuery { query, .. } => Some(query.clone()),
+            Effect::Screen(ScreenEffect::Queue(QueueEffect::Query { query, .. })) => {
+                Some(query.clone())
+            }
             _ => None,
         })
         .collect()
@@ -52,11 +57,11 @@ fn queries(fx: &[Effect]) -> Vec<privdesk::domain::queue::QueueQuery> {
 fn opening_loads_audited_and_sections_count_their_rows() {
     let mut s = state("default");
     let mut server = Server::new(&specs(), s.queue_sections.clone());
-    let fx = act(&mut s, Action::Run(Command::Queue));
+    let fx = act(&mut s, Msg::Run(Command::Queue));
     assert_eq!(s.screen, ScreenId::Queue);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::QueueQuery { open: true, query } if query.tab == 0)),
+            .any(|e| matches!(e, Effect::Screen(ScreenEffect::Queue(QueueEffect::Query { open: true, query })) if query.tab == 0)),
         "{fx:?}"
     );
     server.answer(&mut s, &fx);
@@ -85,7 +90,7 @@ fn opening_loads_audited_and_sections_count_their_rows() {
             if q(s).tab_name(q(s).tab) == name {
                 return;
             }
-            let fx = act(s, Action::Run(Command::QueueNextSection));
+            let fx = act(s, Msg::Run(Command::QueueNextSection));
             server.answer(s, &fx);
         }
         panic!("no section {name}");
@@ -94,7 +99,7 @@ fn opening_loads_audited_and_sections_count_their_rows() {
     assert_eq!(shown(&s), ["PD-2026-000012", "PD-2026-000007"]);
     tab(&mut s, "Awaiting approval");
     assert_eq!(shown(&s), ["PD-2026-000021", "PD-2026-000015"]);
-    let fx = act(&mut s, Action::Run(Command::QueuePrevSection));
+    let fx = act(&mut s, Msg::Run(Command::QueuePrevSection));
     server.answer(&mut s, &fx);
     assert_eq!(q(&s).tab_name(q(&s).tab), "Requests");
 }
@@ -221,7 +226,9 @@ fn bulk_assign_picks_an_operator_and_reports_each_case() {
     let (op, items) = fx
         .iter()
         .find_map(|e| match e {
-            Effect::QueueBulk { op, items } => Some((op.clone(), items.clone())),
+            Effect::Screen(ScreenEffect::Queue(QueueEffect::Bulk { op, items })) => {
+                Some((op.clone(), items.clone()))
+            }
             _ => None,
         })
         .expect("a bulk change");
@@ -244,7 +251,10 @@ fn bulk_assign_picks_an_operator_and_reports_each_case() {
             },
         })
         .collect();
-    let fx = act(&mut s, Action::QueueBulkDone { op, results });
+    let fx = act(
+        &mut s,
+        Msg::Screen(ScreenMsg::Queue(QueueMsg::BulkDone { op, results })),
+    );
     // Nothing to ask: the server pushes the rows as they are now.
     assert!(queries(&fx).is_empty(), "{fx:?}");
     let msg = s.message.as_ref().expect("a summary").text.clone();
@@ -270,7 +280,7 @@ fn bulk_escalate_asks_first() {
     let fx = press(&mut s, KeyCode::Char('y'));
     assert!(
         fx.iter().any(
-            |e| matches!(e, Effect::QueueBulk { op: BulkOp::Escalate, items } if items.len() == 1)
+            |e| matches!(e, Effect::Screen(ScreenEffect::Queue(QueueEffect::Bulk { op: BulkOp::Escalate, items })) if items.len() == 1)
         ),
         "{fx:?}"
     );
@@ -280,14 +290,17 @@ fn bulk_escalate_asks_first() {
 fn a_store_change_reloads_the_case_on_screen_and_the_queue_waits_for_its_push() {
     let (mut s, _server) = queue_state("default", &specs());
     // The queue's rows come from the server by themselves.
-    assert!(act(&mut s, Action::StoreChanged).is_empty());
+    assert!(act(&mut s, Msg::StoreChanged).is_empty());
     // On a case: only that case, and only if its version moved (effect side).
     let (mut s, _server) = queue_state("default", &specs());
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(s.screen, ScreenId::Case);
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCase { .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Screen(ScreenEffect::Case(CaseEffect::Load { .. }))
+    )));
     // Not loaded yet: nothing to compare with.
-    assert!(act(&mut s, Action::StoreChanged).is_empty());
+    assert!(act(&mut s, Msg::StoreChanged).is_empty());
 }
 
 #[test]
@@ -325,7 +338,7 @@ fn the_window_follows_the_cursor_through_a_long_queue() {
 #[test]
 fn help_lists_the_queue_keys_and_they_can_be_remapped() {
     let (mut s, _server) = queue_state("default", &specs());
-    act(&mut s, Action::Run(Command::Help));
+    act(&mut s, Msg::Run(Command::Help));
     assert_eq!(s.overlay, Some(Overlay::Help(0)));
     let text = screen(&s, 100, 40);
     for needle in [
@@ -346,7 +359,7 @@ fn help_lists_the_queue_keys_and_they_can_be_remapped() {
     assert!(problems.is_empty(), "{problems:?}");
     let mut s = state_with("default", keymap);
     let mut server = Server::new(&specs(), s.queue_sections.clone());
-    let fx = act(&mut s, Action::Run(Command::Queue));
+    let fx = act(&mut s, Msg::Run(Command::Queue));
     server.answer(&mut s, &fx);
     press(&mut s, KeyCode::Char(' '));
     assert!(q(&s).marked.is_empty());
@@ -503,12 +516,12 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let fx = Effects::new(client.clone(), tx);
         let listen = fx.listen();
-        let pump = |s: &mut State, a: Action| {
+        let pump = |s: &mut State, a: Msg| {
             for e in act(s, a) {
                 fx.run(e);
             }
         };
-        pump(&mut s, Action::Run(Command::Queue));
+        pump(&mut s, Msg::Run(Command::Queue));
         let wait = Duration::from_secs(30);
         let until = |s: &State, n: usize, id: Option<String>| {
             shown(s).len() == n && id.as_ref().is_none_or(|i| shown(s).contains(i))
@@ -563,8 +576,10 @@ fn f2_opens_the_queue_even_from_the_query_box() {
     let fx = press(&mut s, KeyCode::F(2));
     assert_eq!(s.screen, ScreenId::Queue);
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::QueueQuery { open: true, .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Screen(ScreenEffect::Queue(QueueEffect::Query { open: true, .. }))
+        )),
         "{fx:?}"
     );
 }
@@ -572,12 +587,23 @@ fn f2_opens_the_queue_even_from_the_query_box() {
 #[test]
 fn a_store_change_reloads_the_approval_inbox_on_screen() {
     let mut s = state("default");
-    let fx = act(&mut s, Action::Run(Command::ApprovalInbox));
+    let fx = act(&mut s, Msg::Run(Command::ApprovalInbox));
     assert_eq!(s.screen, ScreenId::Inbox);
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadInbox)), "{fx:?}");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Screen(ScreenEffect::Inbox(InboxEffect::Load)))),
+        "{fx:?}"
+    );
     // Still loading: the answer on its way will be as new.
-    assert!(act(&mut s, Action::StoreChanged).is_empty());
-    act(&mut s, Action::InboxLoaded { result: Ok(vec![]) });
-    let fx = act(&mut s, Action::StoreChanged);
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadInbox)), "{fx:?}");
+    assert!(act(&mut s, Msg::StoreChanged).is_empty());
+    act(
+        &mut s,
+        Msg::Screen(ScreenMsg::Inbox(InboxMsg::Loaded { result: Ok(vec![]) })),
+    );
+    let fx = act(&mut s, Msg::StoreChanged);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Screen(ScreenEffect::Inbox(InboxEffect::Load)))),
+        "{fx:?}"
+    );
 }

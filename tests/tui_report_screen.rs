@@ -8,7 +8,8 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use crossterm::event::KeyCode;
 use privdesk::domain::report::{compute, Period, Report, ReportCalendar, ReportCase};
 use privdesk::domain::{CaseStatus, Category, Outcome, RefusalGround, RequestKind};
-use privdesk::tui::app::{Action, Effect, Overlay, ScreenId, State};
+use privdesk::tui::app::{Effect, Msg, Overlay, ScreenId, State};
+use privdesk::tui::app::{ReportEffect, ReportMsg, ScreenEffect, ScreenMsg};
 use privdesk::tui::keymap::Command;
 use tui_support::*;
 
@@ -90,7 +91,7 @@ fn sample_report() -> Report {
 fn gen_of(fx: &[Effect]) -> u64 {
     fx.iter()
         .find_map(|e| match e {
-            Effect::LoadReport { gen } => Some(*gen),
+            Effect::Screen(ScreenEffect::Report(ReportEffect::Load { gen })) => Some(*gen),
             _ => None,
         })
         .expect("the report is loaded")
@@ -98,14 +99,14 @@ fn gen_of(fx: &[Effect]) -> u64 {
 
 fn report_screen(report: &Report) -> State {
     let mut s = state("default");
-    let fx = act(&mut s, Action::Run(Command::Report));
+    let fx = act(&mut s, Msg::Run(Command::Report));
     let gen = gen_of(&fx);
     act(
         &mut s,
-        Action::ReportLoaded {
+        Msg::Screen(ScreenMsg::Report(ReportMsg::Loaded {
             gen,
             result: Ok(Box::new(report.clone())),
-        },
+        })),
     );
     s
 }
@@ -157,24 +158,24 @@ fn the_table_scrolls_and_esc_goes_back() {
 #[test]
 fn loading_refusal_and_the_palette() {
     let mut s = state("default");
-    let fx = act(&mut s, Action::Run(Command::Report));
+    let fx = act(&mut s, Msg::Run(Command::Report));
     let gen = gen_of(&fx);
     assert!(screen(&s, 80, 24).contains("Loading the report…"));
     // An older answer is dropped.
     act(
         &mut s,
-        Action::ReportLoaded {
+        Msg::Screen(ScreenMsg::Report(ReportMsg::Loaded {
             gen: gen + 5,
             result: Err("late".into()),
-        },
+        })),
     );
     assert!(screen(&s, 80, 24).contains("Loading the report…"));
     act(
         &mut s,
-        Action::ReportLoaded {
+        Msg::Screen(ScreenMsg::Report(ReportMsg::Loaded {
             gen,
             result: Err("not allowed: only supervisors and auditors read reports".into()),
-        },
+        })),
     );
     let shown = screen(&s, 80, 24);
     assert!(
@@ -183,7 +184,7 @@ fn loading_refusal_and_the_palette() {
     );
 
     let mut s = state("default");
-    act(&mut s, Action::Run(Command::Palette));
+    act(&mut s, Msg::Run(Command::Palette));
     assert!(matches!(s.overlay, Some(Overlay::Palette(_))));
     type_text(&mut s, "report");
     let fx = press(&mut s, KeyCode::Enter);

@@ -7,7 +7,8 @@ mod tui_support;
 
 use crossterm::event::KeyCode;
 use privdesk::domain::SystemStatus;
-use privdesk::tui::app::{Action, Effect, Overlay, ScreenId, State};
+use privdesk::tui::app::{Effect, Msg, Overlay, ScreenId, State};
+use privdesk::tui::app::{PersonEffect, PersonMsg, ScreenEffect, ScreenMsg};
 use privdesk::tui::theme::{Theme, BUILTIN_THEMES};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
@@ -47,19 +48,21 @@ fn revealed_person(theme: &str) -> State {
     let mut s = yamada_person(theme);
     press(&mut s, KeyCode::Char('r'));
     let fx = press(&mut s, KeyCode::Enter);
-    let Some(Effect::Reveal { key, .. }) = fx.into_iter().next() else {
+    let Some(Effect::Screen(ScreenEffect::Person(PersonEffect::Reveal { key, .. }))) =
+        fx.into_iter().next()
+    else {
         panic!("Enter in the reveal dialog asks for a reveal");
     };
     let records = s.person.as_ref().unwrap().person.records.clone();
     act(
         &mut s,
-        Action::RevealDone {
+        Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
             key,
             result: Ok(privdesk::desk::Revealed {
                 audit_id: 42,
                 records,
             }),
-        },
+        })),
     );
     s
 }

@@ -8,7 +8,10 @@ use crossterm::event::KeyCode;
 use indexmap::IndexMap;
 use privdesk::config::KeyBinding;
 use privdesk::desk::Revealed;
-use privdesk::tui::app::{Action, Effect, Focus, Level, Overlay, ScreenId, State};
+use privdesk::tui::app::{Effect, Focus, Level, Msg, Overlay, ScreenId, State};
+use privdesk::tui::app::{
+    PersonEffect, PersonMsg, ScreenEffect, ScreenMsg, SearchEffect, SearchMsg,
+};
 use privdesk::tui::effects::QUERY_DRAFT;
 use privdesk::tui::keymap::Keymap;
 use privdesk::tui::screens::person::update::person_key;
@@ -19,7 +22,7 @@ use tui_support::*;
 fn gen_of(fx: &[Effect]) -> u64 {
     fx.iter()
         .find_map(|e| match e {
-            Effect::StartSearch { gen, .. } => Some(*gen),
+            Effect::Screen(ScreenEffect::Search(SearchEffect::Start { gen, .. })) => Some(*gen),
             _ => None,
         })
         .expect("a search was started")
@@ -63,10 +66,10 @@ fn results_of_an_older_search_are_dropped() {
     let stale = |s: &mut State| {
         act(
             s,
-            Action::SearchUpdate {
+            Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
                 gen: old,
                 snapshot: Box::new(d.yamada_final().clone()),
-            },
+            })),
         )
     };
     assert!(stale(&mut s).is_empty());
@@ -76,10 +79,10 @@ fn results_of_an_older_search_are_dropped() {
     );
     act(
         &mut s,
-        Action::SearchUpdate {
+        Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
             gen: new,
             snapshot: Box::new(d.kobayashi.clone()),
-        },
+        })),
     );
     let kobayashi = names(&s);
     assert!(
@@ -94,10 +97,10 @@ fn results_of_an_older_search_are_dropped() {
     );
     act(
         &mut s,
-        Action::SearchFailed {
+        Msg::Screen(ScreenMsg::Search(SearchMsg::Failed {
             gen: old,
             error: "crm: timed out".into(),
-        },
+        })),
     );
     assert_eq!(
         s.message, None,
@@ -131,11 +134,11 @@ fn reveal_asks_for_a_purpose_and_shows_values_only_when_logged() {
     let pv = s.person.as_ref().unwrap();
     assert_eq!(
         fx,
-        vec![Effect::Reveal {
+        vec![Effect::Screen(ScreenEffect::Person(PersonEffect::Reveal {
             key: person_key(pv),
             records: pv.person.records.clone(),
             purpose: d.purposes[1].clone(),
-        }]
+        }))]
     );
     assert!(
         !pv.revealed,
@@ -154,13 +157,13 @@ fn reveal_asks_for_a_purpose_and_shows_values_only_when_logged() {
     let records = s.person.as_ref().unwrap().person.records.clone();
     act(
         &mut s,
-        Action::RevealDone {
+        Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
             key,
             result: Ok(Revealed {
                 audit_id: 7,
                 records,
             }),
-        },
+        })),
     );
     assert!(s.overlay.is_none());
     let text = screen(&s, 80, 24);
@@ -176,10 +179,10 @@ fn a_failed_or_stale_reveal_shows_nothing() {
     open_reveal_and_confirm(&mut s, 0);
     act(
         &mut s,
-        Action::RevealDone {
+        Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
             key: key.clone(),
             result: Err("the audit log is not writable".into()),
-        },
+        })),
     );
     assert!(!s.person.as_ref().unwrap().revealed);
     assert_eq!(s.message.as_ref().map(|m| m.level), Some(Level::Error));
@@ -189,13 +192,13 @@ fn a_failed_or_stale_reveal_shows_nothing() {
     open_reveal_and_confirm(&mut s, 0);
     act(
         &mut s,
-        Action::RevealDone {
+        Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
             key: ("crm".into(), "C-9999".into()),
             result: Ok(Revealed {
                 audit_id: 8,
                 records: vec![],
             }),
-        },
+        })),
     );
     assert!(!s.person.as_ref().unwrap().revealed);
     assert!(!screen(&s, 80, 24).contains(&email));
@@ -213,7 +216,7 @@ fn a_typed_purpose_and_cancelling() {
     type_text(&mut s, "court order 2026-17");
     let fx = press(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&fx[..], [Effect::Reveal { purpose, .. }] if purpose == "court order 2026-17"),
+        matches!(&fx[..], [Effect::Screen(ScreenEffect::Person(PersonEffect::Reveal { purpose, .. }))] if purpose == "court order 2026-17"),
         "{fx:?}"
     );
 
@@ -232,13 +235,13 @@ fn revealed() -> State {
     let records = s.person.as_ref().unwrap().person.records.clone();
     act(
         &mut s,
-        Action::RevealDone {
+        Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
             key,
             result: Ok(Revealed {
                 audit_id: 1,
                 records,
             }),
-        },
+        })),
     );
     assert!(s.person.as_ref().unwrap().revealed);
     s
@@ -261,7 +264,7 @@ fn leaving_the_person_screen_masks_again() {
 fn idle_lock_masks_revealed_values() {
     let mut s = revealed();
     let email = clear_email(&s);
-    let early = Action::Tick {
+    let early = Msg::Tick {
         now: s.last_input + IDLE_LOCK - Duration::from_secs(1),
         wall: wall(),
     };
@@ -313,18 +316,18 @@ fn the_lock_says_whether_it_was_locked_by_hand_or_for_being_idle() {
 fn pasted_text_never_triggers_key_bindings() {
     let mut s = yamada_results("default");
     assert_eq!(s.focus, Focus::Results);
-    assert!(act(&mut s, Action::Paste("q".into())).is_empty());
+    assert!(act(&mut s, Msg::Paste("q".into())).is_empty());
     assert!(!s.quit, "pasting q does not quit");
     assert_eq!(s.query.text(), "yamadaq");
     assert_eq!(s.focus, Focus::Query);
     // A line break in the paste does not submit the search.
-    assert!(act(&mut s, Action::Paste("\r\ntaro\n".into())).is_empty());
+    assert!(act(&mut s, Msg::Paste("\r\ntaro\n".into())).is_empty());
     assert_eq!(s.query.text(), "yamadaq  taro ");
 
     // Pasting on a revealed person starts a new search and masks again.
     let mut s = revealed();
     let email = clear_email(&s);
-    act(&mut s, Action::Paste("?r".into()));
+    act(&mut s, Msg::Paste("?r".into()));
     assert!(s.overlay.is_none(), "pasting ? opens no help, r no reveal");
     assert_eq!(s.screen, ScreenId::Search);
     assert!(s.person.is_none());
@@ -334,7 +337,7 @@ fn pasted_text_never_triggers_key_bindings() {
     // In the palette, a paste is filter text.
     let mut s = yamada_results("default");
     press(&mut s, KeyCode::Char(':'));
-    act(&mut s, Action::Paste("q".into()));
+    act(&mut s, Msg::Paste("q".into()));
     assert!(!s.quit);
     assert!(matches!(&s.overlay, Some(Overlay::Palette(p)) if p.input.text() == "q"));
 }
@@ -467,7 +470,7 @@ fn ctrl_c_in_a_form_with_typed_text_says_the_draft_is_kept_then_quits() {
 fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
     let mut s = state("default");
     type_text(&mut s, "taro");
-    let soon = Action::Tick {
+    let soon = Msg::Tick {
         now: s.last_edit,
         wall: wall(),
     };
@@ -475,7 +478,7 @@ fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
     assert_eq!(soon, vec![], "no save while typing");
     let later = act(
         &mut s,
-        Action::Tick {
+        Msg::Tick {
             now: Instant::now() + DRAFT_PAUSE,
             wall: wall(),
         },
@@ -488,7 +491,7 @@ fn drafts_are_saved_when_typing_pauses_and_on_hang_up() {
         }]
     );
     type_text(&mut s, " y");
-    let fx = act(&mut s, Action::HangUp);
+    let fx = act(&mut s, Msg::HangUp);
     assert!(s.quit);
     assert_eq!(
         fx,
@@ -510,7 +513,7 @@ fn an_idle_tick_changes_nothing_on_screen() {
     );
     act(
         &mut s,
-        Action::Tick {
+        Msg::Tick {
             now: Instant::now(),
             wall: wall() + chrono::Duration::minutes(1),
         },
@@ -521,7 +524,7 @@ fn an_idle_tick_changes_nothing_on_screen() {
     );
     act(
         &mut s,
-        Action::Tick {
+        Msg::Tick {
             now: Instant::now(),
             wall: wall() + chrono::Duration::minutes(390),
         },
@@ -549,10 +552,10 @@ fn the_end_of_a_search_keeps_a_later_message() {
     press(&mut s, KeyCode::Esc);
     act(
         &mut s,
-        Action::SearchUpdate {
+        Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
             gen,
             snapshot: Box::new(d.yamada_final().clone()),
-        },
+        })),
     );
     assert!(!s.searching());
     let text = screen(&s, 80, 24);
@@ -579,10 +582,10 @@ fn a_truncated_system_is_marked_and_the_end_says_to_narrow() {
     };
     act(
         &mut s,
-        Action::SearchUpdate {
+        Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
             gen,
             snapshot: Box::new(snap),
-        },
+        })),
     );
     let privdesk::tui::app::Message { level, text } =
         s.message.clone().expect("a message at the end");
@@ -600,7 +603,14 @@ fn a_truncated_system_is_marked_and_the_end_says_to_narrow() {
 /// cannot start an audited search.
 #[test]
 fn command_keys_in_the_query_box_never_start_a_search() {
-    let started = |fx: &[Effect]| fx.iter().any(|e| matches!(e, Effect::StartSearch { .. }));
+    let started = |fx: &[Effect]| {
+        fx.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Screen(ScreenEffect::Search(SearchEffect::Start { .. }))
+            )
+        })
+    };
     let mut s = state("default");
     assert_eq!(s.screen, ScreenId::Search);
     assert_eq!(s.focus, Focus::Query);
@@ -685,12 +695,12 @@ fn one_value_is_revealed_and_masked_again_on_the_next_screen() {
     let (key, field) = fx
         .iter()
         .find_map(|e| match e {
-            Effect::RevealField {
+            Effect::Screen(ScreenEffect::Person(PersonEffect::RevealField {
                 key,
                 record: r,
                 field,
                 ..
-            } => {
+            })) => {
                 assert_eq!(r, &record.key());
                 Some((key.clone(), field.clone()))
             }
@@ -704,14 +714,14 @@ fn one_value_is_revealed_and_masked_again_on_the_next_screen() {
     );
     act(
         &mut s,
-        Action::FieldRevealDone {
+        Msg::Screen(ScreenMsg::Person(PersonMsg::FieldRevealed {
             key,
             field,
             result: Ok(Revealed {
                 audit_id: 9,
                 records: vec![record],
             }),
-        },
+        })),
     );
     let text = screen(&s, 80, 24);
     assert!(text.contains(&phone), "{text}");

@@ -1,18 +1,12 @@
-//! The TUI's state, the actions that change it and the effects it asks for.
+//! The TUI's state, the messages (`Msg`) that change it and the effects it asks for.
 //! `update` (update.rs) is the only place that changes the state; views only
-//! read it; effects run as tokio tasks and come back as actions.
+//! read it; effects run as tokio tasks and come back as messages.
 
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
-pub use super::screens::{states::*, ScreenId};
+pub use super::screens::{msgs::*, states::*, ScreenEffect, ScreenId, ScreenMsg};
 use super::theme::Theme;
-use crate::desk::{
-    ActionRequest, ActionView, CaseActions, CaseView, DuplicateQuery, JobUpdate, PlannedAction,
-    RunReport,
-};
-use crate::domain::{
-    Case, CaseFilter, CaseId, CaseSummary, NewCase, Operator, Person, Record, SearchSnapshot,
-};
+use crate::domain::{CaseId, Operator, Person, SearchSnapshot};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::KeyEvent;
 use indexmap::IndexMap;
@@ -280,7 +274,7 @@ impl State {
 
 /// Everything that can happen to the state.
 #[derive(Debug, Clone)]
-pub enum Action {
+pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),
@@ -292,131 +286,8 @@ pub enum Action {
     },
     /// A command chosen from the palette or bound to a key.
     Run(Command),
-    SearchUpdate {
-        gen: u64,
-        snapshot: Box<SearchSnapshot>,
-    },
-    SearchFailed {
-        gen: u64,
-        error: String,
-    },
-    /// The person's records as the systems sent them, or why not.
-    RevealDone {
-        key: (String, String),
-        result: Result<crate::desk::Revealed, String>,
-    },
-    /// One value of one record, as its system sent it, or why not.
-    FieldRevealDone {
-        key: (String, String),
-        field: String,
-        result: Result<crate::desk::Revealed, String>,
-    },
-    FetchDone {
-        key: (String, String),
-        result: Result<Box<Record>, String>,
-    },
-    CasesLoaded {
-        gen: u64,
-        result: Result<Vec<CaseSummary>, String>,
-    },
-    CaseLoaded {
-        id: CaseId,
-        result: Result<Box<CaseView>, String>,
-    },
-    /// Open cases for the person or contact of the new-case form `key`.
-    DuplicatesFound {
-        key: String,
-        result: Result<Vec<CaseSummary>, String>,
-    },
-    CaseCreated {
-        /// The draft key of the form.
-        key: String,
-        result: Result<Box<Case>, CreateError>,
-        /// Created, but something after it failed (e.g. setting the fee).
-        warning: Option<String>,
-    },
-    CaseChanged {
-        id: CaseId,
-        /// The draft key of the dialog that asked for it.
-        key: Option<String>,
-        change: CaseChange,
-        result: Result<Box<Case>, ChangeError>,
-    },
-    /// The case with its contact details unmasked, or why not.
-    CaseRevealDone {
-        id: CaseId,
-        result: Result<Box<crate::desk::RevealedCase>, String>,
-    },
-    ActionsLoaded {
-        case: CaseId,
-        result: Result<Box<CaseActions>, String>,
-    },
-    /// The dry run of an action not created yet, or why there is none.
-    ActionPreviewed {
-        case: CaseId,
-        result: Result<Box<PlannedAction>, String>,
-    },
-    /// An action was prepared (its dry run), or why not.
-    ActionPlanned {
-        case: CaseId,
-        result: Result<Box<PlannedAction>, String>,
-    },
-    ActionDecided {
-        /// `A-3`.
-        action: String,
-        approve: bool,
-        result: Result<Box<ActionView>, String>,
-    },
-    /// A job of a running action changed state.
-    JobProgress {
-        action: String,
-        update: Box<JobUpdate>,
-    },
-    /// A run ended.
-    ActionRan {
-        action: String,
-        result: Result<Box<RunReport>, String>,
-    },
-    /// A job or task was handled: what was done, or why not.
-    JobChanged {
-        op: JobOp,
-        result: Result<String, String>,
-    },
-    InboxLoaded {
-        result: Result<Vec<ActionView>, String>,
-    },
-    /// A package was built (`verify` false) or checked.
-    PackageDone {
-        case: CaseId,
-        verify: bool,
-        result: Result<PackageStatus, String>,
-    },
-    LetterRendered {
-        case: CaseId,
-        template: String,
-        result: Result<String, String>,
-    },
-    ReportLoaded {
-        gen: u64,
-        result: Result<Box<crate::domain::report::Report>, String>,
-    },
-    AuditLoaded {
-        gen: u64,
-        result: Result<Vec<crate::store::AuditEntry>, String>,
-    },
-    AuditVerified(Result<crate::store::AuditVerification, String>),
-    /// The export of one person's trail: where it was written, or why not.
-    AuditExported(Result<String, String>),
     /// Whether the operator may still use the desk (Err: why not).
     AccessChecked(Result<(), String>),
-    /// A window of the queue: the answer to a query, or a push after a change.
-    QueuePage(Result<Box<crate::domain::queue::QueuePage>, String>),
-    /// Every case of the section shown (for marking them all).
-    QueueIds(Result<Vec<(CaseId, i64)>, String>),
-    QueueBulkDone {
-        op: BulkOp,
-        results: Vec<BulkResult>,
-    },
     /// Another session (or this one) changed cases or actions in the store.
     StoreChanged,
     /// The connection to the server is gone: why.
@@ -426,141 +297,23 @@ pub enum Action {
     /// The terminal is gone or we were told to stop: save and leave.
     HangUp,
     Resumed,
+    /// A message of one screen (see `screens`).
+    Screen(ScreenMsg),
 }
 
 /// Work the update asks the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    StartSearch {
-        gen: u64,
-        query: String,
-    },
-    Reveal {
-        key: (String, String),
-        records: Vec<Record>,
-        purpose: String,
-    },
-    RevealField {
-        key: (String, String),
-        record: (String, String),
-        field: String,
-        purpose: String,
-    },
-    Fetch {
-        key: (String, String),
-    },
     /// Keep what is typed under `key` so nothing is lost if the connection
     /// drops; empty text removes the draft.
     SaveDraft {
         key: String,
         text: String,
     },
-    LoadCases {
-        gen: u64,
-        filter: CaseFilter,
-    },
-    /// Load a case; `revealed` keeps its contact details shown (when this
-    /// session revealed them).
-    LoadCase {
-        id: CaseId,
-        revealed: bool,
-    },
-    FindDuplicates {
-        key: String,
-        query: DuplicateQuery,
-    },
-    /// Check for open cases of the same person or contact (`seen` are the
-    /// ones the operator was shown), then create the case and set the fee.
-    CreateCase {
-        key: String,
-        new: Box<NewCase>,
-        fee: Option<u32>,
-        seen: Vec<CaseId>,
-        /// Requester fields the form had only masked: the server takes them
-        /// from the linked records.
-        fill: Vec<String>,
-    },
-    /// Change a case the operator saw at `version`.
-    ChangeCase {
-        id: CaseId,
-        version: i64,
-        change: CaseChange,
-        key: Option<String>,
-    },
-    RevealCase {
-        id: CaseId,
-        purpose: String,
-    },
-    LoadActions {
-        case: CaseId,
-    },
-    /// Work out the dry run of an action without storing it.
-    PreviewAction {
-        case: CaseId,
-        request: ActionRequest,
-    },
-    /// Prepare an action: stores it with its dry run; nothing is sent but reads.
-    PlanAction {
-        case: CaseId,
-        request: ActionRequest,
-    },
-    DecideAction {
-        id: i64,
-        reference: String,
-        approve: bool,
-        reason: String,
-    },
-    /// Run an approved action, reporting each job's change as it happens.
-    RunAction {
-        id: i64,
-        reference: String,
-    },
-    ChangeJob(JobOp),
-    LoadInbox,
-    BuildPackage {
-        case: CaseId,
-    },
-    VerifyPackage {
-        case: CaseId,
-    },
-    RenderLetter {
-        case: CaseId,
-        template: String,
-    },
-    LoadReport {
-        gen: u64,
-    },
-    LoadAudit {
-        gen: u64,
-        filter: crate::store::AuditFilter,
-    },
-    VerifyAudit,
-    /// Export the trail of `person` to a new file in the data folder.
-    ExportAudit {
-        person: String,
-        csv: bool,
-    },
     /// Ask the desk whether the operator is still configured.
     CheckAccess,
-    /// Ask the server for a window of the queue; `open` opens it (audited),
-    /// otherwise the open queue moves (another tab, filter or window).
-    QueueQuery {
-        open: bool,
-        query: crate::domain::queue::QueueQuery,
-    },
-    /// Every case of the section shown, with the versions.
-    QueueIds(crate::domain::queue::QueueQuery),
-    /// Make one change to each case, at the version seen, one by one.
-    QueueBulk {
-        op: BulkOp,
-        items: Vec<(CaseId, i64)>,
-    },
-    /// Load the case again if it is no longer at `version`.
-    RefreshCase {
-        id: CaseId,
-        version: i64,
-        revealed: bool,
-    },
     Suspend,
     Redraw,
+    /// Work for one screen (see `screens`).
+    Screen(ScreenEffect),
 }

@@ -135,12 +135,15 @@ pub(crate) fn key(s: &mut State, mut d: LinkDialog, k: KeyEvent) -> Vec<Effect> 
             } else {
                 case_update::open_case(s, d.case, None)
             };
-            fx.push(Effect::ChangeCase {
-                id: d.case,
-                version: d.version,
-                change: CaseChange::Link(chosen),
-                key: None,
-            });
+            fx.push(
+                CaseEffect::Change {
+                    id: d.case,
+                    version: d.version,
+                    change: CaseChange::Link(chosen),
+                    key: None,
+                }
+                .into(),
+            );
             return fx;
         }
         _ => {}

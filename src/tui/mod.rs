@@ -1,6 +1,6 @@
-//! The terminal UI. Elm-shaped: `State` (app.rs), `Action`s, `update`
+//! The terminal UI. Elm-shaped: `State` (app.rs), messages (`Msg`), `update`
 //! returning `Effect`s (update.rs), pure `view`s (views/). Effects run as
-//! tokio tasks (effects.rs) and come back as actions. The runtime
+//! tokio tasks (effects.rs) and come back as messages. The runtime
 //! (runtime.rs) owns the terminal: raw mode, signals, resize, hang-up.
 
 pub mod access;
@@ -24,7 +24,7 @@ pub mod views;
 use crate::calendar::Calendar;
 use crate::client::Client;
 use crate::domain::Operator;
-use app::{Action, CaseSettings, Effect, State};
+use app::{CaseSettings, Effect, Msg, State};
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use effects::{Effects, QUERY_DRAFT};
 use input::TextInput;
@@ -137,13 +137,13 @@ pub fn wall_now(calendar: &Calendar) -> DateTime<FixedOffset> {
         .fixed_offset()
 }
 
-fn to_action(ev: TermEvent) -> Option<Action> {
+fn to_msg(ev: TermEvent) -> Option<Msg> {
     match ev {
-        TermEvent::Key(k) => Some(Action::Key(k)),
-        TermEvent::Paste(p) => Some(Action::Paste(p)),
-        TermEvent::Resize(w, h) => Some(Action::Resize(w, h)),
-        TermEvent::HangUp | TermEvent::Terminate => Some(Action::HangUp),
-        TermEvent::Resumed => Some(Action::Resumed),
+        TermEvent::Key(k) => Some(Msg::Key(k)),
+        TermEvent::Paste(p) => Some(Msg::Paste(p)),
+        TermEvent::Resize(w, h) => Some(Msg::Resize(w, h)),
+        TermEvent::HangUp | TermEvent::Terminate => Some(Msg::HangUp),
+        TermEvent::Resumed => Some(Msg::Resumed),
         TermEvent::Mouse(_) | TermEvent::FocusGained | TermEvent::FocusLost => None,
     }
 }
@@ -170,7 +170,7 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
         state.size = (size.width, size.height);
     }
     let mut events = EventSource::spawn(RESIZE_QUIET);
-    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let effects = Effects::new(client.clone(), tx);
     let listener = effects.listen();
     if prefs.start_screen == crate::config::StartScreen::Queue {
@@ -212,13 +212,13 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
         let mut batch = Vec::new();
         tokio::select! {
             ev = events.next() => match ev {
-                Some(ev) => batch.extend(to_action(ev)),
-                None => batch.push(Action::HangUp),
+                Some(ev) => batch.extend(to_msg(ev)),
+                None => batch.push(Msg::HangUp),
             },
             Some(a) = rx.recv() => batch.push(a),
             _ = tokio::time::sleep_until(next_tick.into()) => {
                 next_tick = Instant::now() + period;
-                batch.push(Action::Tick {
+                batch.push(Msg::Tick {
                     now: Instant::now(),
                     wall: wall_now(client.calendar()),
                 });
@@ -228,11 +228,11 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
         while let Ok(a) = rx.try_recv() {
             batch.push(a);
         }
-        for action in batch {
-            if matches!(action, Action::HangUp) {
+        for msg in batch {
+            if matches!(msg, Msg::HangUp) {
                 hung_up = true;
             }
-            for effect in app_update(&mut state, action) {
+            for effect in app_update(&mut state, msg) {
                 match effect {
                     Effect::Suspend => {
                         if let Err(e) = tui.suspend() {
@@ -262,6 +262,6 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
     crate::cli::EXIT_OK
 }
 
-fn app_update(state: &mut State, action: Action) -> Vec<Effect> {
-    update::update(state, action)
+fn app_update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    update::update(state, msg)
 }

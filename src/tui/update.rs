@@ -1,5 +1,5 @@
 //! `update`: the one place where the TUI's state changes. Pure: no I/O;
-//! wall-clock time arrives in `Action::Tick`. What belongs to one screen
+//! wall-clock time arrives in `Msg::Tick`. What belongs to one screen
 //! is in its folder under `screens/`, reached through the registry; here
 //! are the messages every screen shares, the overlays and the moves
 //! between screens. `drafts.rs` decides what is saved as a draft, and when.
@@ -9,7 +9,7 @@ use super::drafts;
 use super::keymap::{is_printable_input, Command, Context};
 use super::link_update;
 use super::palette;
-use super::screens::{self, person, search};
+use super::screens::{self, person};
 use super::views::hours::hours_label;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -17,14 +17,14 @@ use std::time::Instant;
 
 pub use super::drafts::DRAFT_PAUSE;
 
-pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
-    let fx = match action {
-        Action::Tick { now, wall } => return tick(s, now, wall),
-        Action::Resize(w, h) => {
+pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
+    let fx = match msg {
+        Msg::Tick { now, wall } => return tick(s, now, wall),
+        Msg::Resize(w, h) => {
             s.size = (w, h);
             vec![]
         }
-        Action::Key(k) => {
+        Msg::Key(k) => {
             s.last_input = Instant::now();
             if s.refused.is_some() {
                 s.dirty = true;
@@ -37,88 +37,26 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             }
             key(s, k)
         }
-        Action::Paste(text) => {
+        Msg::Paste(text) => {
             s.last_input = Instant::now();
             if s.locked {
                 s.locked = false;
             }
             paste(s, &text)
         }
-        Action::Run(cmd) => run_command(s, cmd),
-        Action::SearchUpdate { gen, snapshot } => search::update::updated(s, gen, *snapshot),
-        Action::SearchFailed { gen, error } => search::update::failed(s, gen, error),
-        Action::RevealDone { key, result } => person::update::revealed(s, key, result),
-        Action::FieldRevealDone { key, field, result } => {
-            person::update::field_revealed(s, key, field, result)
-        }
-        Action::FetchDone { key, result } => person::update::fetched(s, key, result),
-        Action::CasesLoaded { gen, result } => screens::cases::update::loaded(s, gen, result),
-        Action::CaseLoaded { id, result } => screens::case::update::case_loaded(s, id, result),
-        Action::CaseChanged {
-            id,
-            key,
-            change,
-            result,
-        } => screens::case::update::changed(s, id, key, change, result),
-        Action::CaseRevealDone { id, result } => screens::case::update::revealed(s, id, result),
-        Action::ReportLoaded { gen, result } => {
-            screens::report::update::loaded(s, gen, result);
-            vec![]
-        }
-        Action::QueuePage(result) => screens::queue::update::page(s, result),
-        Action::QueueIds(result) => screens::queue::update::ids(s, result),
-        Action::ServerLost(why) => {
+        Msg::Run(cmd) => run_command(s, cmd),
+        Msg::ServerLost(why) => {
             s.server_lost = Some(why);
             vec![]
         }
-        Action::ServerBack => {
+        Msg::ServerBack => {
             s.server_lost = None;
             s.info("connected to the server again");
             reconnected(s)
         }
-        Action::QueueBulkDone { op, results } => screens::queue::update::bulk_done(s, op, results),
         // Nothing on screen changes until what is reloaded comes back.
-        Action::StoreChanged => return screens::current(s).store_changed(s),
-        Action::DuplicatesFound { key, result } => {
-            screens::new_case::update::duplicates_found(s, &key, result)
-        }
-        Action::CaseCreated {
-            key,
-            result,
-            warning,
-        } => screens::new_case::update::created(s, &key, result, warning),
-        Action::ActionsLoaded { case, result } => screens::actions::update::loaded(s, case, result),
-        Action::ActionPreviewed { case, result } => {
-            screens::actions::update::previewed(s, case, result)
-        }
-        Action::ActionPlanned { case, result } => {
-            screens::actions::update::planned(s, case, result)
-        }
-        Action::ActionDecided {
-            action,
-            approve,
-            result,
-        } => screens::actions::update::decided(s, &action, approve, result),
-        Action::JobProgress { action, update } => {
-            screens::actions::update::progress(s, &action, &update)
-        }
-        Action::ActionRan { action, result } => screens::actions::update::ran(s, &action, result),
-        Action::JobChanged { op, result } => screens::actions::update::job_changed(s, &op, result),
-        Action::InboxLoaded { result } => screens::actions::update::inbox_loaded(s, result),
-        Action::PackageDone {
-            case,
-            verify,
-            result,
-        } => screens::actions::update::package_done(s, case, verify, result),
-        Action::LetterRendered {
-            case,
-            template,
-            result,
-        } => screens::actions::update::letter_rendered(s, case, &template, result),
-        Action::AuditLoaded { gen, result } => screens::audit::update::loaded(s, gen, result),
-        Action::AuditVerified(result) => screens::audit::update::verified(s, result),
-        Action::AuditExported(result) => screens::audit::update::exported(s, result),
-        Action::AccessChecked(result) => {
+        Msg::StoreChanged => return screens::current(s).store_changed(s),
+        Msg::AccessChecked(result) => {
             // Asked every few seconds: redraw only when the answer changed.
             let was = s.refused.clone();
             let fx = super::access::checked(s, result);
@@ -127,11 +65,13 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             }
             return fx;
         }
-        Action::HangUp => {
+        Msg::HangUp => {
             s.quit = true;
             return drafts::sync(s, Instant::now(), true);
         }
-        Action::Resumed => vec![Effect::Redraw],
+        Msg::Resumed => vec![Effect::Redraw],
+
+        Msg::Screen(m) => screens::update(s, m),
     };
     s.dirty = true;
     fx
@@ -430,13 +370,14 @@ fn confirm_reveal(s: &mut State, mut d: RevealDialog, purpose: String) -> Vec<Ef
             let Some(p) = s.person.as_ref() else {
                 return vec![];
             };
-            Effect::Reveal {
+            PersonEffect::Reveal {
                 key: person::update::person_key(p),
                 records: p.person.records.clone(),
                 purpose,
             }
+            .into()
         }
-        RevealTarget::Case(id) => Effect::RevealCase { id, purpose },
+        RevealTarget::Case(id) => CaseEffect::Reveal { id, purpose }.into(),
         RevealTarget::Field { record, field } => {
             let Some(p) = s.person.as_ref() else {
                 return vec![];
@@ -447,12 +388,13 @@ fn confirm_reveal(s: &mut State, mut d: RevealDialog, purpose: String) -> Vec<Ef
             ) else {
                 return vec![];
             };
-            Effect::RevealField {
+            PersonEffect::RevealField {
                 key: person::update::person_key(p),
                 record: r.key(),
                 field: f.to_string(),
                 purpose,
             }
+            .into()
         }
     };
     d.pending = true;

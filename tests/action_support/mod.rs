@@ -20,7 +20,8 @@ use privdesk::domain::{
     VerificationResult,
 };
 use privdesk::sample::{self, SampleOptions};
-use privdesk::tui::app::{Action, CaseScreen, ScreenId, State};
+use privdesk::tui::app::{ActionsMsg, CaseMsg, ScreenMsg};
+use privdesk::tui::app::{CaseScreen, Msg, ScreenId, State};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -381,10 +382,10 @@ pub fn case_open(theme: &str, user: &str) -> State {
     s.case = Some(CaseScreen::new(f.view.case.id));
     act(
         &mut s,
-        Action::CaseLoaded {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Loaded {
             id: f.view.case.id,
             result: Ok(Box::new(f.view.clone())),
-        },
+        })),
     );
     s
 }
@@ -395,21 +396,21 @@ pub fn panel(theme: &str, user: &str) -> State {
     let mut s = case_open(theme, user);
     let fx = act(
         &mut s,
-        Action::Run(privdesk::tui::keymap::Command::OpenActions),
+        Msg::Run(privdesk::tui::keymap::Command::OpenActions),
     );
     assert!(
         fx.iter().any(|e| matches!(
             e,
-            privdesk::tui::app::Effect::LoadActions { case } if *case == f.view.case.id
+            privdesk::tui::app::Effect::Screen(privdesk::tui::app::ScreenEffect::Actions(privdesk::tui::app::ActionsEffect::Load { case })) if *case == f.view.case.id
         )),
         "{fx:?}"
     );
     act(
         &mut s,
-        Action::ActionsLoaded {
+        Msg::Screen(ScreenMsg::Actions(ActionsMsg::Loaded {
             case: f.view.case.id,
             result: Ok(Box::new(f.actions.clone())),
-        },
+        })),
     );
     s
 }

@@ -17,7 +17,8 @@ use privdesk::domain::{
     LinkedRecord, NewCase, Priority, Representative, RequestKind, StatusChange, VerificationInput,
     VerificationResult,
 };
-use privdesk::tui::app::{Action, State};
+use privdesk::tui::app::{CaseMsg, CasesMsg, ScreenMsg};
+use privdesk::tui::app::{Msg, State};
 use privdesk::tui::keymap::Command;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -313,20 +314,22 @@ pub fn settings() -> privdesk::tui::app::CaseSettings {
 /// The case list (`c` from the search results), loaded with `rows`.
 pub fn cases_screen(theme: &str, rows: Vec<CaseSummary>) -> State {
     let mut s = case_state(theme);
-    let fx = act(&mut s, Action::Run(Command::Cases));
+    let fx = act(&mut s, Msg::Run(Command::Cases));
     let gen = fx
         .iter()
         .find_map(|e| match e {
-            privdesk::tui::app::Effect::LoadCases { gen, .. } => Some(*gen),
+            privdesk::tui::app::Effect::Screen(privdesk::tui::app::ScreenEffect::Cases(
+                privdesk::tui::app::CasesEffect::Load { gen, .. },
+            )) => Some(*gen),
             _ => None,
         })
         .expect("the list is loaded");
     act(
         &mut s,
-        Action::CasesLoaded {
+        Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
             gen,
             result: Ok(rows),
-        },
+        })),
     );
     s
 }
@@ -345,10 +348,10 @@ pub fn case_screen(theme: &str, view: &CaseView) -> State {
     act(&mut s, key(KeyCode::Enter));
     act(
         &mut s,
-        Action::CaseLoaded {
+        Msg::Screen(ScreenMsg::Case(CaseMsg::Loaded {
             id: view.case.id,
             result: Ok(Box::new(view.clone())),
-        },
+        })),
     );
     s
 }

@@ -14,7 +14,8 @@ use privdesk::domain::{
     CaseId, CaseStatus, CaseSummary, Category, Law, Priority, QueueLoad, QueueRow, QueueSection,
     RequestKind,
 };
-use privdesk::tui::app::{Action, Effect, State};
+use privdesk::tui::app::{Effect, Msg, State};
+use privdesk::tui::app::{QueueEffect, QueueMsg, ScreenEffect, ScreenMsg};
 use privdesk::tui::keymap::Command;
 
 pub struct Spec {
@@ -199,9 +200,9 @@ impl Server {
 
     /// Answer the first query among `fx` (the page, as an action); `None`
     /// when there is none.
-    pub fn answer_one(&mut self, fx: &[Effect]) -> Option<Action> {
+    pub fn answer_one(&mut self, fx: &[Effect]) -> Option<Msg> {
         fx.iter().find_map(|e| match e {
-            Effect::QueueQuery { open, query } => {
+            Effect::Screen(ScreenEffect::Queue(QueueEffect::Query { open, query })) => {
                 let page = match (&mut self.view, *open) {
                     (Some(v), false) => v.set_query(&self.idx, query.clone()),
                     _ => {
@@ -211,11 +212,15 @@ impl Server {
                         p
                     }
                 };
-                Some(Action::QueuePage(Ok(Box::new(page))))
+                Some(Msg::Screen(ScreenMsg::Queue(QueueMsg::Page(Ok(Box::new(
+                    page,
+                ))))))
             }
-            Effect::QueueIds(query) => {
+            Effect::Screen(ScreenEffect::Queue(QueueEffect::Ids(query))) => {
                 let v = ServerView::new(&self.idx, &self.me, self.own_only, query.clone());
-                Some(Action::QueueIds(Ok(v.ids(&self.idx))))
+                Some(Msg::Screen(ScreenMsg::Queue(QueueMsg::Ids(Ok(
+                    v.ids(&self.idx)
+                )))))
             }
             _ => None,
         })
@@ -244,7 +249,10 @@ impl Server {
         let v = self.view.as_mut().expect("the queue is open");
         v.apply(&self.idx, &applied);
         let page = v.page(&self.idx);
-        let fx = act(s, Action::QueuePage(Ok(Box::new(page))));
+        let fx = act(
+            s,
+            Msg::Screen(ScreenMsg::Queue(QueueMsg::Page(Ok(Box::new(page))))),
+        );
         self.answer(s, &fx)
     }
 }
@@ -257,7 +265,7 @@ pub fn queue_state(theme: &str, specs: &[Spec]) -> (State, Server) {
         ("demo-agent".to_string(), "Demo Agent".to_string()),
     ];
     let mut server = Server::new(specs, s.queue_sections.clone());
-    let fx = act(&mut s, Action::Run(Command::Queue));
+    let fx = act(&mut s, Msg::Run(Command::Queue));
     server.answer(&mut s, &fx);
     (s, server)
 }

@@ -15,7 +15,8 @@ use privdesk::config::{self, LoadOptions};
 use privdesk::desk::{Desk, SearchOptions};
 use privdesk::domain::{Operator, SearchSnapshot, SystemStatus};
 use privdesk::sample::{self, SampleOptions};
-use privdesk::tui::app::{Action, Effect, State};
+use privdesk::tui::app::{Effect, Msg, State};
+use privdesk::tui::app::{ScreenEffect, ScreenMsg, SearchEffect, SearchMsg};
 use privdesk::tui::keymap::Keymap;
 use privdesk::tui::theme::Theme;
 use privdesk::tui::{new_state, update, views};
@@ -268,16 +269,16 @@ pub fn state_with(theme: &str, keymap: Keymap) -> State {
     s
 }
 
-pub fn key(code: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-pub fn ctrl(c: char) -> Action {
-    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
 /// Feed one action through `update` as the runtime does.
-pub fn act(s: &mut State, a: Action) -> Vec<Effect> {
+pub fn act(s: &mut State, a: Msg) -> Vec<Effect> {
     update::update(s, a)
 }
 
@@ -302,17 +303,17 @@ pub fn search(s: &mut State, query: &str, snapshots: &[SearchSnapshot]) -> Vec<E
     let gen = fx
         .iter()
         .find_map(|e| match e {
-            Effect::StartSearch { gen, .. } => Some(*gen),
+            Effect::Screen(ScreenEffect::Search(SearchEffect::Start { gen, .. })) => Some(*gen),
             _ => None,
         })
         .expect("Enter starts a search");
     for snap in snapshots {
         act(
             s,
-            Action::SearchUpdate {
+            Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
                 gen,
                 snapshot: Box::new(snap.clone()),
-            },
+            })),
         );
     }
     fx
@@ -334,16 +335,16 @@ pub fn yamada_person(theme: &str) -> State {
 }
 
 /// Whether a Tick `after` the last input would lock, i.e. a moment past the idle lock.
-pub fn idle_tick(s: &State) -> Action {
-    Action::Tick {
+pub fn idle_tick(s: &State) -> Msg {
+    Msg::Tick {
         now: s.last_input + IDLE_LOCK + Duration::from_secs(1),
         wall: wall(),
     }
 }
 
 /// A tick now, at the fixed local time.
-pub fn tick() -> Action {
-    Action::Tick {
+pub fn tick() -> Msg {
+    Msg::Tick {
         now: Instant::now(),
         wall: wall(),
     }

@@ -28,11 +28,28 @@ pub mod states {
     pub use super::report::state::*;
 }
 
-use super::app::{Effect, State};
+/// Every screen's messages and effects, re-exported by `app`.
+pub mod msgs {
+    pub use super::actions::msgs::*;
+    pub use super::audit::msgs::*;
+    pub use super::case::msgs::*;
+    pub use super::cases::msgs::*;
+    pub use super::inbox::msgs::*;
+    pub use super::new_case::msgs::*;
+    pub use super::person::msgs::*;
+    pub use super::queue::msgs::*;
+    pub use super::report::msgs::*;
+    pub use super::search::msgs::*;
+}
+
+use super::app::{Effect, Msg, State};
+use super::effects::Cx;
 use super::keymap::{Command, Context};
 use crossterm::event::KeyEvent;
+use msgs::*;
 use ratatui::layout::Rect;
 use ratatui::Frame;
+use tokio::task::JoinHandle;
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +103,66 @@ pub fn of(id: ScreenId) -> &'static dyn Screen {
         ScreenId::Audit => &audit::Audit,
         ScreenId::Queue => &queue::Queue,
     }
+}
+
+/// Lists each screen's message and effect types once: the wrapping enums,
+/// the conversions into the app's `Msg` and `Effect`, and the dispatch of
+/// each to its screen's `update::message` and `effects::run`.
+macro_rules! screen_messages {
+    ($($name:ident($msg:ident, $effect:ident) => $module:ident,)*) => {
+        /// A message for one screen.
+        #[derive(Debug, Clone)]
+        pub enum ScreenMsg {
+            $($name($msg),)*
+        }
+
+        /// Work one screen asks for.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum ScreenEffect {
+            $($name($effect),)*
+        }
+
+        $(
+            impl From<$msg> for Msg {
+                fn from(m: $msg) -> Msg {
+                    Msg::Screen(ScreenMsg::$name(m))
+                }
+            }
+
+            impl From<$effect> for Effect {
+                fn from(e: $effect) -> Effect {
+                    Effect::Screen(ScreenEffect::$name(e))
+                }
+            }
+        )*
+
+        /// Hand a message to its screen's update.
+        pub fn update(s: &mut State, m: ScreenMsg) -> Vec<Effect> {
+            match m {
+                $(ScreenMsg::$name(m) => $module::update::message(s, m),)*
+            }
+        }
+
+        /// Start a screen's effect; the task, for callers that wait for it.
+        pub fn run(cx: &Cx, e: ScreenEffect) -> Option<JoinHandle<()>> {
+            match e {
+                $(ScreenEffect::$name(e) => $module::effects::run(cx, e),)*
+            }
+        }
+    };
+}
+
+screen_messages! {
+    Search(SearchMsg, SearchEffect) => search,
+    Person(PersonMsg, PersonEffect) => person,
+    Cases(CasesMsg, CasesEffect) => cases,
+    Case(CaseMsg, CaseEffect) => case,
+    NewCase(NewCaseMsg, NewCaseEffect) => new_case,
+    Actions(ActionsMsg, ActionsEffect) => actions,
+    Inbox(InboxMsg, InboxEffect) => inbox,
+    Report(ReportMsg, ReportEffect) => report,
+    Audit(AuditMsg, AuditEffect) => audit,
+    Queue(QueueMsg, QueueEffect) => queue,
 }
 
 /// The screen shown now.

@@ -4,7 +4,11 @@
 use crate::client::Client;
 use crate::desk::{ManualInput, PackageReport};
 use crate::domain::CaseId;
+use crate::tui::app::*;
 use crate::tui::app::{JobOp, PackageStatus};
+use crate::tui::effects::{spawn, Cx};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 
 /// Carry out a job or task command; the words for the message line.
 pub async fn change_job(c: &Client, op: &JobOp) -> Result<String, String> {
@@ -98,4 +102,156 @@ pub async fn verify(c: &Client, case: CaseId) -> Result<PackageStatus, String> {
         bad,
         problems: check.problems,
     })
+}
+
+/// Start one of this screen's effects.
+pub fn run(cx: &Cx, e: ActionsEffect) -> Option<JoinHandle<()>> {
+    let c = cx.client.clone();
+    let tx = cx.tx.clone();
+    match e {
+        ActionsEffect::Load { case } => spawn(async move {
+            let result = c
+                .case_actions(case, None)
+                .await
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(ActionsMsg::Loaded { case, result }.into());
+        }),
+        ActionsEffect::Preview { case, request } => spawn(async move {
+            let result = c
+                .preview_action(case, request)
+                .await
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(ActionsMsg::Previewed { case, result }.into());
+        }),
+        ActionsEffect::Plan { case, request } => spawn(async move {
+            let result = c
+                .plan_action(case, request)
+                .await
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(ActionsMsg::Planned { case, result }.into());
+        }),
+        ActionsEffect::Decide {
+            id,
+            reference,
+            approve,
+            reason,
+        } => spawn(async move {
+            let result = c
+                .decide_action(id, approve, reason)
+                .await
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(
+                ActionsMsg::Decided {
+                    action: reference,
+                    approve,
+                    result,
+                }
+                .into(),
+            );
+        }),
+        ActionsEffect::Run { id, reference } => {
+            let running = cx.running.clone();
+            let fresh = running.lock().map(|mut r| r.insert(id)).unwrap_or(false);
+            if !fresh {
+                let _ = tx.send(
+                    ActionsMsg::Ran {
+                        action: reference.clone(),
+                        result: Err(format!(
+                            "{reference} is running already; wait for it to end"
+                        )),
+                    }
+                    .into(),
+                );
+                return None;
+            }
+            spawn(async move {
+                run_action(c, tx, id, reference).await;
+                if let Ok(mut r) = running.lock() {
+                    r.remove(&id);
+                }
+            })
+        }
+        ActionsEffect::ChangeJob(op) => spawn(async move {
+            let result = change_job(&c, &op).await;
+            let _ = tx.send(ActionsMsg::JobChanged { op, result }.into());
+        }),
+        ActionsEffect::BuildPackage { case } => spawn(async move {
+            let result = build(&c, case).await;
+            let _ = tx.send(
+                ActionsMsg::PackageDone {
+                    case,
+                    verify: false,
+                    result,
+                }
+                .into(),
+            );
+        }),
+        ActionsEffect::VerifyPackage { case } => spawn(async move {
+            let result = verify(&c, case).await;
+            let _ = tx.send(
+                ActionsMsg::PackageDone {
+                    case,
+                    verify: true,
+                    result,
+                }
+                .into(),
+            );
+        }),
+        ActionsEffect::RenderLetter { case, template } => spawn(async move {
+            let result = c
+                .preview_letter(case, template.clone(), None)
+                .await
+                .map(|l| l.text)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(
+                ActionsMsg::LetterRendered {
+                    case,
+                    template,
+                    result,
+                }
+                .into(),
+            );
+        }),
+    }
+}
+
+/// Run an action, sending each job's change back as it happens, then the
+/// report.
+async fn run_action(c: Client, tx: UnboundedSender<Msg>, id: i64, reference: String) {
+    use crate::client::streams::RunItem;
+    let result = match c.run_action(id).await {
+        Err(e) => Err(e.to_string()),
+        Ok(mut run) => {
+            let mut last = Err("the run's answer was cut off; the run goes on in the server: f loads the panel again".to_string());
+            while let Some(item) = run.next().await {
+                match item {
+                    RunItem::Job(update) => {
+                        let _ = tx.send(
+                            ActionsMsg::JobProgress {
+                                action: reference.clone(),
+                                update: Box::new(update),
+                            }
+                            .into(),
+                        );
+                    }
+                    RunItem::Done(r) => {
+                        last = r.map(Box::new).map_err(|e| e.to_string());
+                        break;
+                    }
+                }
+            }
+            last
+        }
+    };
+    let _ = tx.send(
+        ActionsMsg::Ran {
+            action: reference,
+            result,
+        }
+        .into(),
+    );
 }

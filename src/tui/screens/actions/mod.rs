@@ -4,6 +4,7 @@
 
 pub mod effects;
 pub mod forms;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;
@@ -12,6 +13,7 @@ use super::{Hint, HintKey, Screen};
 use crate::tui::app::{ActionDialogKind, Effect, State};
 use crate::tui::keymap::{Command, Context};
 use crossterm::event::KeyEvent;
+use msgs::*;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
@@ -95,14 +97,14 @@ impl Screen for Actions {
             return vec![];
         }
         match &s.actions {
-            Some(a) if !a.loading => vec![Effect::LoadActions { case: a.case }],
+            Some(a) if !a.loading => vec![ActionsEffect::Load { case: a.case }.into()],
             _ => vec![],
         }
     }
 
     fn reconnected(&self, s: &mut State, shown: bool) -> Vec<Effect> {
         match &s.actions {
-            Some(a) if shown => vec![Effect::LoadActions { case: a.case }],
+            Some(a) if shown => vec![ActionsEffect::Load { case: a.case }.into()],
             _ => vec![],
         }
     }

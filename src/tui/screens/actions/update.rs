@@ -39,7 +39,7 @@ pub(crate) fn reload(s: &mut State) -> Vec<Effect> {
     match s.actions.as_mut() {
         Some(a) => {
             a.loading = true;
-            vec![Effect::LoadActions { case: a.case }]
+            vec![ActionsEffect::Load { case: a.case }.into()]
         }
         None => vec![],
     }
@@ -377,7 +377,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
                     if let Some(a) = s.actions.as_mut() {
                         a.confirm = Some(request.clone());
                     }
-                    Effect::PreviewAction { case, request }
+                    ActionsEffect::Preview { case, request }.into()
                 }
             }
         }
@@ -398,29 +398,33 @@ fn dialog_effect(s: &State, d: &ActionDialog) -> Result<Effect, action_forms::Fi
     Ok(match d.kind {
         ActionDialogKind::Approve | ActionDialogKind::Deny => {
             let reason = action_forms::reason_input(&d.form)?;
-            Effect::DecideAction {
+            ActionsEffect::Decide {
                 id: id('A', "an action")?,
                 reference: d.target.clone(),
                 approve: d.kind == ActionDialogKind::Approve,
                 reason,
             }
+            .into()
         }
-        ActionDialogKind::Skip => Effect::ChangeJob(JobOp::Skip {
+        ActionDialogKind::Skip => ActionsEffect::ChangeJob(JobOp::Skip {
             job: id('J', "a job")?,
             reason: action_forms::reason_input(&d.form)?,
-        }),
-        ActionDialogKind::Manual => Effect::ChangeJob(JobOp::Manual {
+        })
+        .into(),
+        ActionDialogKind::Manual => ActionsEffect::ChangeJob(JobOp::Manual {
             job: id('J', "a job")?,
             input: action_forms::manual_input(&d.form)?,
-        }),
+        })
+        .into(),
         ActionDialogKind::TaskDone => {
             let (result, note) = action_forms::task_done_input(&d.form)?;
             let _ = s;
-            Effect::ChangeJob(JobOp::TaskDone {
+            ActionsEffect::ChangeJob(JobOp::TaskDone {
                 task: id('T', "a task")?,
                 result,
                 note,
             })
+            .into()
         }
     })
 }
@@ -472,7 +476,7 @@ fn confirm(s: &mut State) -> Vec<Effect> {
     }
     let case = a.case;
     s.info("creating the action…");
-    vec![Effect::PlanAction { case, request }]
+    vec![ActionsEffect::Plan { case, request }.into()]
 }
 
 /// The dry run of a just-prepared action, or why it was not prepared.
@@ -640,10 +644,11 @@ pub(crate) fn run(s: &mut State) -> Vec<Effect> {
         a.running = Some(v.id.clone());
     }
     s.info(format!("running {}…", v.id));
-    vec![Effect::RunAction {
+    vec![ActionsEffect::Run {
         id,
         reference: v.id,
-    }]
+    }
+    .into()]
 }
 
 /// `2 done, 1 failed`, in the desk's order of states.
@@ -691,7 +696,7 @@ pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect
             d.blockers.retain(|b| !b.starts_with(&job));
         }
         if !a.loading {
-            return vec![Effect::LoadActions { case: a.case }];
+            return vec![ActionsEffect::Load { case: a.case }.into()];
         }
     }
     vec![]
@@ -764,7 +769,7 @@ pub(crate) fn job_command(s: &mut State, kind: Option<ActionDialogKind>) -> Vec<
             match parse_ref('J', "a job", &target) {
                 Ok(job) => {
                     s.info(format!("putting {target} back in the queue…"));
-                    vec![Effect::ChangeJob(JobOp::Retry { job })]
+                    vec![ActionsEffect::ChangeJob(JobOp::Retry { job }).into()]
                 }
                 Err(e) => {
                     s.error(e);
@@ -827,7 +832,7 @@ pub(crate) fn load_inbox(s: &mut State) -> Vec<Effect> {
     match s.inbox.as_mut() {
         Some(i) => {
             i.loading = true;
-            vec![Effect::LoadInbox]
+            vec![InboxEffect::Load.into()]
         }
         None => vec![],
     }
@@ -875,9 +880,9 @@ pub(crate) fn package(s: &mut State, verify: bool) -> Vec<Effect> {
         problems: Vec::new(),
     });
     if verify {
-        vec![Effect::VerifyPackage { case }]
+        vec![ActionsEffect::VerifyPackage { case }.into()]
     } else {
-        vec![Effect::BuildPackage { case }]
+        vec![ActionsEffect::BuildPackage { case }.into()]
     }
 }
 
@@ -954,4 +959,31 @@ pub(crate) fn letter_rendered(
         Err(e) => s.error(e),
     }
     vec![]
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: ActionsMsg) -> Vec<Effect> {
+    match m {
+        ActionsMsg::Loaded { case, result } => loaded(s, case, result),
+        ActionsMsg::Previewed { case, result } => previewed(s, case, result),
+        ActionsMsg::Planned { case, result } => planned(s, case, result),
+        ActionsMsg::Decided {
+            action,
+            approve,
+            result,
+        } => decided(s, &action, approve, result),
+        ActionsMsg::JobProgress { action, update } => progress(s, &action, &update),
+        ActionsMsg::Ran { action, result } => ran(s, &action, result),
+        ActionsMsg::JobChanged { op, result } => job_changed(s, &op, result),
+        ActionsMsg::PackageDone {
+            case,
+            verify,
+            result,
+        } => package_done(s, case, verify, result),
+        ActionsMsg::LetterRendered {
+            case,
+            template,
+            result,
+        } => letter_rendered(s, case, &template, result),
+    }
 }

@@ -1,5 +1,7 @@
 //! The audit trail: entries, filters, chain verification and a person's export.
 
+pub mod effects;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;

@@ -27,10 +27,11 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     };
     a.gen += 1;
     a.loading = true;
-    vec![Effect::LoadAudit {
+    vec![AuditEffect::Load {
         gen: a.gen,
         filter: a.applied.clone(),
-    }]
+    }
+    .into()]
 }
 
 pub fn loaded(
@@ -66,7 +67,7 @@ pub fn verify(s: &mut State) -> Vec<Effect> {
         return vec![];
     };
     a.chain = Some(ChainStatus::Checking);
-    vec![Effect::VerifyAudit]
+    vec![AuditEffect::Verify.into()]
 }
 
 pub fn verified(
@@ -213,7 +214,7 @@ pub fn prompt_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
                 a.prompt = None;
                 a.exporting = true;
                 s.info("writing the export…");
-                return vec![Effect::ExportAudit { person, csv }];
+                return vec![AuditEffect::Export { person, csv }.into()];
             }
             KeyCode::Char('u') if ctrl => a.person.clear_to_start(),
             KeyCode::Backspace => a.person.backspace(),
@@ -251,4 +252,13 @@ pub fn paste(s: &mut State, text: &str) -> bool {
 /// Whether a prompt of the audit screen has the keys.
 pub fn prompting(s: &State) -> bool {
     s.screen == ScreenId::Audit && s.audit.as_ref().is_some_and(|a| a.prompt.is_some())
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: AuditMsg) -> Vec<Effect> {
+    match m {
+        AuditMsg::Loaded { gen, result } => loaded(s, gen, result),
+        AuditMsg::Verified(result) => verified(s, result),
+        AuditMsg::Exported(result) => exported(s, result),
+    }
 }

@@ -1,6 +1,8 @@
 //! One case: its deadline, notes, replies, and the dialogs that change it.
 
+pub mod effects;
 pub mod forms;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;
@@ -10,6 +12,7 @@ use crate::tui::app::{DialogKind, Effect, State};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screens::actions::update as actions;
 use crossterm::event::KeyEvent;
+use msgs::*;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
@@ -96,11 +99,12 @@ impl Screen for Case {
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {
         match &s.case {
             Some(c) if c.dialog.is_none() && !c.loading => match &c.view {
-                Some(v) => vec![Effect::RefreshCase {
+                Some(v) => vec![CaseEffect::Refresh {
                     id: c.id,
                     version: v.case.version,
                     revealed: c.revealed,
-                }],
+                }
+                .into()],
                 None => vec![],
             },
             _ => vec![],

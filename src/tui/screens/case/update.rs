@@ -30,7 +30,7 @@ pub(crate) fn open_case(s: &mut State, id: CaseId, resume: Option<DialogKind>) -
     let revealed = c.revealed;
     go(s, ScreenId::Case);
     s.message = None;
-    fx.push(Effect::LoadCase { id, revealed });
+    fx.push(CaseEffect::Load { id, revealed }.into());
     fx
 }
 
@@ -38,10 +38,11 @@ pub(crate) fn reload_case(s: &mut State) -> Vec<Effect> {
     match s.case.as_mut() {
         Some(c) => {
             c.loading = true;
-            vec![Effect::LoadCase {
+            vec![CaseEffect::Load {
                 id: c.id,
                 revealed: c.revealed,
-            }]
+            }
+            .into()]
         }
         None => vec![],
     }
@@ -178,12 +179,13 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
                 return vec![];
             }
             s.info(format!("taking {id}…"));
-            return vec![Effect::ChangeCase {
+            return vec![CaseEffect::Change {
                 id,
                 version,
                 change: CaseChange::Assign(Some(me.username)),
                 key: None,
-            }];
+            }
+            .into()];
         }
         DialogKind::Assign => case_forms::assign_form(&s.case_settings, current.as_deref()),
         DialogKind::Letter if s.case_settings.letter_templates.is_empty() => {
@@ -251,10 +253,11 @@ fn render_letter(s: &mut State) -> Vec<Effect> {
     if template.is_empty() {
         return vec![];
     }
-    vec![Effect::RenderLetter {
+    vec![ActionsEffect::RenderLetter {
         case: c.id,
         template,
-    }]
+    }
+    .into()]
 }
 
 /// Keys of an open dialog.
@@ -367,12 +370,13 @@ fn submit_dialog(s: &mut State) -> Vec<Effect> {
             d.form.error = None;
             d.form.pending = true;
             let key = (!d.draft.key.is_empty()).then(|| d.draft.key.clone());
-            vec![Effect::ChangeCase {
+            vec![CaseEffect::Change {
                 id,
                 version,
                 change,
                 key,
-            }]
+            }
+            .into()]
         }
     }
 }
@@ -398,10 +402,13 @@ pub(crate) fn changed(
                     c.dialog = None;
                 }
                 c.loading = true;
-                fx.push(Effect::LoadCase {
-                    id,
-                    revealed: c.revealed,
-                });
+                fx.push(
+                    CaseEffect::Load {
+                        id,
+                        revealed: c.revealed,
+                    }
+                    .into(),
+                );
             }
             s.info(format!(
                 "{id}: {} (version {})",
@@ -424,7 +431,7 @@ pub(crate) fn changed(
             );
             if here {
                 let revealed = s.case.as_ref().is_some_and(|c| c.revealed);
-                vec![Effect::LoadCase { id, revealed }]
+                vec![CaseEffect::Load { id, revealed }.into()]
             } else {
                 vec![]
             }
@@ -528,4 +535,18 @@ pub(crate) fn drafts_key(s: &mut State, mut p: DraftPicker, k: KeyEvent) -> Vec<
     }
     s.overlay = Some(Overlay::Drafts(p));
     vec![]
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: CaseMsg) -> Vec<Effect> {
+    match m {
+        CaseMsg::Loaded { id, result } => case_loaded(s, id, result),
+        CaseMsg::Changed {
+            id,
+            key,
+            change,
+            result,
+        } => changed(s, id, key, change, result),
+        CaseMsg::Revealed { id, result } => revealed(s, id, result),
+    }
 }

@@ -1,5 +1,7 @@
 //! The case list ("my cases") and its tabs.
 
+pub mod effects;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;

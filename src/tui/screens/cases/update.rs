@@ -47,10 +47,11 @@ pub(crate) fn load(s: &mut State) -> Vec<Effect> {
     s.cases_gen += 1;
     cv.gen = s.cases_gen;
     cv.loading = true;
-    vec![Effect::LoadCases {
+    vec![CasesEffect::Load {
         gen: cv.gen,
         filter: filter_for(cv.tab, &me),
-    }]
+    }
+    .into()]
 }
 
 pub(crate) fn next_tab(s: &mut State) -> Vec<Effect> {
@@ -97,5 +98,12 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
             s.info("no case selected");
             vec![]
         }
+    }
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: CasesMsg) -> Vec<Effect> {
+    match m {
+        CasesMsg::Loaded { gen, result } => loaded(s, gen, result),
     }
 }

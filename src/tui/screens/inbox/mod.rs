@@ -1,10 +1,13 @@
 //! Actions awaiting a supervisor's approval. Approving and denying share
 //! the actions panel's dialogs and update (`../actions`).
 
+pub mod effects;
+pub mod msgs;
 pub mod state;
+pub mod update;
 pub mod view;
 
-use super::actions::update;
+use super::actions::update as shared;
 use super::{Hint, HintKey, Screen};
 use crate::tui::app::{Effect, State};
 use crate::tui::keymap::{Command, Context};
@@ -35,37 +38,37 @@ impl Screen for Inbox {
     }
 
     fn form_open(&self, s: &State) -> bool {
-        update::has_form(s)
+        shared::has_form(s)
     }
 
     fn key(&self, s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
-        update::has_form(s).then(|| update::form_key(s, k))
+        shared::has_form(s).then(|| shared::form_key(s, k))
     }
 
     fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
-        update::form_mut(s)?.paste(text);
+        shared::form_mut(s)?.paste(text);
         crate::tui::update::edited(s);
         Some(vec![])
     }
 
     fn command(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         let fx = match cmd {
-            Command::Back => update::back(s),
-            Command::Open => update::open_selected(s),
-            Command::InboxApprove => update::decide(s, true),
-            Command::InboxDeny => update::decide(s, false),
-            Command::ReloadInbox => update::load_inbox(s),
+            Command::Back => shared::back(s),
+            Command::Open => shared::open_selected(s),
+            Command::InboxApprove => shared::decide(s, true),
+            Command::InboxDeny => shared::decide(s, false),
+            Command::ReloadInbox => shared::load_inbox(s),
             _ => return None,
         };
         Some(fx)
     }
 
     fn open_from_anywhere(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
-        (cmd == Command::ApprovalInbox).then(|| update::open_inbox(s))
+        (cmd == Command::ApprovalInbox).then(|| shared::open_inbox(s))
     }
 
     fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
-        update::move_by(s, delta);
+        shared::move_by(s, delta);
         vec![]
     }
 
@@ -76,11 +79,11 @@ impl Screen for Inbox {
     /// A new action to approve shows up without a key, unless the
     /// supervisor is typing a reason.
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {
-        if update::has_form(s) {
+        if shared::has_form(s) {
             return vec![];
         }
         match &s.inbox {
-            Some(i) if !i.loading => update::load_inbox(s),
+            Some(i) if !i.loading => shared::load_inbox(s),
             _ => vec![],
         }
     }

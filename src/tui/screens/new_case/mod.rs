@@ -1,5 +1,7 @@
 //! The new-case form, with the duplicate check before creating.
 
+pub mod effects;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;

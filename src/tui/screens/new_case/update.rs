@@ -124,13 +124,16 @@ fn open_with(
         s.message = None;
     }
     if !records.is_empty() {
-        fx.push(Effect::FindDuplicates {
-            key: key.to_string(),
-            query: DuplicateQuery {
-                records,
-                ..DuplicateQuery::default()
-            },
-        });
+        fx.push(
+            NewCaseEffect::FindDuplicates {
+                key: key.to_string(),
+                query: DuplicateQuery {
+                    records,
+                    ..DuplicateQuery::default()
+                },
+            }
+            .into(),
+        );
     }
     fx
 }
@@ -189,13 +192,14 @@ fn submit(s: &mut State) -> Vec<Effect> {
         Ok((new, fee)) => {
             nc.form.error = None;
             nc.form.pending = true;
-            let effect = Effect::CreateCase {
+            let effect = NewCaseEffect::Create {
                 key: nc.draft.key.clone(),
                 new: Box::new(new),
                 fee,
                 seen: nc.duplicates.iter().map(|d| d.id).collect(),
                 fill: nc.form.masked(),
-            };
+            }
+            .into();
             s.info("creating the case…");
             vec![effect]
         }
@@ -295,5 +299,17 @@ pub(crate) fn created(
             s.error(message);
             vec![]
         }
+    }
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: NewCaseMsg) -> Vec<Effect> {
+    match m {
+        NewCaseMsg::DuplicatesFound { key, result } => duplicates_found(s, &key, result),
+        NewCaseMsg::Created {
+            key,
+            result,
+            warning,
+        } => created(s, &key, result, warning),
     }
 }

@@ -1,5 +1,7 @@
 //! One person: their records in every system, masked until revealed with a purpose.
 
+pub mod effects;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;

@@ -1,6 +1,7 @@
 //! The person screen: opening a person from the results, revealing their
 //! masked values with a purpose, fetching a record again.
 
+use super::msgs::*;
 use super::state::{FetchState, PersonView};
 use crate::domain::Record;
 use crate::tui::app::{Effect, Overlay, RevealTarget, ScreenId, State};
@@ -56,7 +57,7 @@ pub fn refresh(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     p.fetch.insert(key.clone(), FetchState::Loading);
-    vec![Effect::Fetch { key }]
+    vec![PersonEffect::Fetch { key }.into()]
 }
 
 /// Ask for the purpose of revealing every masked value of the person.
@@ -172,4 +173,13 @@ pub fn fetched(
         }
     }
     vec![]
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: PersonMsg) -> Vec<Effect> {
+    match m {
+        PersonMsg::Revealed { key, result } => revealed(s, key, result),
+        PersonMsg::FieldRevealed { key, field, result } => field_revealed(s, key, field, result),
+        PersonMsg::Fetched { key, result } => fetched(s, key, result),
+    }
 }

@@ -1,5 +1,7 @@
 //! The queue: every case the operator may see, by section, with bulk changes.
 
+pub mod effects;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;

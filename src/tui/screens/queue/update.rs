@@ -30,20 +30,22 @@ pub(crate) fn load(s: &mut State) -> Vec<Effect> {
     q.seq += 1;
     q.loading = true;
     q.opened = true;
-    vec![Effect::QueueQuery {
+    vec![QueueEffect::Query {
         open: true,
         query: q.query(),
-    }]
+    }
+    .into()]
 }
 
 /// Ask for the window around the cursor, the tab and the filter as they are.
 fn query(q: &mut QueueView) -> Vec<Effect> {
     q.seq += 1;
     q.loading = true;
-    vec![Effect::QueueQuery {
+    vec![QueueEffect::Query {
         open: !q.opened,
         query: q.query(),
-    }]
+    }
+    .into()]
 }
 
 /// A page from the server: an answer or a push.
@@ -216,7 +218,7 @@ fn bulk(s: &mut State, op: BulkOp) -> Vec<Effect> {
         return vec![];
     }
     q.popup = Some(QueuePopup::Working(op.clone()));
-    vec![Effect::QueueBulk { op, items }]
+    vec![QueueEffect::Bulk { op, items }.into()]
 }
 
 pub(crate) fn bulk_done(s: &mut State, op: BulkOp, results: Vec<BulkResult>) -> Vec<Effect> {
@@ -309,7 +311,7 @@ pub(crate) fn run(s: &mut State, cmd: Command) -> Vec<Effect> {
         Command::QueueMarkAll => {
             let mut all = q.query();
             all.offset = 0;
-            return vec![Effect::QueueIds(all)];
+            return vec![QueueEffect::Ids(all).into()];
         }
         Command::QueueAssign => {
             if q.targets().is_empty() {
@@ -384,4 +386,13 @@ pub(crate) fn move_by(s: &mut State, delta: i64) -> Vec<Effect> {
         return query(q);
     }
     vec![]
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: QueueMsg) -> Vec<Effect> {
+    match m {
+        QueueMsg::Page(result) => page(s, result),
+        QueueMsg::Ids(result) => ids(s, result),
+        QueueMsg::BulkDone { op, results } => bulk_done(s, op, results),
+    }
 }

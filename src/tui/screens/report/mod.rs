@@ -1,5 +1,7 @@
 //! Counts, response times and deadlines met (supervisors, auditors).
 
+pub mod effects;
+pub mod msgs;
 pub mod state;
 pub mod update;
 pub mod view;

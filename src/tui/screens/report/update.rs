@@ -2,6 +2,7 @@
 //! is read by an effect on the blocking pool; the desk decides who may see
 //! it (agents are refused there, and the attempt is audited).
 
+use super::msgs::*;
 use crate::domain::report::Report;
 use crate::tui::app::{Effect, ScreenId, State};
 use crate::tui::screens::report::state::ReportScreen;
@@ -18,7 +19,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let r = s.report.get_or_insert_with(ReportScreen::default);
     r.loading = true;
     r.gen += 1;
-    vec![Effect::LoadReport { gen: r.gen }]
+    vec![ReportEffect::Load { gen: r.gen }.into()]
 }
 
 pub fn loaded(s: &mut State, gen: u64, result: Result<Box<Report>, String>) {
@@ -41,4 +42,14 @@ pub fn scroll(s: &mut State, delta: i64) {
     let rows = r.report.as_ref().map_or(0, |x| x.response_times.len());
     let max = rows.saturating_sub(1) as i64;
     r.scroll = (r.scroll as i64).saturating_add(delta).clamp(0, max.max(0)) as usize;
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: ReportMsg) -> Vec<Effect> {
+    match m {
+        ReportMsg::Loaded { gen, result } => {
+            loaded(s, gen, result);
+            vec![]
+        }
+    }
 }

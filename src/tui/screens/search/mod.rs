@@ -1,5 +1,7 @@
 //! The search screen: the query box and the persons found across the systems.
 
+pub mod effects;
+pub mod msgs;
 pub mod update;
 pub mod view;
 

@@ -1,6 +1,7 @@
 //! The search: the query box's keys, sending a query, and the answers as
 //! the systems send them.
 
+use super::msgs::*;
 use crate::domain::{SearchSnapshot, SystemStatus};
 use crate::tui::app::{Effect, Focus, State};
 use crate::tui::drafts;
@@ -128,10 +129,11 @@ fn submit(s: &mut State) -> Vec<Effect> {
     // The text is sent now: it is no longer a draft.
     s.draft_saved = s.query.text().to_string();
     vec![
-        Effect::StartSearch {
+        SearchEffect::Start {
             gen: s.search_gen,
             query: q,
-        },
+        }
+        .into(),
         drafts::save(s, drafts::QUERY, String::new()),
     ]
 }
@@ -144,5 +146,13 @@ pub fn type_into_query(s: &mut State, k: &KeyEvent) {
             s.query.insert(c);
             edited(s);
         }
+    }
+}
+
+/// A message for this screen (an answer to one of its effects).
+pub fn message(s: &mut State, m: SearchMsg) -> Vec<Effect> {
+    match m {
+        SearchMsg::Update { gen, snapshot } => updated(s, gen, *snapshot),
+        SearchMsg::Failed { gen, error } => failed(s, gen, error),
     }
 }
