@@ -551,7 +551,7 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
         Effect::Screen(ScreenEffect::Cases(CasesEffect::Load { .. }))
     )));
     // Open it as the list would.
-    let gen = s.cases.as_ref().unwrap().gen;
+    let gen = s.cases.as_ref().unwrap().rows.gen;
     let rows = me
         .list_cases(&privdesk::domain::CaseFilter::default())
         .unwrap();
@@ -972,7 +972,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     );
     assert_eq!(filter(&press(&mut s, KeyCode::Tab)), AssigneeFilter::Anyone);
     // An answer to an older load is dropped.
-    let gen = s.cases.as_ref().unwrap().gen;
+    let gen = s.cases.as_ref().unwrap().rows.gen;
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
@@ -980,7 +980,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
             result: Ok(rows_by_state()),
         })),
     );
-    assert!(s.cases.as_ref().unwrap().rows.is_empty());
+    assert!(s.cases.as_ref().unwrap().rows.data.is_empty());
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
@@ -988,7 +988,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
             result: Ok(rows_by_state()),
         })),
     );
-    assert_eq!(s.cases.as_ref().unwrap().rows.len(), 3);
+    assert_eq!(s.cases.as_ref().unwrap().rows.data.len(), 3);
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(
         fx,

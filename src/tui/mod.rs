@@ -12,6 +12,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod link_update;
+pub mod load;
 pub mod palette;
 pub mod prefs;
 pub mod runtime;

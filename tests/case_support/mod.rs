@@ -340,7 +340,7 @@ pub fn case_screen(theme: &str, view: &CaseView) -> State {
     let at = s
         .cases
         .as_ref()
-        .and_then(|c| c.rows.iter().position(|r| r.id == view.case.id))
+        .and_then(|c| c.rows.data.iter().position(|r| r.id == view.case.id))
         .expect("the case is in the list");
     for _ in 0..at {
         act(&mut s, key(KeyCode::Down));

@@ -49,7 +49,7 @@ impl Screen for Cases {
 
     fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
         if let Some(c) = s.cases.as_mut() {
-            if let Some(next) = step(c.rows.len(), c.selected, delta) {
+            if let Some(next) = step(c.rows.data.len(), c.selected, delta) {
                 c.selected = next;
             }
         }

@@ -1,6 +1,7 @@
 //! The case list's state: which tab, the rows loaded, the cursor.
 
 use crate::domain::CaseSummary;
+use crate::tui::load::Load;
 
 /// Which cases the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +39,8 @@ impl CasesTab {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CasesView {
     pub tab: CasesTab,
-    pub rows: Vec<CaseSummary>,
+    /// The cases of the tab (generations count across lists: see
+    /// `State::cases_gen`).
+    pub rows: Load<Vec<CaseSummary>>,
     pub selected: usize,
-    pub loading: bool,
-    /// Generation of the last load; answers to older ones are dropped.
-    pub gen: u64,
-    pub error: Option<String>,
 }

@@ -2,6 +2,7 @@
 
 use crate::domain::{AssigneeFilter, CaseFilter, CaseSummary, Role};
 use crate::tui::app::*;
+use crate::tui::load::Load;
 use crate::tui::update::go;
 
 /// The case list, on the tab last used (mine first; all open for auditors,
@@ -15,11 +16,8 @@ pub(crate) fn open(s: &mut State) -> Vec<Effect> {
         };
         s.cases = Some(CasesView {
             tab,
-            rows: Vec::new(),
+            rows: Load::default(),
             selected: 0,
-            loading: false,
-            gen: 0,
-            error: None,
         });
     }
     go(s, ScreenId::Cases);
@@ -45,10 +43,10 @@ pub(crate) fn load(s: &mut State) -> Vec<Effect> {
         return vec![];
     };
     s.cases_gen += 1;
-    cv.gen = s.cases_gen;
-    cv.loading = true;
+    cv.rows.gen = s.cases_gen;
+    cv.rows.loading = true;
     vec![CasesEffect::Load {
-        gen: cv.gen,
+        gen: cv.rows.gen,
         filter: filter_for(cv.tab, &me),
     }
     .into()]
@@ -58,7 +56,7 @@ pub(crate) fn next_tab(s: &mut State) -> Vec<Effect> {
     if let Some(cv) = s.cases.as_mut() {
         cv.tab = cv.tab.next();
         cv.selected = 0;
-        cv.rows.clear();
+        cv.rows.data.clear();
     }
     load(s)
 }
@@ -68,20 +66,14 @@ pub(crate) fn loaded(
     gen: u64,
     result: Result<Vec<CaseSummary>, String>,
 ) -> Vec<Effect> {
-    let Some(cv) = s.cases.as_mut().filter(|c| c.gen == gen) else {
+    let Some(cv) = s.cases.as_mut().filter(|c| c.rows.awaits(gen)) else {
         return vec![];
     };
-    cv.loading = false;
-    match result {
-        Ok(rows) => {
-            cv.selected = cv.selected.min(rows.len().saturating_sub(1));
-            cv.rows = rows;
-            cv.error = None;
-        }
-        Err(e) => {
-            cv.error = Some(e.clone());
-            s.error(e);
-        }
+    if let Ok(rows) = &result {
+        cv.selected = cv.selected.min(rows.len().saturating_sub(1));
+    }
+    if let Some(e) = cv.rows.finish(result) {
+        s.error(e);
     }
     vec![]
 }
@@ -90,7 +82,7 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
     let id = s
         .cases
         .as_ref()
-        .and_then(|c| c.rows.get(c.selected))
+        .and_then(|c| c.rows.data.get(c.selected))
         .map(|r| r.id);
     match id {
         Some(id) => crate::tui::screens::case::update::open_case(s, id, None),

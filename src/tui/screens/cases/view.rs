@@ -59,10 +59,10 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         ));
         spans.push(Span::raw(" "));
     }
-    let state = if cv.loading {
+    let state = if cv.rows.loading {
         "loading…".to_string()
     } else {
-        match cv.rows.len() {
+        match cv.rows.data.len() {
             1 => "1 case".to_string(),
             n => format!("{n} cases"),
         }
@@ -70,8 +70,8 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     spans.push(Span::styled(state, s.theme.style(Ui::Muted)));
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
 
-    if cv.rows.is_empty() {
-        let text = match (&cv.error, cv.loading, cv.tab) {
+    if cv.rows.data.is_empty() {
+        let text = match (&cv.rows.error, cv.rows.loading, cv.tab) {
             (Some(e), _, _) => format!(" could not load the cases: {}", safe(e)),
             (None, true, _) => String::new(),
             (None, false, CasesTab::Mine) => " No open case is assigned to you.".into(),
@@ -96,7 +96,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let mut lines = vec![Line::from(header)];
     let rows = table.height.saturating_sub(1) as usize;
     let first = (cv.selected + 1).saturating_sub(rows);
-    for (i, r) in cv.rows.iter().enumerate().skip(first).take(rows) {
+    for (i, r) in cv.rows.data.iter().enumerate().skip(first).take(rows) {
         lines.push(row(s, r, &widths, i == cv.selected));
     }
     f.render_widget(Paragraph::new(lines), table);

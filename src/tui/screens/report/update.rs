@@ -17,29 +17,21 @@ pub fn open(s: &mut State) -> Vec<Effect> {
 /// Load the report for the default period (the 365 days up to today).
 pub fn load(s: &mut State) -> Vec<Effect> {
     let r = s.report.get_or_insert_with(ReportScreen::default);
-    r.loading = true;
-    r.gen += 1;
-    vec![ReportEffect::Load { gen: r.gen }.into()]
+    let gen = r.report.start();
+    vec![ReportEffect::Load { gen }.into()]
 }
 
 pub fn loaded(s: &mut State, gen: u64, result: Result<Box<Report>, String>) {
-    let Some(r) = s.report.as_mut().filter(|r| r.gen == gen) else {
+    let Some(r) = s.report.as_mut().filter(|r| r.report.awaits(gen)) else {
         return;
     };
-    r.loading = false;
-    match result {
-        Ok(report) => {
-            r.report = Some(*report);
-            r.error = None;
-        }
-        Err(e) => r.error = Some(e),
-    }
+    r.report.finish(result.map(|x| Some(*x)));
 }
 
 /// Scroll the table of response times by `delta` rows.
 pub fn scroll(s: &mut State, delta: i64) {
     let Some(r) = s.report.as_mut() else { return };
-    let rows = r.report.as_ref().map_or(0, |x| x.response_times.len());
+    let rows = r.report.data.as_ref().map_or(0, |x| x.response_times.len());
     let max = rows.saturating_sub(1) as i64;
     r.scroll = (r.scroll as i64).saturating_add(delta).clamp(0, max.max(0)) as usize;
 }

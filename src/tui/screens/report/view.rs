@@ -14,13 +14,13 @@ use ratatui::Frame;
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let Some(rs) = &s.report else { return };
     let w = area.width as usize;
-    let Some(r) = &rs.report else {
-        let text = match (&rs.error, rs.loading) {
+    let Some(r) = &rs.report.data else {
+        let text = match (&rs.report.error, rs.report.loading) {
             (Some(e), _) => format!(" The report could not be loaded: {}", safe(e)),
             (None, true) => " Loading the report…".to_string(),
             (None, false) => String::new(),
         };
-        let style = if rs.error.is_some() {
+        let style = if rs.report.error.is_some() {
             Ui::Error
         } else {
             Ui::Muted
@@ -43,7 +43,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         " {} – {}   {} received · {} answered · {} pending · {} closed",
         r.period.from, r.period.to, r.received, r.answered, r.pending, r.closed
     );
-    if rs.loading {
+    if rs.report.loading {
         line.push_str("   (loading…)");
     }
     f.render_widget(
