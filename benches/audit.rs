@@ -73,7 +73,7 @@ fn main() {
     for i in 0..APPENDS {
         let e = NewAuditEntry {
             operator: format!("op{}", i % 20),
-            kind: "search".into(),
+            kind: privdesk::domain::AuditKind::Search,
             subject: "query".into(),
             details: json!({"query": format!("yamada {i}"), "systems": 3}),
         };

@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use privdesk::domain::AuditKind;
 use privdesk::store::NewAuditEntry;
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
@@ -22,7 +23,7 @@ fn store_with_entries() -> (Env, Connection) {
         store
             .append_audit(&NewAuditEntry {
                 operator: if i % 2 == 0 { "sue" } else { "demo-agent" }.into(),
-                kind: "case_view".into(),
+                kind: AuditKind::CaseView,
                 subject: format!("PD-2026-{i:06}"),
                 details: json!({ "version": i }),
             })
@@ -302,7 +303,7 @@ fn editing_a_row_with_the_sqlite3_shell_is_caught() {
         store
             .append_audit(&NewAuditEntry {
                 operator: "demo-agent".into(),
-                kind: "reveal".into(),
+                kind: AuditKind::Reveal,
                 subject: format!("PD-2026-{i:06}"),
                 details: json!({ "purpose": "Identity check during a call" }),
             })
@@ -382,7 +383,7 @@ fn checkpoints_catch_a_truncated_log_an_older_copy_and_forgeries() {
         store
             .append_audit(&NewAuditEntry {
                 operator: "sue".into(),
-                kind: "case_view".into(),
+                kind: AuditKind::CaseView,
                 subject: format!("PD-2026-{i:06}"),
                 details: json!({}),
             })
@@ -471,7 +472,7 @@ fn checkpoints_catch_a_truncated_log_an_older_copy_and_forgeries() {
         store
             .append_audit(&NewAuditEntry {
                 operator: "sue".into(),
-                kind: "case_view".into(),
+                kind: AuditKind::CaseView,
                 subject: "PD-2026-000001".into(),
                 details: json!({"again": true}),
             })

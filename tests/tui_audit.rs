@@ -70,7 +70,7 @@ fn entries() -> Vec<AuditEntry> {
         store
             .append_audit(&NewAuditEntry {
                 operator: op.into(),
-                kind: kind.into(),
+                kind: kind.parse().expect("a known audit kind"),
                 subject: subject.into(),
                 details,
             })

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod action_rules;
+pub mod audit_kind;
 pub mod case;
 pub mod case_id;
 pub mod case_list;
@@ -26,6 +27,7 @@ pub use action::{
     Action, ActionJob, ActionKind, ActionStatus, FieldChange, JobMode, JobState, ManualTask,
     PlannedRequest,
 };
+pub use audit_kind::{AuditKind, TrailScope, UnknownAuditKind};
 pub use case::{
     Case, CaseDeadlines, CaseEvent, CaseExtension, CaseNote, CasePause, Contact, DeliveryFormat,
     Fee, LinkedRecord, NewCase, Representative, Requester, ResponseRef, Verification,

@@ -2,6 +2,7 @@
 //! chain's head with the server's checkpoint key and sending the copies
 //! where `[audit]` says; checking copies brought back against the log.
 
+use crate::domain::AuditKind;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ pub(crate) fn make(desk: &Desk, config: &Config) -> Result<Checkpoint, DeskError
     desk.require_audit_reader("audit checkpoint")?;
     let (cp, sent) = sign_and_send(desk.store(), config)?;
     desk.audit(
-        "audit_checkpoint",
+        AuditKind::AuditCheckpoint,
         "audit",
         json!({"entries": cp.entries, "head": cp.head, "sent": sent}),
     )?;
@@ -50,7 +51,7 @@ pub(crate) fn scheduled(store: &Store, config: &Config) -> Result<Checkpoint, De
     let (cp, sent) = sign_and_send(store, config)?;
     store.append_audit(&crate::store::NewAuditEntry {
         operator: "privdesk".into(),
-        kind: "audit_checkpoint".into(),
+        kind: AuditKind::AuditCheckpoint,
         subject: "audit".into(),
         details: json!({"entries": cp.entries, "head": cp.head, "sent": sent, "scheduled": true}),
     })?;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chain::{entry_mac, ZERO_HASH};
 use super::{now_rfc3339, Store, StoreError};
+use crate::domain::AuditKind;
 
 /// An audit entry to append. `details` is free JSON; keep personal data out of it
 /// where an identifier or a count says enough.
@@ -13,8 +14,9 @@ use super::{now_rfc3339, Store, StoreError};
 pub struct NewAuditEntry {
     /// Who did it (the operator's configured name).
     pub operator: String,
-    /// What was done, e.g. `search`, `case.open`.
-    pub kind: String,
+    /// What was done: stored as [`AuditKind::as_str`] (`search`,
+    /// `case_view`...). Readers get it back as text ([`AuditEntry::kind`]).
+    pub kind: AuditKind,
     /// What it was done to, e.g. `query`, a case number.
     pub subject: String,
     /// Anything else worth keeping.
@@ -29,6 +31,8 @@ pub struct AuditEntry {
     /// When it was written: RFC 3339 UTC with milliseconds.
     pub at: String,
     pub operator: String,
+    /// As stored: an [`AuditKind`] name, or one a newer or older privdesk
+    /// wrote, which still reads (and verifies) as it is.
     pub kind: String,
     pub subject: String,
     pub details: serde_json::Value,
@@ -229,14 +233,24 @@ impl Store {
             id,
             at.as_bytes(),
             e.operator.as_bytes(),
-            e.kind.as_bytes(),
+            e.kind.as_str().as_bytes(),
             e.subject.as_bytes(),
             details.as_bytes(),
         );
         tx.execute(
             "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash, key_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, at, e.operator, e.kind, e.subject, details, prev_hash, hash, key.id],
+            params![
+                id,
+                at,
+                e.operator,
+                e.kind.as_str(),
+                e.subject,
+                details,
+                prev_hash,
+                hash,
+                key.id
+            ],
         )
         .map_err(|err| self.sql_err(err))?;
         tx.execute(
@@ -249,7 +263,7 @@ impl Store {
             id,
             at,
             operator: e.operator.clone(),
-            kind: e.kind.clone(),
+            kind: e.kind.as_str().to_string(),
             subject: e.subject.clone(),
             details: super::seal::unmarked(&e.details),
             prev_hash,

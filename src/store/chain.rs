@@ -18,6 +18,7 @@
 //! file being put back, or the file being deleted. Catching those needs the
 //! head kept outside the store: signed checkpoints sent off the host.
 
+use crate::domain::AuditKind;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -248,7 +249,7 @@ impl Store {
                 }
                 super::NewAuditEntry {
                 operator: "privdesk".into(),
-                kind: "audit_sealed".into(),
+                kind: AuditKind::AuditSealed,
                 subject: "audit".into(),
                 details: serde_json::json!({"v1_entries": n, "v1_head": hash}),
                 }
@@ -267,7 +268,7 @@ impl Store {
                 // Known and not the current (last) key: an older one.
                 Some(_) => super::NewAuditEntry {
                     operator: "privdesk".into(),
-                    kind: "audit_key_rotated".into(),
+                    kind: AuditKind::AuditKeyRotated,
                     subject: "audit".into(),
                     details: serde_json::json!({"from": key_id, "to": current.id}),
                 },
