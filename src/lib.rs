@@ -11,6 +11,7 @@ pub mod config;
 pub mod connectors;
 pub mod desk;
 pub mod domain;
+pub mod exit;
 pub mod identity;
 pub mod letters;
 pub mod logging;
