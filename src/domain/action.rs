@@ -529,3 +529,13 @@ mod tests {
         assert!(JobState::Unknown.is_runnable() && !JobState::Failed.is_runnable());
     }
 }
+
+/// Which tasks to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFilter {
+    /// Only tasks of this assignee.
+    pub assignee: Option<String>,
+    /// Completed tasks too.
+    pub include_done: bool,
+    pub case_id: Option<CaseId>,
+}

@@ -73,3 +73,14 @@ mod tests {
         }
     }
 }
+
+/// One checkpoint file's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointResult {
+    pub file: String,
+    pub ok: bool,
+    /// The count it committed to, when it could be read.
+    pub entries: Option<u64>,
+    /// Why it does not hold, if it does not.
+    pub reason: Option<String>,
+}

@@ -8,23 +8,13 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::config::Config;
 use crate::desk::{Desk, DeskError};
 use crate::store::{Checkpoint, CheckpointKey, Store};
 
-/// One checkpoint file's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckpointResult {
-    pub file: String,
-    pub ok: bool,
-    /// The count it committed to, when it could be read.
-    pub entries: Option<u64>,
-    /// Why it does not hold, if it does not.
-    pub reason: Option<String>,
-}
+pub use crate::protocol::files::CheckpointResult;
 
 fn key(config: &Config) -> Result<CheckpointKey, DeskError> {
     Ok(CheckpointKey::load_or_create(

@@ -2,11 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
 
 use super::chain::{entry_mac, ZERO_HASH};
 use super::{now_rfc3339, Store, StoreError};
-use crate::domain::AuditKind;
+use crate::domain::{AuditEntry, AuditFilter, AuditKind};
 
 /// An audit entry to append. `details` is free JSON; keep personal data out of it
 /// where an identifier or a count says enough.
@@ -21,47 +20,6 @@ pub struct NewAuditEntry {
     pub subject: String,
     /// Anything else worth keeping.
     pub details: serde_json::Value,
-}
-
-/// A stored audit entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    /// Position in the chain, consecutive from 1.
-    pub id: i64,
-    /// When it was written: RFC 3339 UTC with milliseconds.
-    pub at: String,
-    pub operator: String,
-    /// As stored: an [`AuditKind`] name, or one a newer or older privdesk
-    /// wrote, which still reads (and verifies) as it is.
-    pub kind: String,
-    pub subject: String,
-    pub details: serde_json::Value,
-    /// Hash of the entry before (64 zeros for the first).
-    pub prev_hash: String,
-    /// HMAC-SHA-256 (lower-case hex) over this entry and `prev_hash` under
-    /// a key of the key file (SHA-256 for entries of before keyed chains).
-    pub hash: String,
-}
-
-/// Which entries to list. Fields left `None` do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AuditFilter {
-    pub operator: Option<String>,
-    pub kind: Option<String>,
-    pub subject: Option<String>,
-    /// Entries at or after this instant: RFC 3339 (any offset) or a date
-    /// `YYYY-MM-DD` (midnight UTC).
-    pub since: Option<String>,
-    /// Entries at or before this instant: RFC 3339, or a date `YYYY-MM-DD`
-    /// (that whole day, UTC, included).
-    pub until: Option<String>,
-    /// Keep only the newest `limit` matching entries.
-    pub limit: Option<usize>,
-    /// Data subjects (`record:crm:C-1`, `query:...`) whose entries match
-    /// `subject` too, found by their blind index. Set by the desk from
-    /// `subject`, never by a client.
-    #[serde(skip)]
-    pub subject_tokens: Vec<String>,
 }
 
 /// Audit entries waiting for the connection, and the results of those a

@@ -479,9 +479,9 @@ pub enum Action {
     },
     AuditLoaded {
         gen: u64,
-        result: Result<Vec<crate::store::AuditEntry>, String>,
+        result: Result<Vec<crate::domain::AuditEntry>, String>,
     },
-    AuditVerified(Result<crate::store::AuditVerification, String>),
+    AuditVerified(Result<crate::domain::AuditVerification, String>),
     /// The export of one person's trail: where it was written, or why not.
     AuditExported(Result<String, String>),
     /// Whether the operator may still use the desk (Err: why not).
@@ -609,7 +609,7 @@ pub enum Effect {
     },
     LoadAudit {
         gen: u64,
-        filter: crate::store::AuditFilter,
+        filter: crate::domain::AuditFilter,
     },
     VerifyAudit,
     /// Export the trail of `person` to a new file in the data folder.

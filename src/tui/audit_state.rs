@@ -4,7 +4,7 @@
 //! desk.
 
 use super::input::TextInput;
-use crate::store::{AuditEntry, AuditFilter};
+use crate::domain::{AuditEntry, AuditFilter};
 
 /// The filter fields, in form order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

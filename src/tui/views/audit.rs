@@ -4,7 +4,7 @@
 //! It shows only what the audit entries hold.
 
 use super::widgets::{cell, centered, clear, fit, safe, width, wrap};
-use crate::store::AuditEntry;
+use crate::domain::AuditEntry;
 use crate::tui::app::{AuditField, AuditPrompt, AuditScreen, ChainStatus, State};
 use crate::tui::input::TextInput;
 use crate::tui::theme::Role as Ui;
