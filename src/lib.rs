@@ -22,3 +22,6 @@ pub mod sample;
 pub mod server;
 pub mod store;
 pub mod tui;
+
+#[cfg(test)]
+mod layers_tests;
