@@ -8,6 +8,8 @@
 //!
 //!     cargo bench --bench audit
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use hmac::Mac;
 use privdesk::store::{MacKey, NewAuditEntry, Store};
 use rusqlite::{params, Connection};

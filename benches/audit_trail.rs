@@ -7,6 +7,8 @@
 //!
 //! `PRIVDESK_BENCH_ENTRIES` changes the size of the log (default 100000).
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use privdesk::config::{load_str, LoadOptions};
 use privdesk::desk::{subjects, Desk};
 use privdesk::domain::AuditKind;

@@ -1,8 +1,13 @@
 //! privdesk: a terminal help desk for privacy inquiries and data-subject requests.
 //!
-//! Dependencies point inward: `tui` and `cli` call `desk`, which calls
-//! `connectors`, `store`, `identity`, `calendar`; all of them share the plain types of
-//! `domain`.
+//! Dependencies point inward (DESIGN §3 "Layers"): `tui` and `cli` talk to
+//! the server through `client` and `protocol`; `server` hosts `desk`, which
+//! calls `connectors`, `store`, `identity`, `calendar`, `letters`,
+//! `package`; all of them share the plain types of `domain`. The table in
+//! `layers_tests.rs` enforces it.
+
+// Tests unwrap: a failure there is the test's report.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod calendar;
 pub mod cli;

@@ -3,6 +3,8 @@
 //! the first broken entry named with what is wrong. Also the demo's step
 //! with the `sqlite3` command-line shell, when it is installed.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::*;
