@@ -8,6 +8,8 @@
 //!
 //!     cargo bench --bench actions
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use privdesk::config::{load_str, LoadOptions};
 use privdesk::desk::{ActionRequest, Desk};
 use privdesk::domain::action::parse_ref;

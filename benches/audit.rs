@@ -8,6 +8,8 @@
 //!
 //!     cargo bench --bench audit
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use hmac::Mac;
 use privdesk::store::{MacKey, NewAuditEntry, Store};
 use rusqlite::{params, Connection};
@@ -73,7 +75,7 @@ fn main() {
     for i in 0..APPENDS {
         let e = NewAuditEntry {
             operator: format!("op{}", i % 20),
-            kind: "search".into(),
+            kind: privdesk::domain::AuditKind::Search,
             subject: "query".into(),
             details: json!({"query": format!("yamada {i}"), "systems": 3}),
         };

@@ -7,8 +7,11 @@
 //!
 //! `PRIVDESK_BENCH_ENTRIES` changes the size of the log (default 100000).
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use privdesk::config::{load_str, LoadOptions};
 use privdesk::desk::{subjects, Desk};
+use privdesk::domain::AuditKind;
 use privdesk::store::personal;
 use serde_json::json;
 use std::time::Instant;
@@ -52,11 +55,15 @@ fn main() {
     let mut sealed = Vec::with_capacity(rounds);
     for i in 0..rounds {
         let t = Instant::now();
-        desk.audit("case_view", "PD-2026-000001", json!({ "version": i }))
-            .expect("append");
+        desk.audit(
+            AuditKind::CaseView,
+            "PD-2026-000001",
+            json!({ "version": i }),
+        )
+        .expect("append");
         plain.push(t.elapsed().as_secs_f64() * 1e6);
         let t = Instant::now();
-        desk.audit("search", "query", search_details(i))
+        desk.audit(AuditKind::Search, "query", search_details(i))
             .expect("append");
         sealed.push(t.elapsed().as_secs_f64() * 1e6);
     }
@@ -73,11 +80,15 @@ fn main() {
     let t = Instant::now();
     for i in 2 * rounds..n {
         if i % 10 == 0 {
-            desk.audit("search", "query", search_details(i))
+            desk.audit(AuditKind::Search, "query", search_details(i))
                 .expect("append");
         } else {
-            desk.audit("case_view", "PD-2026-000002", json!({ "version": i }))
-                .expect("append");
+            desk.audit(
+                AuditKind::CaseView,
+                "PD-2026-000002",
+                json!({ "version": i }),
+            )
+            .expect("append");
         }
     }
     let filled = desk.store().audit_entries_after(0, 1).expect("read").len();

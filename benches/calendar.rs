@@ -5,6 +5,8 @@
 //!
 //!     cargo bench --bench calendar
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use chrono::{DateTime, NaiveDate};
 use privdesk::calendar::deadlines::{compute_at, DeadlineConfig, Pause};
 use privdesk::calendar::{holiday_name, holidays, Calendar};

@@ -7,6 +7,8 @@
 //!
 //!     cargo bench --bench cases
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 mod support;
 
 use privdesk::config::{load_str, LoadOptions};

@@ -4,6 +4,8 @@
 //!
 //!     cargo bench --bench fanout
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use axum::{extract::State, routing::get, Json, Router};
 use privdesk::config::SystemDef;
 use privdesk::connectors::{fan_out, Connector};

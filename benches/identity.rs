@@ -2,6 +2,8 @@
 //!
 //!     cargo bench --bench identity
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use privdesk::domain::Record;
 use privdesk::identity::{link, prepare_query, resolve};
 use std::time::Instant;

@@ -7,6 +7,8 @@
 //!
 //!     cargo bench --bench package
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 use privdesk::config::{load_str, LoadOptions};
 use privdesk::desk::{Desk, PackageOptions};
 use privdesk::domain::{

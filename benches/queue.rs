@@ -16,6 +16,8 @@
 //!
 //!     cargo bench --bench queue
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 mod support;
 
 use privdesk::client::{Client, Target};

@@ -7,6 +7,8 @@
 //!
 //!     cargo bench --bench tui_bytes
 
+#![allow(clippy::unwrap_used)] // a bench: a failure is its report
+
 #[path = "../tests/tui_support/mod.rs"]
 mod tui_support;
 

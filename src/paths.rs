@@ -59,3 +59,11 @@ pub fn find_installed(rel: &str) -> Option<PathBuf> {
         .map(|d| d.join(rel))
         .find(|p| p.exists())
 }
+
+/// The audit key file used when none is configured: `audit.key` beside
+/// the store. Here, not in `store`, because the configuration names the
+/// same file when it resolves `[audit] key_file` (config may not depend on
+/// the store).
+pub fn default_key_path(store: &Path) -> PathBuf {
+    store.with_file_name("audit.key")
+}

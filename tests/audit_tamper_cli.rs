@@ -3,9 +3,12 @@
 //! the first broken entry named with what is wrong. Also the demo's step
 //! with the `sqlite3` command-line shell, when it is installed.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::*;
+use privdesk::domain::AuditKind;
 use privdesk::store::NewAuditEntry;
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
@@ -22,7 +25,7 @@ fn store_with_entries() -> (Env, Connection) {
         store
             .append_audit(&NewAuditEntry {
                 operator: if i % 2 == 0 { "sue" } else { "demo-agent" }.into(),
-                kind: "case_view".into(),
+                kind: AuditKind::CaseView,
                 subject: format!("PD-2026-{i:06}"),
                 details: json!({ "version": i }),
             })
@@ -302,7 +305,7 @@ fn editing_a_row_with_the_sqlite3_shell_is_caught() {
         store
             .append_audit(&NewAuditEntry {
                 operator: "demo-agent".into(),
-                kind: "reveal".into(),
+                kind: AuditKind::Reveal,
                 subject: format!("PD-2026-{i:06}"),
                 details: json!({ "purpose": "Identity check during a call" }),
             })
@@ -382,7 +385,7 @@ fn checkpoints_catch_a_truncated_log_an_older_copy_and_forgeries() {
         store
             .append_audit(&NewAuditEntry {
                 operator: "sue".into(),
-                kind: "case_view".into(),
+                kind: AuditKind::CaseView,
                 subject: format!("PD-2026-{i:06}"),
                 details: json!({}),
             })
@@ -471,7 +474,7 @@ fn checkpoints_catch_a_truncated_log_an_older_copy_and_forgeries() {
         store
             .append_audit(&NewAuditEntry {
                 operator: "sue".into(),
-                kind: "case_view".into(),
+                kind: AuditKind::CaseView,
                 subject: "PD-2026-000001".into(),
                 details: json!({"again": true}),
             })

@@ -1,6 +1,8 @@
 //! `privdesk calendar ...` with the real binary: holidays, is-open, due, and
 //! bad input (exit 2). No operator, store or sample system is needed.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::{isolate, json, stderr, stdout, BIN};

@@ -2,6 +2,8 @@
 //! codes (0 ok, 2 bad input, 5 not allowed, 4 conflict, 1 store failure),
 //! masking, roles, and several processes writing one store at once.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::{json, stderr, stdout, Env};

@@ -1,6 +1,8 @@
 //! `privdesk config check` and how every command treats a broken
 //! configuration or an operator it does not know.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::*;

@@ -1,6 +1,8 @@
 //! `privdesk fetch SYSTEM ID`: one full record, masked unless revealed,
 //! every fetch audited.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::*;

@@ -2,6 +2,8 @@
 //! built-in template in both languages for sample cases, override templates
 //! with located errors, and `--record` storing the sent text as a reply.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::*;

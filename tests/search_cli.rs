@@ -1,6 +1,8 @@
 //! `privdesk search` end to end: the real binary against the sample systems,
 //! checking linking, masking, query normalisation and the audit entries.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::*;

@@ -2,6 +2,8 @@
 //! every command succeeds (no "database is locked" reaches anyone), nothing
 //! is lost, and the audit chain verifies afterwards.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 
 use common::*;

@@ -7,6 +7,8 @@
 //! the keys (in the help, remappable). Snapshots at 80x24 show masked data
 //! only: no unmasked personal value may appear on any of them.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod action_support;
 mod case_support;
 mod tui_support;

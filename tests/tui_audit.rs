@@ -1,6 +1,8 @@
 //! The audit screen and the refusal screen: `update` driven with keys and
 //! with entries read from a real store, and insta snapshots at 80x24.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod tui_support;
 
 use crossterm::event::KeyCode;
@@ -71,7 +73,7 @@ fn entries() -> Vec<AuditEntry> {
         store
             .append_audit(&NewAuditEntry {
                 operator: op.into(),
-                kind: kind.into(),
+                kind: kind.parse().expect("a known audit kind"),
                 subject: subject.into(),
                 details,
             })

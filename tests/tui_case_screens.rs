@@ -4,6 +4,8 @@
 //! due date in each state, the case list and the conflict dialog, plus
 //! checks of the due colours and markers in the default and mono themes.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod case_support;
 mod tui_support;
 

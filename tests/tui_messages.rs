@@ -2,6 +2,8 @@
 //! as needed, so its instruction is never cut off, and f8 lists the recent
 //! messages in full.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod tui_support;
 
 use crossterm::event::KeyCode;

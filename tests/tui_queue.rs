@@ -4,6 +4,8 @@
 //! with their report, pages pushed after a change; bulk changes and the
 //! pushes against a real server; insta snapshots at 80x24.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod case_support;
 mod queue_support;
 mod tui_support;

@@ -3,6 +3,8 @@
 //! insta snapshots at 80x24 and 120x40, plus checks on cell styles and on
 //! small terminals.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod tui_support;
 
 use crossterm::event::KeyCode;

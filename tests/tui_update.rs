@@ -2,6 +2,8 @@
 //! snapshots, effect results), checked on the state, the effects it asks
 //! for and the rendered screen.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod tui_support;
 
 use crossterm::event::KeyCode;

@@ -5,6 +5,8 @@
 //! a group and remove them afterwards; as anyone else they cannot, and say
 //! so.
 
+#![allow(clippy::unwrap_used)] // a test: a failure is its report
+
 mod common;
 mod pty;
 

@@ -5,7 +5,7 @@ use privdesk::desk::Desk;
 use privdesk::domain::Case;
 use privdesk::store::{ContactKeys, NewAuditEntry};
 
-/// Imports `cases` in one transaction (one `case_import` audit entry).
+/// Imports `cases` in one transaction (one `case_create` audit entry).
 pub fn import(desk: &Desk, cases: Vec<Case>) {
     let batch: Vec<(Case, ContactKeys)> = cases
         .into_iter()
@@ -19,7 +19,7 @@ pub fn import(desk: &Desk, cases: Vec<Case>) {
         .collect();
     let audit = NewAuditEntry {
         operator: "bench".into(),
-        kind: "case_import".into(),
+        kind: privdesk::domain::AuditKind::CaseCreate,
         subject: "cases".into(),
         details: serde_json::json!({}),
     };

@@ -13,8 +13,8 @@ use crate::client::Client;
 use crate::desk::{ActionRequest, DeskError, ManualInput};
 use crate::domain::action::parse_ref;
 use crate::domain::action_rules::parse_changes;
+use crate::domain::TaskFilter;
 use crate::domain::{ActionKind, LinkedRecord};
-use crate::store::TaskFilter;
 use clap::{Args, Subcommand};
 use std::str::FromStr;
 

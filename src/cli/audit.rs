@@ -4,8 +4,9 @@
 use super::{connect, emit, Cli, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::desk::DeskError;
 use crate::domain::text::escape_controls;
+use crate::domain::{AuditFilter, AuditVerification};
 use crate::protocol::files::ExportDownload;
-use crate::store::{AuditFilter, AuditKeys, AuditVerification};
+use crate::store::AuditKeys;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 use std::path::{Path, PathBuf};

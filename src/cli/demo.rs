@@ -126,7 +126,10 @@ async fn start_server(cli: &Cli, a: &DemoArgs, socket: &Path) -> Result<(), u8> 
         .stdout(std::process::Stdio::null())
         .stderr(err);
     // Its own session: a ctrl-c or a hang-up of this terminal does not
-    // stop the server another terminal may be using.
+    // stop the server another terminal may be using. pre_exec is unsafe
+    // because the closure runs between fork and exec; setsid is safe there
+    // (async-signal-safe, no allocation).
+    #[allow(unsafe_code)]
     unsafe {
         use std::os::unix::process::CommandExt;
         c.pre_exec(|| {

@@ -52,15 +52,9 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILURE: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_PARTIAL: u8 = 3;
-/// A case changed since the version a change was based on; nothing was written.
-pub const EXIT_CONFLICT: u8 = 4;
-/// Not allowed: the role forbids it, or the operator is not (or no longer)
-/// configured. The attempt is in the audit log.
-pub const EXIT_DENIED: u8 = 5;
+pub use crate::exit::{
+    EXIT_CONFLICT, EXIT_DENIED, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE,
+};
 
 /// The exit code for a refusal (`Denied`, `Refused`), if `e` is one.
 pub(crate) fn denied_exit(e: &DeskError) -> Option<u8> {

@@ -4,13 +4,13 @@
 use super::Client;
 use crate::desk::{ActionRequest, DeskError, DuplicateQuery, ManualInput};
 use crate::domain::queue::{BulkOp, QueueQuery};
+use crate::domain::{AuditFilter, TaskFilter};
 use crate::domain::{
     CaseFilter, CaseId, DeliveryFormat, Lang, LinkedRecord, NewCase, Priority, Representative,
     Requester, StatusChange, VerificationInput,
 };
 use crate::protocol::calls::{desk_calls, RecordKey};
 use crate::protocol::Call;
-use crate::store::{AuditFilter, TaskFilter};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 macro_rules! client_methods {

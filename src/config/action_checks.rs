@@ -10,8 +10,8 @@ use super::connector_checks::{
     body_paths, check_path, check_query, check_template, takes_body, Ck,
 };
 use super::document::Issue;
+use super::path::Template;
 use super::systems::SystemDef;
-use crate::connectors::path::Template;
 use crate::domain::ActionKind;
 use std::collections::HashSet;
 

@@ -6,10 +6,10 @@ use super::actions::SystemKind;
 use super::auth_checks::check_auth;
 use super::document::Issue;
 use super::pagination_checks::check_pagination;
+use super::path::{JsonPath, Template};
 use super::systems::{
     ExtraDef, FetchDef, FieldMap, HttpMethod, RequestOverride, SearchDef, SystemDef,
 };
-use crate::connectors::path::{JsonPath, Template};
 use crate::domain::QueryKind;
 use indexmap::IndexMap;
 use std::collections::HashSet;

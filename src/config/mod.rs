@@ -22,6 +22,7 @@ mod operators;
 mod options;
 mod order;
 mod pagination_checks;
+pub mod path;
 mod paths;
 mod problem;
 mod queue_config;

@@ -56,7 +56,7 @@ impl Config {
     pub fn audit_key_path(&self) -> PathBuf {
         match &self.audit.key_file {
             Some(p) => resolve_path(p, &self.base_dir(), process_home().as_deref()),
-            None => crate::store::default_key_path(&self.store_path()),
+            None => crate::paths::default_key_path(&self.store_path()),
         }
     }
 

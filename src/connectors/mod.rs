@@ -20,7 +20,9 @@ mod mapping;
 mod opendsr;
 mod page;
 mod paging;
-pub mod path;
+/// The path and template grammar is the configuration's (it checks them
+/// at load); the engine evaluates them.
+pub use crate::config::path;
 mod precondition;
 mod request;
 

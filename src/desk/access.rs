@@ -15,6 +15,7 @@
 
 use super::{Desk, DeskError};
 use crate::config::CURRENT_USER_KEY;
+use crate::domain::AuditKind;
 use crate::domain::{Operator, Role};
 use serde_json::json;
 use std::os::unix::fs::MetadataExt;
@@ -187,9 +188,9 @@ impl Desk {
         let (verdict, changed) = self.inner.watch.check(self.operator());
         if changed {
             let kind = if verdict.is_some() {
-                "session_refused"
+                AuditKind::SessionRefused
             } else {
-                "session_restored"
+                AuditKind::SessionRestored
             };
             let _ = self.audit(kind, "session", json!({ "reason": verdict }));
         }
@@ -209,7 +210,7 @@ impl Desk {
     pub(crate) fn gate_on(&self, subject: &str, operation: &str) -> Result<(), DeskError> {
         self.check_access().inspect_err(|e| {
             let _ = self.audit(
-                "denied",
+                AuditKind::Denied,
                 subject,
                 json!({ "operation": operation, "reason": e.to_string() }),
             );

@@ -20,6 +20,7 @@ use super::case_time::now_utc;
 use super::{Desk, DeskError};
 use crate::connectors::{Check, RemoteStatus, SendOutcome, SystemActions};
 use crate::domain::action_rules::erasure_waits_for_access;
+use crate::domain::AuditKind;
 use crate::domain::{
     Action, ActionJob, ActionKind, ActionStatus, Case, JobMode, JobState, PlannedRequest,
     VerificationResult,
@@ -284,7 +285,7 @@ impl Desk {
     ) -> Result<RunReport, DeskError> {
         let id = action.id;
         self.audit(
-            "action_run",
+            AuditKind::ActionRun,
             &case.id.to_string(),
             json!({ "action": action.reference(), "pid": pid, "took_over_from": take_over }),
         )?;
@@ -362,7 +363,7 @@ impl Desk {
                 Some(outcome_event(job, state, msg.as_deref())),
                 Some(NewAuditEntry {
                     operator: me.clone(),
-                    kind: "action_job".into(),
+                    kind: AuditKind::ActionJob,
                     subject: job.case_id.to_string(),
                     details: json!({
                         "action": ctx.action.reference(), "job": job.reference(),

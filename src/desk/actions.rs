@@ -18,6 +18,7 @@ use super::{Desk, DeskError};
 use crate::config::SystemKind;
 use crate::connectors::{opendsr_request_type, record_value, ActionInput, SystemActions};
 use crate::domain::action_rules::{self, erasure_waits_for_access, fulfilment_blockers};
+use crate::domain::AuditKind;
 use crate::domain::{
     Action, ActionJob, ActionKind, ActionStatus, Case, CaseId, FieldChange, JobMode, JobState,
     LinkedRecord, RequestKind, Role,
@@ -197,7 +198,7 @@ impl Desk {
         };
         let audit = NewAuditEntry {
             operator: self.operator().username.clone(),
-            kind: "action_plan".into(),
+            kind: AuditKind::ActionPlan,
             subject: case_id.to_string(),
             details: json!({
                 "kind": kind, "jobs": jobs.len(), "manual": manual_count,
@@ -234,7 +235,7 @@ impl Desk {
         } = self.prepare_action(case_id, req).await?;
         let systems_named: Vec<String> = jobs.iter().map(|j| j.system.clone()).collect();
         self.audit_async(
-            "action_preview",
+            AuditKind::ActionPreview,
             &case_id.to_string(),
             json!({
                 "kind": action.kind, "jobs": jobs.len(), "systems": systems_named,
@@ -596,9 +597,9 @@ impl Desk {
         action_rules::check_decision(&action, &me, approve)?;
         let reason = action_rules::decision_reason(reason)?;
         let (event_kind, audit_kind) = if approve {
-            ("action_approved", "action_approve")
+            ("action_approved", AuditKind::ActionApprove)
         } else {
-            ("action_denied", "action_deny")
+            ("action_denied", AuditKind::ActionDeny)
         };
         let event = TimelineEntry {
             kind: event_kind.into(),
@@ -606,7 +607,7 @@ impl Desk {
         };
         let audit = NewAuditEntry {
             operator: me.clone(),
-            kind: audit_kind.into(),
+            kind: audit_kind,
             subject,
             details: json!({ "action": action.reference(), "kind": action.kind, "reason": super::typed_on(action.case_id, &reason) }),
         };
@@ -650,7 +651,7 @@ impl Desk {
             })
             .collect();
         self.audit(
-            "action_view",
+            AuditKind::ActionView,
             &case_id.to_string(),
             json!({ "actions": actions.len(), "revealed": reveal.is_some() }),
         )?;
@@ -769,7 +770,7 @@ impl Desk {
         };
         let audit = NewAuditEntry {
             operator: me.clone(),
-            kind: "action_retry".into(),
+            kind: AuditKind::ActionRetry,
             subject: job.case_id.to_string(),
             details: json!({ "action": action.reference(), "job": job.reference(), "system": job.system }),
         };
@@ -801,7 +802,7 @@ impl Desk {
         let event = outcome_event(&job, JobState::Skipped, Some(&reason));
         let audit = NewAuditEntry {
             operator: me.clone(),
-            kind: "action_skip".into(),
+            kind: AuditKind::ActionSkip,
             subject: job.case_id.to_string(),
             details: json!({ "action": action.reference(), "job": job.reference(), "system": job.system, "reason": super::typed_on(job.case_id, &reason) }),
         };
@@ -885,7 +886,7 @@ impl Desk {
         };
         let audit = NewAuditEntry {
             operator: me,
-            kind: "task_create".into(),
+            kind: AuditKind::TaskCreate,
             subject: case.id.to_string(),
             details: json!({ "action": action.reference(), "job": job.reference(), "system": job.system, "assignee": assignee }),
         };
@@ -911,7 +912,7 @@ impl Desk {
         }
         let data = self.store().job_result(job_id)?.unwrap_or_default();
         self.audit(
-            "export_read",
+            AuditKind::ExportRead,
             &job.case_id.to_string(),
             json!({ "job": job.reference(), "system": job.system, "purpose": super::typed_on(job.case_id, &purpose) }),
         )?;

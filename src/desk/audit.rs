@@ -1,6 +1,7 @@
 //! Reading and checking the audit trail: supervisors and auditors only.
 
 use super::{Desk, DeskError};
+use crate::domain::AuditKind;
 use crate::domain::Role;
 use crate::store::{AuditEntry, AuditFilter, AuditVerification, StoreError};
 use serde_json::json;
@@ -34,7 +35,7 @@ impl Desk {
             other => DeskError::Store(other),
         })?;
         self.audit(
-            "audit_read",
+            AuditKind::AuditRead,
             "audit",
             json!({
                 "operator": filter.operator, "kind": filter.kind,

@@ -13,6 +13,7 @@
 //! case number) before the error goes back to the operator.
 
 use super::{Desk, DeskError};
+use crate::domain::AuditKind;
 use crate::domain::{Case, CaseStatus, Role};
 use serde_json::json;
 
@@ -51,7 +52,7 @@ impl Desk {
     /// leaving a trace in the audit log.
     pub(crate) fn deny_case(&self, subject: &str, operation: &str, why: &str) -> DeskError {
         let _ = self.audit(
-            "denied",
+            AuditKind::Denied,
             subject,
             json!({ "operation": operation, "reason": why }),
         );

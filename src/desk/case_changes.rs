@@ -7,6 +7,7 @@ use super::case_access::CaseAccess;
 use super::case_time::now_utc;
 use super::{Desk, DeskError};
 use crate::domain::case_rules::{self, ensure_editable};
+use crate::domain::AuditKind;
 use crate::domain::{
     Case, CaseId, CaseRuleError, DeliveryFormat, LinkedRecord, Priority, Representative, Requester,
     StatusChange, VerificationInput,
@@ -124,7 +125,7 @@ impl Desk {
             links: &extras.links,
             audit: NewAuditEntry {
                 operator: me.clone(),
-                kind: "case_change".into(),
+                kind: AuditKind::CaseChange,
                 subject: id.to_string(),
                 details: json!({ "change": event_kind, "version": expected_version + 1 }),
             },

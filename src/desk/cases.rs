@@ -11,6 +11,7 @@ use super::case_access::CaseAccess;
 use super::case_time::now_utc;
 use super::{Desk, DeskError};
 use crate::domain::case_rules;
+use crate::domain::AuditKind;
 use crate::domain::{
     AssigneeFilter, Case, CaseEvent, CaseFilter, CaseId, CaseNote, CaseStatus, CaseSummary,
     Contact, LinkedRecord, NewCase, Role,
@@ -170,7 +171,7 @@ impl Desk {
         });
         let audit = NewAuditEntry {
             operator: me.username.clone(),
-            kind: "case_create".into(),
+            kind: AuditKind::CaseCreate,
             subject: String::new(),
             details: json!({
                 "category": case.category, "kind": case.kind, "law": case.law,
@@ -218,7 +219,7 @@ impl Desk {
         let case = self.load_case(id)?;
         self.check_case_access(Some(&case), CaseAccess::View)?;
         self.audit(
-            "reveal",
+            AuditKind::Reveal,
             &id.to_string(),
             json!({ "purpose": super::typed_on(id, &purpose) }),
         )
@@ -238,7 +239,7 @@ impl Desk {
         let (notes, replies): (Vec<_>, Vec<_>) = all.into_iter().partition(|n| n.internal);
         let events = self.store().case_events(id, 0)?;
         self.audit(
-            "case_view",
+            AuditKind::CaseView,
             &id.to_string(),
             json!({ "version": case.version }),
         )?;
@@ -287,7 +288,7 @@ impl Desk {
             r.days_left = self.days_left(r.due);
         }
         self.audit(
-            "case_list",
+            AuditKind::CaseList,
             "cases",
             json!({
                 "status": filter.status, "include_closed": filter.include_closed,
@@ -321,7 +322,7 @@ impl Desk {
         }
         let subject = q.exclude.map_or("cases".to_string(), |id| id.to_string());
         self.audit(
-            "case_duplicates",
+            AuditKind::CaseDuplicates,
             &subject,
             json!({ "records": q.records.len(), "found": rows.len() }),
         )

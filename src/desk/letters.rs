@@ -11,6 +11,7 @@
 use super::case_access::CaseAccess;
 use super::{Desk, DeskError};
 use crate::config::resolve_path;
+use crate::domain::AuditKind;
 use crate::domain::{Case, CaseId, Lang};
 use crate::letters::{self, case_vars, LetterContext, LetterError};
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,7 @@ impl Desk {
             .map_err(|e| letter_error(LetterError::Template(e)))?;
         if audited {
             self.audit(
-                "letter",
+                AuditKind::Letter,
                 &id.to_string(),
                 json!({ "template": template, "lang": lang.as_str(), "source": source }),
             )?;

@@ -51,6 +51,7 @@ pub use search::{SearchOptions, SearchRun};
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::connectors::{Connector, SystemActions};
+use crate::domain::AuditKind;
 use crate::domain::{Operator, Person, Record, Role};
 use crate::store::{NewAuditEntry, Store};
 use serde_json::json;
@@ -208,13 +209,13 @@ impl Desk {
     /// Write an audit entry in the operator's name.
     pub fn audit(
         &self,
-        kind: &str,
+        kind: AuditKind,
         subject: &str,
         details: serde_json::Value,
     ) -> Result<i64, DeskError> {
         let entry = self.inner.core.store.append_audit(&NewAuditEntry {
             operator: self.inner.operator.username.clone(),
-            kind: kind.to_string(),
+            kind,
             subject: subject.to_string(),
             details,
         })?;
@@ -224,20 +225,20 @@ impl Desk {
     /// `audit` from async code: the SQLite write runs on the blocking pool.
     pub async fn audit_async(
         &self,
-        kind: &str,
+        kind: AuditKind,
         subject: &str,
         details: serde_json::Value,
     ) -> Result<i64, DeskError> {
         let desk = self.clone();
-        let (kind, subject) = (kind.to_string(), subject.to_string());
-        tokio::task::spawn_blocking(move || desk.audit(&kind, &subject, details))
+        let subject = subject.to_string();
+        tokio::task::spawn_blocking(move || desk.audit(kind, &subject, details))
             .await
             .map_err(|e| DeskError::Invalid(format!("audit write interrupted: {e}")))?
     }
 
     /// Refuse an operation, leaving a trace of the attempt in the audit log.
     fn deny(&self, operation: &str, why: &str) -> DeskError {
-        let _ = self.audit("denied", operation, json!({ "reason": why }));
+        let _ = self.audit(AuditKind::Denied, operation, json!({ "reason": why }));
         DeskError::Denied(why.to_string())
     }
 
@@ -271,7 +272,7 @@ impl Desk {
             .map(|r| format!("{}:{}", r.system, r.id))
             .collect();
         self.audit(
-            "reveal",
+            AuditKind::Reveal,
             "records",
             json!({
                 "purpose": typed_about(ids.first(), purpose),
@@ -301,7 +302,7 @@ impl Desk {
                 record.system, record.id
             )));
         }
-        self.audit("reveal", "records", {
+        self.audit(AuditKind::Reveal, "records", {
             let key = format!("{}:{}", record.system, record.id);
             json!({
                 "purpose": typed_about(Some(&key), purpose),
@@ -333,7 +334,7 @@ impl Desk {
             Err(e) => e.to_status().code().to_string(),
         };
         self.audit_async(
-            "fetch",
+            AuditKind::Fetch,
             "record",
             json!({ "record": subjects::sealed_record(&format!("{system}:{id}")), "outcome": outcome }),
         )

@@ -24,6 +24,7 @@ use super::case_time::now_utc;
 use super::package_check::{check_system, identifiers};
 use super::package_source::{FetchSource, RecordSource};
 use super::{Desk, DeskError};
+use crate::domain::AuditKind;
 use crate::domain::{CaseId, CaseStatus, Lang, LinkedRecord, VerificationResult};
 use crate::package::{
     self, manifest_of, package_files, FullRecord, Manifest, Package, PartStatus, SummaryInfo,
@@ -338,7 +339,7 @@ impl Desk {
                     "fetched": fetch_log, "checked": check_log,
                     "processors": processor_log,
                 });
-                self.audit_async("package_failed", &id.to_string(), details)
+                self.audit_async(AuditKind::PackageFailed, &id.to_string(), details)
                     .await?;
                 return Err(DeskError::Invalid(why));
             }
@@ -366,7 +367,7 @@ impl Desk {
         // The entry is written before the folder appears under its name: a
         // package nobody can find in the audit log never exists.
         let audit_id = self
-            .audit_async("package", &id.to_string(), details)
+            .audit_async(AuditKind::Package, &id.to_string(), details)
             .await?;
         let manifest = staged.manifest.clone();
         let manifest_sha256 = staged.manifest_sha256.clone();
@@ -453,7 +454,7 @@ impl Desk {
             ));
         }
         let audit_id = self.audit(
-            "package_verify",
+            AuditKind::PackageVerify,
             case_id.as_deref().unwrap_or("package"),
             json!({
                 "dir": dir,

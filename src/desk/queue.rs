@@ -6,6 +6,7 @@
 use super::case_access::CaseAccess;
 use super::{Desk, DeskError};
 use crate::domain::queue::{QueueLoad, QueueSection};
+use crate::domain::AuditKind;
 use crate::domain::{Case, CaseId, Priority, Role};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -43,7 +44,7 @@ impl Desk {
         }
         if !live {
             self.audit(
-                "queue_view",
+                AuditKind::QueueView,
                 "cases",
                 json!({ "returned": load.rows.len(), "scope": if holder.is_some() { "own_and_unassigned" } else { "all" } }),
             )?;
@@ -57,7 +58,7 @@ impl Desk {
         self.gate_on("cases", "queue view")?;
         let agent = self.operator().role == Role::Agent;
         self.audit(
-            "queue_view",
+            AuditKind::QueueView,
             "cases",
             json!({ "returned": returned, "scope": if agent { "own_and_unassigned" } else { "all" } }),
         )?;

@@ -4,6 +4,7 @@
 
 use super::{Desk, DeskError};
 use crate::domain::report::{self, Period, Report, ReportCalendar};
+use crate::domain::AuditKind;
 use crate::domain::Role;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -37,7 +38,7 @@ impl Desk {
             },
         );
         self.audit(
-            "report",
+            AuditKind::Report,
             "cases",
             json!({ "from": period.from, "to": period.to, "received": r.received }),
         )?;

@@ -11,6 +11,7 @@
 
 use super::case_time::now_utc;
 use super::{Desk, DeskError};
+use crate::domain::AuditKind;
 use crate::domain::{CaseId, Category, Law, Role};
 use crate::store::{AuditFilter, NewAuditEntry, PurgeCounts};
 use chrono::{DateTime, Duration, Utc};
@@ -99,7 +100,7 @@ impl Desk {
             for mut c in due {
                 let audit = NewAuditEntry {
                     operator: me.clone(),
-                    kind: "retention_purge".into(),
+                    kind: AuditKind::RetentionPurge,
                     subject: String::new(),
                     details: json!({
                         "period_days": c.period_days,

@@ -4,6 +4,7 @@
 
 use super::{Desk, DeskError};
 use crate::connectors::{fan_out, Connector, SystemEvent};
+use crate::domain::AuditKind;
 use crate::domain::{Person, Record, Role, SearchQuery, SearchSnapshot, SystemState, SystemStatus};
 use crate::identity;
 use indexmap::IndexMap;
@@ -311,7 +312,7 @@ impl Drop for InterruptedAudit {
     fn drop(&mut self) {
         if let Some(mut details) = self.details.take() {
             details["interrupted"] = json!(true);
-            if let Err(e) = self.desk.audit("search", "query", details) {
+            if let Err(e) = self.desk.audit(AuditKind::Search, "query", details) {
                 tracing::error!(error = %e, "an interrupted search could not be audited");
             }
         }
@@ -480,7 +481,7 @@ impl Desk {
         let details = col.audit_details(&last, expanded);
         let failed = last.failed_systems().len();
         guard.disarm();
-        match self.audit_async("search", "query", details).await {
+        match self.audit_async(AuditKind::Search, "query", details).await {
             Ok(id) => last.audit_id = Some(id),
             Err(e) => last.audit_error = Some(e.to_string()),
         }

@@ -8,6 +8,7 @@ use super::case_time::now_utc;
 use super::{Desk, DeskError};
 use crate::domain::action::task_ref;
 use crate::domain::case_rules::{clean_text, required_text, MAX_FIELD_CHARS, MAX_TEXT_CHARS};
+use crate::domain::AuditKind;
 use crate::domain::Role;
 use crate::store::{NewAuditEntry, TaskFilter, TimelineEntry};
 use serde_json::json;
@@ -31,7 +32,7 @@ impl Desk {
             tasks = kept;
         }
         self.audit(
-            "task_list",
+            AuditKind::TaskList,
             "tasks",
             json!({
                 "assignee": filter.assignee, "include_done": filter.include_done,
@@ -82,7 +83,7 @@ impl Desk {
         };
         let audit = NewAuditEntry {
             operator: me.clone(),
-            kind: "task_done".into(),
+            kind: AuditKind::TaskDone,
             subject: case.id.to_string(),
             details: json!({ "task": task.reference(), "result": super::typed_on(case.id, &result), "system": task.system }),
         };

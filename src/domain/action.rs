@@ -483,6 +483,16 @@ pub fn event_summary(kind: &str, after: &serde_json::Value) -> Option<String> {
     })
 }
 
+/// Which tasks to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFilter {
+    /// Only tasks of this assignee.
+    pub assignee: Option<String>,
+    /// Completed tasks too.
+    pub include_done: bool,
+    pub case_id: Option<CaseId>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

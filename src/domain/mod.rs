@@ -4,6 +4,8 @@
 
 pub mod action;
 pub mod action_rules;
+pub mod audit;
+pub mod audit_kind;
 pub mod case;
 pub mod case_id;
 pub mod case_list;
@@ -24,8 +26,10 @@ pub mod text;
 
 pub use action::{
     Action, ActionJob, ActionKind, ActionStatus, FieldChange, JobMode, JobState, ManualTask,
-    PlannedRequest,
+    PlannedRequest, TaskFilter,
 };
+pub use audit::{AuditEntry, AuditFilter, AuditHead, AuditVerification, BrokenLink};
+pub use audit_kind::{AuditKind, TrailScope, UnknownAuditKind};
 pub use case::{
     Case, CaseDeadlines, CaseEvent, CaseExtension, CaseNote, CasePause, Contact, DeliveryFormat,
     Fee, LinkedRecord, NewCase, Representative, Requester, ResponseRef, Verification,

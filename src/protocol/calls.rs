@@ -9,11 +9,11 @@
 
 use crate::desk::{ActionRequest, DuplicateQuery, ManualInput};
 use crate::domain::queue::{BulkOp, QueueQuery};
+use crate::domain::{AuditFilter, TaskFilter};
 use crate::domain::{
     CaseFilter, CaseId, DeliveryFormat, Lang, LinkedRecord, NewCase, Priority, Representative,
     Requester, StatusChange, VerificationInput,
 };
-use crate::store::{AuditFilter, TaskFilter};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -115,12 +115,12 @@ macro_rules! desk_calls {
             PreviewLetter preview_letter(case: CaseId, template: String, lang: Option<Lang>) -> crate::desk::Letter;
             RecordLetter record_letter(case: CaseId, version: i64, text: String, is_response: bool) -> crate::domain::Case;
 
-            AuditLog audit_log(filter: AuditFilter) -> Vec<crate::store::AuditEntry>;
-            AuditVerify audit_verify() -> crate::store::AuditVerification;
+            AuditLog audit_log(filter: AuditFilter) -> Vec<crate::domain::AuditEntry>;
+            AuditVerify audit_verify() -> crate::domain::AuditVerification;
             /// Sign the chain's head and send it where `[audit]` says.
             AuditCheckpoint audit_checkpoint() -> crate::store::Checkpoint;
             /// Check checkpoint documents (file name, contents) against the log.
-            AuditVerifyCheckpoints audit_verify_checkpoints(files: Vec<(String, String)>) -> Vec<crate::server::checkpoint::CheckpointResult>;
+            AuditVerifyCheckpoints audit_verify_checkpoints(files: Vec<(String, String)>) -> Vec<crate::protocol::files::CheckpointResult>;
             /// One person's trail, written in the server's folder and handed
             /// over with the answer's download token.
             AuditExport audit_export(person: String, csv: bool) -> crate::protocol::files::ExportDownload;

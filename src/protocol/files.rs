@@ -60,6 +60,17 @@ pub fn safe_name(name: &str) -> bool {
         && name.len() <= 255
 }
 
+/// One checkpoint file's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointResult {
+    pub file: String,
+    pub ok: bool,
+    /// The count it committed to, when it could be read.
+    pub entries: Option<u64>,
+    /// Why it does not hold, if it does not.
+    pub reason: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_name;

@@ -2,28 +2,19 @@
 //! chain's head with the server's checkpoint key and sending the copies
 //! where `[audit]` says; checking copies brought back against the log.
 
+use crate::domain::AuditKind;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::config::Config;
 use crate::desk::{Desk, DeskError};
 use crate::store::{Checkpoint, CheckpointKey, Store};
 
-/// One checkpoint file's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckpointResult {
-    pub file: String,
-    pub ok: bool,
-    /// The count it committed to, when it could be read.
-    pub entries: Option<u64>,
-    /// Why it does not hold, if it does not.
-    pub reason: Option<String>,
-}
+pub use crate::protocol::files::CheckpointResult;
 
 fn key(config: &Config) -> Result<CheckpointKey, DeskError> {
     Ok(CheckpointKey::load_or_create(
@@ -37,7 +28,7 @@ pub(crate) fn make(desk: &Desk, config: &Config) -> Result<Checkpoint, DeskError
     desk.require_audit_reader("audit checkpoint")?;
     let (cp, sent) = sign_and_send(desk.store(), config)?;
     desk.audit(
-        "audit_checkpoint",
+        AuditKind::AuditCheckpoint,
         "audit",
         json!({"entries": cp.entries, "head": cp.head, "sent": sent}),
     )?;
@@ -50,7 +41,7 @@ pub(crate) fn scheduled(store: &Store, config: &Config) -> Result<Checkpoint, De
     let (cp, sent) = sign_and_send(store, config)?;
     store.append_audit(&crate::store::NewAuditEntry {
         operator: "privdesk".into(),
-        kind: "audit_checkpoint".into(),
+        kind: AuditKind::AuditCheckpoint,
         subject: "audit".into(),
         details: json!({"entries": cp.entries, "head": cp.head, "sent": sent, "scheduled": true}),
     })?;

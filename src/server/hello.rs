@@ -5,6 +5,7 @@
 use super::session::Session;
 use super::Server;
 use crate::desk::DeskError;
+use crate::domain::AuditKind;
 use crate::protocol::{ClientSettings, Hello, Welcome};
 use crate::store::NewAuditEntry;
 use serde_json::json;
@@ -36,7 +37,7 @@ impl Server {
         let desk = self.core.desk_as(operator.clone());
         if let Some(other) = &h.act_as {
             desk.audit(
-                "session_as",
+                AuditKind::SessionAs,
                 "session",
                 json!({ "os_user": peer.label(), "uid": peer.uid, "acting_as": other }),
             )?;
@@ -74,7 +75,7 @@ impl Server {
         let peer = &session.peer;
         let entry = NewAuditEntry {
             operator: peer.label(),
-            kind: "denied".into(),
+            kind: AuditKind::Denied,
             subject: "session".into(),
             details: json!({
                 "uid": peer.uid,

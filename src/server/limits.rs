@@ -10,6 +10,7 @@
 
 use crate::config::{LimitsConfig, RoleLimits};
 use crate::desk::{Desk, DeskError};
+use crate::domain::AuditKind;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::json;
 use std::collections::{HashMap, VecDeque};
@@ -180,7 +181,7 @@ fn refuse(desk: &Desk, rule: &Rule, n: u64) -> DeskError {
         rule.what, rule.window_words, op.username, rule.allowed, op.role, rule.key
     );
     if let Err(e) = desk.audit(
-        "limit",
+        AuditKind::Limit,
         rule.key,
         json!({ "role": op.role.as_str(), "allowed": rule.allowed, "used": n, "window": rule.window_words }),
     ) {

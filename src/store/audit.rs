@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
 
 use super::chain::{entry_mac, ZERO_HASH};
 use super::{now_rfc3339, Store, StoreError};
+use crate::domain::{AuditEntry, AuditFilter, AuditKind};
 
 /// An audit entry to append. `details` is free JSON; keep personal data out of it
 /// where an identifier or a count says enough.
@@ -13,51 +13,13 @@ use super::{now_rfc3339, Store, StoreError};
 pub struct NewAuditEntry {
     /// Who did it (the operator's configured name).
     pub operator: String,
-    /// What was done, e.g. `search`, `case.open`.
-    pub kind: String,
+    /// What was done: stored as [`AuditKind::as_str`] (`search`,
+    /// `case_view`...). Readers get it back as text ([`AuditEntry::kind`]).
+    pub kind: AuditKind,
     /// What it was done to, e.g. `query`, a case number.
     pub subject: String,
     /// Anything else worth keeping.
     pub details: serde_json::Value,
-}
-
-/// A stored audit entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    /// Position in the chain, consecutive from 1.
-    pub id: i64,
-    /// When it was written: RFC 3339 UTC with milliseconds.
-    pub at: String,
-    pub operator: String,
-    pub kind: String,
-    pub subject: String,
-    pub details: serde_json::Value,
-    /// Hash of the entry before (64 zeros for the first).
-    pub prev_hash: String,
-    /// HMAC-SHA-256 (lower-case hex) over this entry and `prev_hash` under
-    /// a key of the key file (SHA-256 for entries of before keyed chains).
-    pub hash: String,
-}
-
-/// Which entries to list. Fields left `None` do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AuditFilter {
-    pub operator: Option<String>,
-    pub kind: Option<String>,
-    pub subject: Option<String>,
-    /// Entries at or after this instant: RFC 3339 (any offset) or a date
-    /// `YYYY-MM-DD` (midnight UTC).
-    pub since: Option<String>,
-    /// Entries at or before this instant: RFC 3339, or a date `YYYY-MM-DD`
-    /// (that whole day, UTC, included).
-    pub until: Option<String>,
-    /// Keep only the newest `limit` matching entries.
-    pub limit: Option<usize>,
-    /// Data subjects (`record:crm:C-1`, `query:...`) whose entries match
-    /// `subject` too, found by their blind index. Set by the desk from
-    /// `subject`, never by a client.
-    #[serde(skip)]
-    pub subject_tokens: Vec<String>,
 }
 
 /// Audit entries waiting for the connection, and the results of those a
@@ -229,14 +191,24 @@ impl Store {
             id,
             at.as_bytes(),
             e.operator.as_bytes(),
-            e.kind.as_bytes(),
+            e.kind.as_str().as_bytes(),
             e.subject.as_bytes(),
             details.as_bytes(),
         );
         tx.execute(
             "INSERT INTO audit (id, at, operator, kind, subject, details, prev_hash, hash, key_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, at, e.operator, e.kind, e.subject, details, prev_hash, hash, key.id],
+            params![
+                id,
+                at,
+                e.operator,
+                e.kind.as_str(),
+                e.subject,
+                details,
+                prev_hash,
+                hash,
+                key.id
+            ],
         )
         .map_err(|err| self.sql_err(err))?;
         tx.execute(
@@ -249,7 +221,7 @@ impl Store {
             id,
             at,
             operator: e.operator.clone(),
-            kind: e.kind.clone(),
+            kind: e.kind.as_str().to_string(),
             subject: e.subject.clone(),
             details: super::seal::unmarked(&e.details),
             prev_hash,

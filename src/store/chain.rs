@@ -18,9 +18,9 @@
 //! file being put back, or the file being deleted. Catching those needs the
 //! head kept outside the store: signed checkpoints sent off the host.
 
+use crate::domain::{AuditHead, AuditKind, AuditVerification, BrokenLink};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{AuditKeys, MacKey, Store, StoreError};
@@ -35,49 +35,6 @@ const DOMAIN_TAG: &[u8] = b"privdesk audit v1";
 
 /// The tag of keyed (HMAC) entries.
 const KEYED_TAG: &[u8] = b"privdesk audit v2";
-
-/// The end of the chain: what a checkpoint commits to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditHead {
-    /// Number of entries (the last entry's id).
-    pub entries: u64,
-    /// The last entry's hash (its MAC when keyed); 64 zeros for an empty log.
-    pub mac: String,
-    /// The MAC key the last entry was written with (none for an unkeyed one).
-    pub key_id: Option<String>,
-}
-
-/// Result of checking the audit chain.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditVerification {
-    /// Number of entries in the log.
-    pub entries: u64,
-    /// The first place where the chain does not hold, if any.
-    pub first_broken: Option<BrokenLink>,
-    /// The chain's end as stored (trust it only when `first_broken` is none).
-    #[serde(default)]
-    pub head: AuditHead,
-    /// The MAC keys the log's entries were written with, in order of use.
-    #[serde(default)]
-    pub key_ids: Vec<String>,
-}
-
-impl AuditVerification {
-    /// True when the whole chain and its head check out.
-    pub fn is_intact(&self) -> bool {
-        self.first_broken.is_none()
-    }
-}
-
-/// Where and how the chain breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrokenLink {
-    /// The first entry that cannot be trusted (or the first missing one).
-    /// 0 when the head record itself is missing.
-    pub id: i64,
-    /// What kind of break: changed, removed, reordered or inserted.
-    pub reason: String,
-}
 
 /// SHA-256 (lower-case hex) of one entry. Every field is written as an 8-byte
 /// big-endian length followed by its bytes, so no two different entries encode
@@ -248,7 +205,7 @@ impl Store {
                 }
                 super::NewAuditEntry {
                 operator: "privdesk".into(),
-                kind: "audit_sealed".into(),
+                kind: AuditKind::AuditSealed,
                 subject: "audit".into(),
                 details: serde_json::json!({"v1_entries": n, "v1_head": hash}),
                 }
@@ -267,7 +224,7 @@ impl Store {
                 // Known and not the current (last) key: an older one.
                 Some(_) => super::NewAuditEntry {
                     operator: "privdesk".into(),
-                    kind: "audit_key_rotated".into(),
+                    kind: AuditKind::AuditKeyRotated,
                     subject: "audit".into(),
                     details: serde_json::json!({"from": key_id, "to": current.id}),
                 },

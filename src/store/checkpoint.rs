@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use super::chain::AuditHead;
 use super::{Store, StoreError};
+use crate::domain::AuditHead;
 
 /// The version of the checkpoint document.
 pub const CHECKPOINT_VERSION: u32 = 1;

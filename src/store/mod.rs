@@ -38,20 +38,21 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+pub use crate::domain::TaskFilter;
+pub use crate::domain::{AuditEntry, AuditFilter, AuditHead, AuditVerification, BrokenLink};
 pub use action_rows::Attempt;
 pub use actions::{JobChange, NewJob, TimelineEntry};
-pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use audit::NewAuditEntry;
 pub use case_queries::DuplicateProbe;
 pub use case_rows::ContactKeys;
 pub use cases::{CaseWrite, NewNote};
-pub use chain::{AuditHead, AuditVerification, BrokenLink};
 pub use checkpoint::{Checkpoint, CheckpointKey, CHECKPOINT_VERSION};
 pub use drafts::StoredDraft;
 pub use error::StoreError;
 pub use keys::{AuditKeys, MacKey};
 pub use retention::{ClosedCase, PurgeCounts};
 pub use seal::{personal, Shredded};
-pub use tasks::{NewTask, TaskFilter};
+pub use tasks::NewTask;
 pub use watch::{ChangeWatch, ForeignSeen};
 
 /// The privdesk database.
@@ -66,11 +67,7 @@ pub struct Store {
     keys: AuditKeys,
 }
 
-/// The audit key file used when none is configured: `audit.key` beside
-/// the store.
-pub fn default_key_path(store: &Path) -> PathBuf {
-    store.with_file_name("audit.key")
-}
+pub use crate::paths::default_key_path;
 
 impl Store {
     /// Opens (creating if needed) the store at `path` and applies pending

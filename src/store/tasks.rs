@@ -7,10 +7,9 @@ use super::action_rows::{task_from_row, TASK_SELECT};
 use super::actions::{append_timeline, JobChange, TimelineEntry};
 use super::case_rows::ts;
 use super::{NewAuditEntry, Store, StoreError};
-use crate::domain::{CaseId, ManualTask};
+use crate::domain::{CaseId, ManualTask, TaskFilter};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A task to create.
@@ -26,16 +25,6 @@ pub struct NewTask {
     pub due: Option<NaiveDate>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
-}
-
-/// Which tasks to list.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskFilter {
-    /// Only tasks of this assignee.
-    pub assignee: Option<String>,
-    /// Completed tasks too.
-    pub include_done: bool,
-    pub case_id: Option<CaseId>,
 }
 
 fn with_task(mut v: Value, id: i64) -> Value {

@@ -159,13 +159,13 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
         Ok(t) => t,
         Err(e) => {
             eprintln!("privdesk: {e}");
-            return crate::cli::EXIT_USAGE;
+            return crate::exit::EXIT_USAGE;
         }
     };
     if let Err(e) = tui.enter() {
         let _ = tui.exit();
         eprintln!("privdesk: cannot set up the terminal: {e}");
-        return crate::cli::EXIT_FAILURE;
+        return crate::exit::EXIT_FAILURE;
     }
     if let Ok(size) = tui.terminal.size() {
         state.size = (size.width, size.height);
@@ -260,7 +260,7 @@ pub async fn run(client: Client, prefs: prefs::Prefs) -> u8 {
     if hung_up {
         tracing::info!("terminal hung up; session saved and closed");
     }
-    crate::cli::EXIT_OK
+    crate::exit::EXIT_OK
 }
 
 fn app_update(state: &mut State, msg: Msg) -> Vec<Effect> {

@@ -2,6 +2,8 @@
 //! loopback, a config file pointing at them in a temp dir, the real binary.
 
 #![allow(dead_code)]
+// wait4 (peak memory of a child) is a libc call.
+#![allow(unsafe_code)]
 
 pub mod actions;
 pub mod fake;

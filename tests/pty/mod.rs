@@ -4,6 +4,8 @@
 //! checks on the raw stream.
 
 #![allow(dead_code)]
+// The pty's controlling-terminal setup and window size are libc calls.
+#![allow(unsafe_code)]
 
 use nix::libc;
 use nix::pty::{openpty, Winsize};

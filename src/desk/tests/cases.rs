@@ -481,7 +481,7 @@ fn the_store_refuses_a_stale_write_even_after_the_desk_checked() {
         links: &[],
         audit: crate::store::NewAuditEntry {
             operator: "sam".into(),
-            kind: "case_change".into(),
+            kind: crate::domain::AuditKind::CaseChange,
             subject: String::new(),
             details: serde_json::json!({}),
         },
@@ -520,7 +520,7 @@ fn numbers_are_per_year_and_consecutive() {
     .unwrap();
     let audit = crate::store::NewAuditEntry {
         operator: "sue".into(),
-        kind: "case_create".into(),
+        kind: crate::domain::AuditKind::CaseCreate,
         subject: String::new(),
         details: serde_json::json!({}),
     };

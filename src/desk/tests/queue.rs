@@ -85,7 +85,11 @@ fn the_watch_sees_a_case_created_by_another_session() {
     let mut changes = sue.watch_changes_every(Duration::from_millis(20)).unwrap();
     // An audit entry alone (a search, a view) is not a change of the queue.
     fx.desk("alice")
-        .audit("case_list", "cases", serde_json::json!({}))
+        .audit(
+            crate::domain::AuditKind::CaseList,
+            "cases",
+            serde_json::json!({}),
+        )
         .unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()

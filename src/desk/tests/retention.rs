@@ -207,7 +207,7 @@ fn package_folders_named_by_the_audit_log_are_listed_then_removed() {
     std::fs::create_dir_all(&other).unwrap();
     for dir in [&package, &other] {
         sue.audit(
-            "package",
+            crate::domain::AuditKind::Package,
             &id.to_string(),
             serde_json::json!({ "dir": dir.display().to_string() }),
         )

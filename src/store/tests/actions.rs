@@ -16,7 +16,7 @@ use serde_json::json;
 fn audit(kind: &str) -> NewAuditEntry {
     NewAuditEntry {
         operator: "alice".into(),
-        kind: kind.into(),
+        kind: kind.parse().expect("a known audit kind"),
         subject: "PD-2026-000001".into(),
         details: json!({}),
     }
@@ -24,7 +24,7 @@ fn audit(kind: &str) -> NewAuditEntry {
 
 fn event(kind: &str) -> TimelineEntry {
     TimelineEntry {
-        kind: kind.into(),
+        kind: kind.parse().expect("a known audit kind"),
         after: json!({}),
     }
 }

@@ -14,7 +14,7 @@ fn append_returns_the_stored_entry_and_chains_hashes() {
         .append_audit(&entry("alice", "search", "query", 1))
         .unwrap();
     let second = store
-        .append_audit(&entry("bob", "case.open", "case-7", 2))
+        .append_audit(&entry("bob", "case_view", "case-7", 2))
         .unwrap();
     assert_eq!((first.id, second.id), (1, 2));
     assert_eq!(first.prev_hash, ZERO_HASH);
@@ -69,8 +69,8 @@ fn filters_by_operator_kind_subject() {
     let plan = [
         ("alice", "search", "query"),
         ("bob", "search", "query"),
-        ("alice", "case.open", "case-1"),
-        ("carol", "export", "case-1"),
+        ("alice", "case_view", "case-1"),
+        ("carol", "export_read", "case-1"),
         ("alice", "search", "query"),
     ];
     for (i, (op, kind, subject)) in plan.iter().enumerate() {
@@ -214,7 +214,7 @@ fn details_round_trip_any_json() {
     let written = store
         .append_audit(&NewAuditEntry {
             operator: "op".into(),
-            kind: "disclosure".into(),
+            kind: crate::domain::AuditKind::Package,
             subject: "case-3".into(),
             details: details.clone(),
         })

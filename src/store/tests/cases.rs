@@ -21,7 +21,7 @@ fn new_case(description: &str) -> crate::domain::Case {
 fn audit() -> NewAuditEntry {
     NewAuditEntry {
         operator: "alice".into(),
-        kind: "case_create".into(),
+        kind: crate::domain::AuditKind::CaseCreate,
         subject: String::new(),
         details: json!({}),
     }

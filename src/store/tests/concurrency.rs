@@ -57,7 +57,7 @@ fn shared_store_across_threads() {
             thread::spawn(move || {
                 for i in 0..20 {
                     store
-                        .append_audit(&entry(&format!("op{t}"), "k", "s", i))
+                        .append_audit(&entry(&format!("op{t}"), "search", "s", i))
                         .unwrap();
                 }
             })
@@ -85,7 +85,7 @@ fn racing_first_opens_of_a_new_file_all_succeed() {
                     barrier.wait();
                     let store = Store::open(&path, 5000).map_err(|e| e.to_string())?;
                     let e = store
-                        .append_audit(&entry(&format!("op{t}"), "open", "race", 0))
+                        .append_audit(&entry(&format!("op{t}"), "case_view", "race", 0))
                         .map_err(|e| e.to_string())?;
                     Ok(e.id)
                 })

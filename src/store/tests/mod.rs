@@ -25,7 +25,7 @@ pub(super) fn temp_store_path() -> (tempfile::TempDir, PathBuf) {
 pub(super) fn entry(operator: &str, kind: &str, subject: &str, n: u64) -> NewAuditEntry {
     NewAuditEntry {
         operator: operator.to_string(),
-        kind: kind.to_string(),
+        kind: kind.parse().expect("a known audit kind"),
         subject: subject.to_string(),
         details: json!({ "n": n, "systems": ["crm", "billing"] }),
     }

@@ -214,7 +214,7 @@ fn disk_full_writes_nothing() {
             })
             .unwrap();
     }
-    let mut big = entry("op", "export", "case", 2);
+    let mut big = entry("op", "export_read", "case", 2);
     big.details = serde_json::json!({ "blob": "x".repeat(200_000) });
     let err = store.append_audit(&big).unwrap_err();
     assert!(matches!(err, StoreError::DiskFull { .. }), "{err:?}");

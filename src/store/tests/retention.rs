@@ -13,7 +13,7 @@ const SECRET: &str = "Kazuko Tanaka";
 fn entry(kind: &str) -> NewAuditEntry {
     NewAuditEntry {
         operator: "sue".into(),
-        kind: kind.into(),
+        kind: kind.parse().expect("a known audit kind"),
         subject: String::new(),
         details: json!({}),
     }

@@ -331,7 +331,7 @@ fn deleted_head_is_caught() {
     c.execute("DELETE FROM audit_head", []).unwrap();
     assert_reason(&first_broken(&store), 0, &["head record is missing"]);
     assert!(matches!(
-        store.append_audit(&entry("op", "k", "s", 1)),
+        store.append_audit(&entry("op", "search", "s", 1)),
         Err(StoreError::AuditHeadMismatch { .. })
     ));
 }

@@ -5,9 +5,9 @@
 pub enum AuditMsg {
     Loaded {
         gen: u64,
-        result: Result<Vec<crate::store::AuditEntry>, String>,
+        result: Result<Vec<crate::domain::AuditEntry>, String>,
     },
-    Verified(Result<crate::store::AuditVerification, String>),
+    Verified(Result<crate::domain::AuditVerification, String>),
     /// The export of one person's trail: where it was written, or why not.
     Exported(Result<String, String>),
 }
@@ -17,7 +17,7 @@ pub enum AuditMsg {
 pub enum AuditEffect {
     Load {
         gen: u64,
-        filter: crate::store::AuditFilter,
+        filter: crate::domain::AuditFilter,
     },
     Verify,
     /// Export the trail of `person` to a new file in the data folder.

@@ -3,7 +3,7 @@
 //! person; and the refusal shown when the operator may no longer use the
 //! desk.
 
-use crate::store::{AuditEntry, AuditFilter};
+use crate::domain::{AuditEntry, AuditFilter};
 use crate::tui::input::TextInput;
 
 /// The filter fields, in form order.

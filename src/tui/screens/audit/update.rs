@@ -37,7 +37,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
 pub fn loaded(
     s: &mut State,
     gen: u64,
-    result: Result<Vec<crate::store::AuditEntry>, String>,
+    result: Result<Vec<crate::domain::AuditEntry>, String>,
 ) -> Vec<Effect> {
     let Some(a) = s.audit.as_mut() else {
         return vec![];
@@ -72,7 +72,7 @@ pub fn verify(s: &mut State) -> Vec<Effect> {
 
 pub fn verified(
     s: &mut State,
-    result: Result<crate::store::AuditVerification, String>,
+    result: Result<crate::domain::AuditVerification, String>,
 ) -> Vec<Effect> {
     let Some(a) = s.audit.as_mut() else {
         return vec![];

@@ -3,7 +3,7 @@
 //! the selected entry in full below, and the filter and export prompts.
 //! It shows only what the audit entries hold.
 
-use crate::store::AuditEntry;
+use crate::domain::AuditEntry;
 use crate::tui::app::{AuditField, AuditPrompt, AuditScreen, ChainStatus, State};
 use crate::tui::input::TextInput;
 use crate::tui::theme::Role as Ui;

@@ -1,6 +1,10 @@
 //! Paths into JSON documents (`data`, `properties.email`,
 //! `contact.phones[0].number`) and templates that join paths or variables
 //! (`"{last_name} {first_name}"`, `"/customers/{id}"`).
+//!
+//! The grammar belongs to the configuration, which checks every path and
+//! template of a connector block at load; `connectors` evaluates them
+//! (and re-exports this module as `connectors::path`).
 
 use serde_json::Value;
 use std::fmt;
