@@ -2,6 +2,7 @@
 //! refused, and drawn from a report computed over made-up rows (insta
 //! snapshots at 80x24 and 120x40).
 
+mod case_support;
 mod tui_support;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
@@ -171,7 +172,15 @@ fn the_table_scrolls_and_esc_goes_back() {
 
 #[test]
 fn loading_refusal_and_the_palette() {
-    let mut s = state("default");
+    // A real agent, refused by the server as the runtime would pass it on.
+    let dir = tempfile::tempdir().unwrap();
+    let (rt, agent) = case_support::client(dir.path(), case_support::AGENT);
+    assert_eq!(agent.operator().role, privdesk::domain::Role::Agent);
+    let refused = rt
+        .block_on(agent.report(None, None))
+        .map_err(|e| e.to_string())
+        .expect_err("an agent reads no report");
+    let mut s = state_as("default", agent.operator().clone());
     let fx = act(&mut s, Msg::Run(Command::Report));
     let gen = gen_of(&fx);
     assert!(screen(&s, 80, 24).contains("Loading the report…"));
@@ -188,7 +197,7 @@ fn loading_refusal_and_the_palette() {
         &mut s,
         Msg::Screen(ScreenMsg::Report(ReportMsg::Loaded {
             gen,
-            result: Err("not allowed: only supervisors and auditors read reports".into()),
+            result: Err(refused),
         })),
     );
     let shown = screen(&s, 80, 24);
