@@ -311,8 +311,7 @@ fn an_agent_sees_the_desks_refusal() {
     assert_eq!(agent.operator().role, privdesk::domain::Role::Agent);
     let mut s = state_as("default", agent.operator().clone());
     let fx = act(&mut s, Msg::Run(Command::AuditLog));
-    let Some(Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, filter }))) =
-        fx.first()
+    let Some(Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, filter }))) = fx.first()
     else {
         panic!("{fx:?}");
     };
