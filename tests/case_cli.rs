@@ -591,16 +591,21 @@ fn six_processes_create_and_note_on_one_store_without_losing_anything() {
 #[test]
 fn a_read_only_store_exits_1_with_a_clear_message() {
     use std::os::unix::fs::PermissionsExt;
-    if nix::unistd::geteuid().is_root() {
-        eprintln!("skipped: root ignores file permissions (the store tests cover read-only via query_only)");
-        return;
-    }
     let env = Env::offline();
     let id = open_access(&env);
-    std::fs::set_permissions(env.store_path(), std::fs::Permissions::from_mode(0o400)).unwrap();
-    let o = env.run(&["case", "note", &id, "--text", "x"]);
+    common::read_only_for_children(&env.store_path());
+    let mut c = env.command(&["case", "note", &id, "--text", "x"]);
+    common::obeying_file_permissions(&mut c);
+    let o = c.output().expect("run privdesk");
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("is read-only"), "{}", stderr(&o));
+    // Refused when the store is opened, in words for staff (not SQLite's
+    // "attempt to write a readonly database" from a write half-way through).
+    assert!(
+        stderr(&o).contains("the file cannot be written by this user"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::set_permissions(env.store_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
     assert_eq!(show(&env, &id)["notes"].as_array().unwrap().len(), 0);
 }

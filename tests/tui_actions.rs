@@ -14,7 +14,6 @@ mod case_support;
 mod tui_support;
 
 use action_support::*;
-use chrono::Datelike;
 use crossterm::event::KeyCode;
 use privdesk::config::KeyBinding;
 use privdesk::domain::{ActionKind, ActionStatus, JobState};

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // a test: a failure is its report
 
+mod case_support;
 mod tui_support;
 
 use crossterm::event::KeyCode;
@@ -304,24 +305,36 @@ fn export_asks_for_the_person_and_the_format() {
 
 #[test]
 fn an_agent_sees_the_desks_refusal() {
-    let mut s = state("default");
+    // A real agent of the sample configuration, on a server of its own:
+    // the screen is theirs and the refusals are the server's answers to
+    // the screen's own requests, passed on as the runtime does.
+    let dir = tempfile::tempdir().unwrap();
+    let (rt, agent) = case_support::client(dir.path(), case_support::AGENT);
+    assert_eq!(agent.operator().role, privdesk::domain::Role::Agent);
+    let mut s = state_as("default", agent.operator().clone());
     let fx = act(&mut s, Msg::Run(Command::AuditLog));
-    let Some(Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, .. }))) = fx.first()
+    let Some(Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, filter }))) = fx.first()
     else {
         panic!("{fx:?}");
     };
+    let refused = rt
+        .block_on(agent.audit_log(filter.clone()))
+        .map_err(|e| e.to_string())
+        .expect_err("an agent reads no audit trail");
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Audit(AuditMsg::Loaded {
             gen: *gen,
-            result: Err("not allowed: only supervisors and auditors read the audit trail".into()),
+            result: Err(refused),
         })),
     );
+    let refused = rt
+        .block_on(agent.audit_verify())
+        .map_err(|e| e.to_string())
+        .expect_err("an agent checks no audit chain");
     act(
         &mut s,
-        Msg::Screen(ScreenMsg::Audit(AuditMsg::Verified(Err(
-            "not allowed: only supervisors and auditors read the audit trail".into(),
-        )))),
+        Msg::Screen(ScreenMsg::Audit(AuditMsg::Verified(Err(refused)))),
     );
     let text = screen(&s, 80, 24);
     assert!(

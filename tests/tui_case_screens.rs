@@ -1,8 +1,9 @@
 //! The case screens rendered into ratatui's `TestBackend` from states driven
 //! through `update` with cases made by the real desk (see case_support):
 //! insta snapshots at 80x24 of the new-case form, the case screen with its
-//! due date in each state, the case list and the conflict dialog, plus
-//! checks of the due colours and markers in the default and mono themes.
+//! due date in each state (a case of the fixture in each, on the one
+//! clock), the case list and the conflict dialog, plus checks of the due
+//! colours and markers in the default and mono themes.
 
 #![allow(clippy::unwrap_used)] // a test: a failure is its report
 
@@ -56,17 +57,20 @@ fn due_line_cell<'a>(buf: &'a Buffer, s: &State) -> &'a ratatui::buffer::Cell {
 #[test]
 fn case_screen_in_each_due_state() {
     let f = fixture();
-    let ok = with_days_left(&f.disclosure, DUE_SOON_DAYS + 9);
-    let soon = with_days_left(&f.disclosure, DUE_SOON_DAYS - 1);
-    let late = with_days_left(&f.disclosure, -2);
-    snap("case_due_ok", &case_screen("default", &ok));
-    snap("case_due_soon", &case_screen("default", &soon));
-    snap("case_due_late", &case_screen("default", &late));
-    snap("case_due_ok_mono", &case_screen("mono", &ok));
-    snap("case_due_soon_mono", &case_screen("mono", &soon));
-    snap("case_due_late_mono", &case_screen("mono", &late));
+    // Three cases, three due states on the same day, as the desk counts them.
+    let (ok, soon, late) = (&f.access, &f.disclosure, &f.complaint);
+    let left = |v: &privdesk::desk::CaseView| v.days_left.expect("a due date");
+    assert!(left(ok) > DUE_SOON_DAYS, "{}", left(ok));
+    assert!((2..=DUE_SOON_DAYS).contains(&left(soon)), "{}", left(soon));
+    assert!(left(late) < -1 && late.overdue, "{}", left(late));
+    snap("case_due_ok", &case_screen("default", ok));
+    snap("case_due_soon", &case_screen("default", soon));
+    snap("case_due_late", &case_screen("default", late));
+    snap("case_due_ok_mono", &case_screen("mono", ok));
+    snap("case_due_soon_mono", &case_screen("mono", soon));
+    snap("case_due_late_mono", &case_screen("mono", late));
     // Scrolled down: the notes apart from the replies, the response marked.
-    let mut s = case_screen("default", &ok);
+    let mut s = case_screen("default", &f.disclosure);
     act(&mut s, Msg::Run(Command::Last));
     snap("case_notes_and_replies", &s);
     let shown = screen(&s, 80, 24);
@@ -76,19 +80,19 @@ fn case_screen_in_each_due_state() {
     let default = Theme::builtin("default").unwrap();
     let expect = [
         (
-            &ok,
+            ok,
             default.style(privdesk::tui::theme::Role::DueOk),
-            "12 days left",
+            format!("{} days left", left(ok)),
         ),
         (
-            &soon,
+            soon,
             default.style(privdesk::tui::theme::Role::DueSoon),
-            "2 days left",
+            format!("{} days left", left(soon)),
         ),
         (
-            &late,
+            late,
             default.style(privdesk::tui::theme::Role::DueLate),
-            "2 days late",
+            format!("{} days late", -left(late)),
         ),
     ];
     for (view, style, words) in expect {
@@ -97,18 +101,18 @@ fn case_screen_in_each_due_state() {
         let cell = due_line_cell(&buf, &s);
         assert_eq!(cell.fg, style.fg.unwrap_or(Color::Reset), "{words}");
         assert_eq!(cell.bg, style.bg.unwrap_or(Color::Reset), "{words}");
-        assert!(text(&buf).contains(words), "{words}");
+        assert!(text(&buf).contains(&words), "{words}");
     }
     // The three states differ in colour, so the check above can fail.
     let fg = |v| {
         let s = case_screen("default", v);
         due_line_cell(&render(&s, 80, 24), &s).fg
     };
-    assert_ne!(fg(&ok), fg(&soon));
-    assert_ne!(fg(&soon), fg(&late));
+    assert_ne!(fg(ok), fg(soon));
+    assert_ne!(fg(soon), fg(late));
 
     // Without colour the late date is bold and underlined, marked with `!`.
-    let s = case_screen("mono", &late);
+    let s = case_screen("mono", late);
     let buf = render(&s, 80, 24);
     let cell = due_line_cell(&buf, &s);
     assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
@@ -117,14 +121,14 @@ fn case_screen_in_each_due_state() {
         .contains(Modifier::BOLD | Modifier::UNDERLINED));
     let (x, y) = find_text(&buf, "! 20");
     assert_eq!(buf[(x, y)].symbol(), "!");
-    let s = case_screen("mono", &soon);
+    let s = case_screen("mono", soon);
     assert!(screen(&s, 80, 24).contains("~ 20"), "soon is marked too");
     let buf = render(&s, 80, 24);
     let cell = due_line_cell(&buf, &s);
     assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
     assert!(cell.modifier.contains(Modifier::BOLD));
     assert!(!cell.modifier.contains(Modifier::UNDERLINED));
-    let s = case_screen("mono", &ok);
+    let s = case_screen("mono", ok);
     let text = screen(&s, 80, 24);
     assert!(!text.contains("! 20") && !text.contains("~ 20"));
     let buf = render(&s, 80, 24);
@@ -178,15 +182,22 @@ fn case_list_colours_each_row_by_its_due_date() {
     let buf = render(&s, 80, 24);
     let theme = Theme::builtin("default").unwrap();
     use privdesk::tui::theme::Role;
+    let rows = rows_by_state();
+    let left = |seq: u32| {
+        rows.iter()
+            .find(|r| r.id.seq == seq)
+            .and_then(|r| r.days_left)
+            .expect("days left")
+    };
     for (seq, role, left) in [
-        (4, Role::DueSoon, "~2d"),
-        (5, Role::DueOk, "12d"),
-        (6, Role::DueLate, "!-3d"),
+        (4, Role::DueSoon, format!("~{}d", left(4))),
+        (5, Role::DueOk, format!("{}d", left(5))),
+        (6, Role::DueLate, format!("!{}d", left(6))),
     ] {
         let (x, y) = find_text(&buf, &format!("PD-2026-00000{seq}"));
         let row = text(&buf).lines().nth(y as usize).unwrap().to_string();
-        assert!(row.contains(left), "{row}");
-        let (lx, ly) = find_text(&buf, left);
+        assert!(row.contains(&left), "{row}");
+        let (lx, ly) = find_text(&buf, &left);
         assert_eq!(ly, y);
         let cell = &buf[(lx, ly)];
         let want = theme.style(role);
@@ -200,7 +211,7 @@ fn case_list_colours_each_row_by_its_due_date() {
     let mono = cases_screen("mono", rows_by_state());
     let text = screen(&mono, 80, 24);
     assert!(
-        text.contains("!-3d"),
+        text.contains(&format!("!{}d", left(6))),
         "late rows are marked without colour:\n{text}"
     );
 }

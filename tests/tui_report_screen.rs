@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // a test: a failure is its report
 
+mod case_support;
 mod tui_support;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
@@ -19,8 +20,10 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// 90 cases over 25 weeks: every law, answered early and late, open,
-/// refused, withdrawn, extended.
+/// 90 cases over the 25 weeks up to the states' clock: every law, answered
+/// early and late, open, refused, withdrawn, extended. Everything happened
+/// before today: a case whose answer would fall on or after today is
+/// still in progress.
 fn sample_report() -> Report {
     let kinds = [
         Some(RequestKind::Disclosure),
@@ -32,13 +35,16 @@ fn sample_report() -> Report {
         Some(RequestKind::OptOut),
         Some(RequestKind::Erasure),
     ];
-    let start = d("2026-01-05");
+    let today = tui_support::today();
+    let start = d("2026-06-01");
     let rows: Vec<ReportCase> = (0..90u64)
         .map(|i| {
             let kind = kinds[(i % kinds.len() as u64) as usize];
             let received = start.checked_add_days(Days::new((i * 37) % 170)).unwrap();
             let took = 3 + (i * 7) % 40;
+            let answer_day = received.checked_add_days(Days::new(took)).unwrap();
             let status = match i % 9 {
+                _ if answer_day >= today => CaseStatus::InProgress,
                 0 | 1 => CaseStatus::InProgress,
                 2 => CaseStatus::Refused,
                 3 => CaseStatus::Withdrawn,
@@ -47,7 +53,7 @@ fn sample_report() -> Report {
             };
             let at = |day: NaiveDate| Utc.from_utc_datetime(&day.and_hms_opt(2, 0, 0).unwrap());
             let answered = (!matches!(status, CaseStatus::InProgress | CaseStatus::Withdrawn))
-                .then(|| at(received.checked_add_days(Days::new(took)).unwrap()));
+                .then(|| at(answer_day));
             ReportCase {
                 category: if kind.is_some() {
                     Category::RightsRequest
@@ -76,18 +82,27 @@ fn sample_report() -> Report {
         .collect();
     let local = |t: DateTime<Utc>| t.date_naive();
     let open = |x: NaiveDate| x.weekday().num_days_from_monday() < 5;
-    compute(
+    let r = compute(
         &rows,
         Period {
             from: start,
-            to: d("2026-06-28"),
+            to: today,
         },
         &ReportCalendar {
             local_date: &local,
             is_open_day: &open,
-            today: d("2026-06-28"),
+            today,
         },
-    )
+    );
+    // Every case was received and closed in the period: the header's
+    // count of closed cases and the status chart's agree.
+    let closed_now = r
+        .by_status
+        .iter()
+        .find(|c| c.key == "closed")
+        .map(|c| c.count);
+    assert_eq!(Some(r.closed), closed_now, "{:?}", r.by_status);
+    r
 }
 
 fn gen_of(fx: &[Effect]) -> u64 {
@@ -159,7 +174,15 @@ fn the_table_scrolls_and_esc_goes_back() {
 
 #[test]
 fn loading_refusal_and_the_palette() {
-    let mut s = state("default");
+    // A real agent, refused by the server as the runtime would pass it on.
+    let dir = tempfile::tempdir().unwrap();
+    let (rt, agent) = case_support::client(dir.path(), case_support::AGENT);
+    assert_eq!(agent.operator().role, privdesk::domain::Role::Agent);
+    let refused = rt
+        .block_on(agent.report(None, None))
+        .map_err(|e| e.to_string())
+        .expect_err("an agent reads no report");
+    let mut s = state_as("default", agent.operator().clone());
     let fx = act(&mut s, Msg::Run(Command::Report));
     let gen = gen_of(&fx);
     assert!(screen(&s, 80, 24).contains("Loading the report…"));
@@ -176,7 +199,7 @@ fn loading_refusal_and_the_palette() {
         &mut s,
         Msg::Screen(ScreenMsg::Report(ReportMsg::Loaded {
             gen,
-            result: Err("not allowed: only supervisors and auditors read reports".into()),
+            result: Err(refused),
         })),
     );
     let shown = screen(&s, 80, 24);

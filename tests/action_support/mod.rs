@@ -259,6 +259,19 @@ fn build() -> ActionFixture {
                 &privdesk::domain::Lang::Ja.date(jst(2026, 11, 24, 0, 0).date_naive()),
             );
         let view = agent.get_case(id).expect("view");
+        // Its days left as the desk works them out on the states' clock.
+        let mut rows = agent
+            .list_cases(&privdesk::domain::CaseFilter {
+                assignee: privdesk::domain::AssigneeFilter::Anyone,
+                ..Default::default()
+            })
+            .expect("list");
+        crate::tui_support::on_the_clock(&mut rows, agent.calendar());
+        let row = rows
+            .iter()
+            .find(|r| r.id == id)
+            .expect("the case is listed");
+        let left = (row.days_left, row.overdue);
         samples.shutdown();
 
         let renumber = |c: CaseId| {
@@ -271,7 +284,7 @@ fn build() -> ActionFixture {
             }
         };
         ActionFixture {
-            view: stable_view(view, &renumber),
+            view: stable_view(view, &renumber, left),
             actions: stable_actions(actions, &renumber),
             preview: stable_planned(preview, &renumber),
             correction: stable_planned(correction, &renumber),
@@ -349,11 +362,15 @@ fn stable_actions(mut a: CaseActions, renumber: &dyn Fn(CaseId) -> CaseId) -> Ca
     a
 }
 
-fn stable_view(mut v: CaseView, renumber: &dyn Fn(CaseId) -> CaseId) -> CaseView {
+fn stable_view(
+    mut v: CaseView,
+    renumber: &dyn Fn(CaseId) -> CaseId,
+    (days_left, overdue): (Option<i64>, bool),
+) -> CaseView {
     let id = renumber(v.case.id);
     v.case.id = id;
-    v.days_left = Some(9);
-    v.overdue = false;
+    v.days_left = days_left;
+    v.overdue = overdue;
     v.case.created_at = fixed_time(0);
     v.case.updated_at = fixed_time(30);
     if let Some(ver) = v.case.verification.as_mut() {

@@ -1,13 +1,15 @@
 //! Cases for the case-screen tests: a real desk on a SQLite file in a temp
 //! folder (the sample configuration; cases need no running system), cases
 //! opened and changed through it, and their views with what depends on
-//! "now" fixed (creation times, case numbers, days left) so that screens
-//! render the same on every run. Due dates are the desk's own, computed
-//! from fixed receipt times.
+//! "now" fixed so that screens render the same on every run. There is one
+//! clock, the states' (Tuesday 2026-11-24 10:30 in Tokyo): the cases were
+//! received before it, each change is timed on its receipt day, the due
+//! dates are the desk's own from those receipts, and the days left are
+//! worked out from them on that clock by the server's queue index.
 
 #![allow(dead_code)]
 
-use crate::tui_support::{act, data, key, repo, state, USER};
+use crate::tui_support::{act, data, key, on_the_clock, repo, state, USER};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::KeyCode;
 use privdesk::config::{self, LoadOptions};
@@ -69,11 +71,12 @@ pub fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
 }
 
 /// A disclosure request under APPI from Taro Yamada, made by his mother,
-/// linked to two of his records.
+/// linked to two of his records, received on Thursday 2026-11-12 (due in
+/// two days on the states' clock).
 pub fn disclosure_request() -> NewCase {
     let mut n = NewCase::new(Category::RightsRequest, "phone");
     n.kind = Some(RequestKind::Disclosure);
-    n.received_at = Some(jst(2024, 11, 18, 10, 15));
+    n.received_at = Some(jst(2026, 11, 12, 10, 15));
     n.priority = Some(Priority::High);
     n.requester.name = Some("山田 太郎".into());
     n.requester.contact = Contact {
@@ -108,9 +111,9 @@ pub struct Fixture {
     /// The disclosure request after an identity check, work started, an
     /// internal note and a reply marked as the response (supervisor's).
     pub disclosure: CaseView,
-    /// A GDPR access request nobody holds yet.
+    /// A GDPR access request nobody holds yet, weeks from its due date.
     pub access: CaseView,
-    /// A complaint the agent holds, put on hold.
+    /// A complaint the agent holds, put on hold, past its due date.
     pub complaint: CaseView,
     /// Every open case, soonest due first, as the list shows them.
     pub rows: Vec<CaseSummary>,
@@ -179,14 +182,14 @@ fn build() -> Fixture {
 
     let mut access = NewCase::new(Category::RightsRequest, "email");
     access.kind = Some(RequestKind::Access);
-    access.received_at = Some(jst(2024, 11, 19, 18, 40));
+    access.received_at = Some(jst(2026, 11, 19, 18, 40));
     access.requester.name = Some("Emily Johnson".into());
     access.requester.contact.email = Some("Emily.Johnson@example.com".into());
     access.description = "Access request under GDPR Art. 15.".into();
     let a = sup.create_case(&access).expect("access opens");
 
     let mut complaint = NewCase::new(Category::Complaint, "postal_mail");
-    complaint.received_at = Some(jst(2024, 11, 11, 9, 5));
+    complaint.received_at = Some(jst(2026, 11, 6, 9, 5));
     complaint.requester.name = Some("鈴木 花子".into());
     complaint.description = "Received a newsletter after unsubscribing.".into();
     let c = agent.create_case(&complaint).expect("complaint opens");
@@ -212,23 +215,22 @@ fn build() -> Fixture {
             .map(|(_, seq)| stable_id(*seq))
             .unwrap_or(id)
     };
-    let view = |id| stable_view(sup.get_case(id).expect("view"), renumber);
     let mut rows = sup
         .list_cases(&CaseFilter {
             assignee: AssigneeFilter::Anyone,
             ..CaseFilter::default()
         })
         .expect("list");
+    on_the_clock(&mut rows, sup.calendar());
     for r in &mut rows {
         r.id = renumber(r.id);
-        r.days_left = Some(days_left_of(r.id));
-        r.overdue = days_left_of(r.id) < 0;
     }
+    let view = |id| stable_view(sup.get_case(id).expect("view"), renumber, &rows);
     let mut conflict = conflict;
     conflict.case_id = renumber(conflict.case_id);
-    for (i, e) in conflict.changes.iter_mut().enumerate() {
+    for e in conflict.changes.iter_mut() {
         e.case_id = renumber(e.case_id);
-        e.at = fixed_time(20 + i as i64);
+        e.at = version_time(d.received_at, e.version);
     }
     Fixture {
         disclosure: view(d.id),
@@ -239,39 +241,57 @@ fn build() -> Fixture {
     }
 }
 
-/// A moment on the fixed day, `minutes` after 10:00 Tokyo time.
-pub fn fixed_time(minutes: i64) -> DateTime<Utc> {
-    (jst(2024, 11, 19, 10, 0) + chrono::Duration::minutes(minutes)).with_timezone(&Utc)
+/// When a case received at `received` reached `version`: opened at once,
+/// each change a minute after the one before, all on its receipt day (the
+/// real times depend on when the test runs).
+pub fn version_time(received: DateTime<FixedOffset>, version: i64) -> DateTime<Utc> {
+    (received + chrono::Duration::minutes(version - 1)).with_timezone(&Utc)
 }
 
-/// The days left each case is shown with (the desk counts them from
-/// today): the complaint late, the disclosure request soon due, the access
-/// request comfortably ahead, as their due dates are ordered.
-pub fn days_left_of(id: CaseId) -> i64 {
-    match id.seq {
-        4 => 2,
-        5 => 12,
-        _ => -3,
-    }
-}
-
-fn stable_view(mut v: CaseView, renumber: impl Fn(CaseId) -> CaseId) -> CaseView {
+/// The view with its times fixed on its receipt day and its days left and
+/// overdue flag those of its row in the list (worked out on the clock).
+fn stable_view(
+    mut v: CaseView,
+    renumber: impl Fn(CaseId) -> CaseId,
+    rows: &[CaseSummary],
+) -> CaseView {
     let id = renumber(v.case.id);
     v.case.id = id;
-    v.days_left = Some(days_left_of(id));
-    v.overdue = days_left_of(id) < 0 && v.case.status.is_open();
-    v.case.created_at = fixed_time(0);
-    v.case.updated_at = fixed_time(30);
-    if let Some(ver) = v.case.verification.as_mut() {
-        ver.verified_at = fixed_time(5);
-    }
-    for (i, e) in v.events.iter_mut().enumerate() {
+    let row = rows
+        .iter()
+        .find(|r| r.id == id)
+        .expect("the case is in the list");
+    v.days_left = row.days_left;
+    v.overdue = row.overdue;
+    // Everything is timed by the change that made it, so the timeline,
+    // the notes, the identity check and the conflict agree.
+    let at = |version| version_time(v.case.received_at, version);
+    v.case.created_at = at(1);
+    v.case.updated_at = at(v.case.version);
+    for e in v.events.iter_mut() {
         e.case_id = id;
-        e.at = fixed_time(i as i64);
+        e.at = at(e.version);
     }
-    for (i, n) in v.notes.iter_mut().chain(v.replies.iter_mut()).enumerate() {
+    let times = |kind: &str| -> Vec<DateTime<Utc>> {
+        v.events
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.at)
+            .collect()
+    };
+    let (noted, replied, verified) = (times("note"), times("reply"), times("verification"));
+    assert_eq!(noted.len(), v.notes.len(), "a note event per note");
+    assert_eq!(replied.len(), v.replies.len(), "a reply event per reply");
+    for (n, t) in v.notes.iter_mut().zip(noted) {
         n.case_id = id;
-        n.at = fixed_time(10 + i as i64);
+        n.at = t;
+    }
+    for (n, t) in v.replies.iter_mut().zip(replied) {
+        n.case_id = id;
+        n.at = t;
+    }
+    if let Some(ver) = v.case.verification.as_mut() {
+        ver.verified_at = *verified.last().expect("a verification event");
     }
     if let (Some(r), Some(reply)) = (v.case.response.as_mut(), v.replies.last()) {
         r.at = reply.at;
@@ -279,15 +299,9 @@ fn stable_view(mut v: CaseView, renumber: impl Fn(CaseId) -> CaseId) -> CaseView
     v
 }
 
-/// `view` as it would be with `days` left to its due date (late when negative).
-pub fn with_days_left(view: &CaseView, days: i64) -> CaseView {
-    let mut v = view.clone();
-    v.days_left = Some(days);
-    v.overdue = days < 0 && v.case.status.is_open();
-    v
-}
-
-/// The list rows with the days left the screens show (see [`days_left_of`]).
+/// The list rows, soonest due first, with the days left the desk works out
+/// on the states' clock: the complaint late, the disclosure request due
+/// soon, the access request weeks ahead.
 pub fn rows_by_state() -> Vec<CaseSummary> {
     fixture().rows.clone()
 }

@@ -181,6 +181,50 @@ pub fn isolate(c: &mut Command, home: &Path) {
         .env_remove("NO_COLOR");
 }
 
+/// Makes the child obey file permissions even when the tests run as root (as
+/// CI does): root writes a mode-0400 file through `CAP_DAC_OVERRIDE`, and a
+/// child whose bounding set lacks it (and `CAP_DAC_READ_SEARCH`) gets
+/// neither at `exec`, so the owner's bits apply to it as to anyone. No extra
+/// user, mount namespace or file-system support is needed.
+pub fn obeying_file_permissions(c: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    const CAP_DAC_OVERRIDE: libc::c_ulong = 1;
+    const CAP_DAC_READ_SEARCH: libc::c_ulong = 2;
+    // SAFETY: prctl is async-signal-safe and touches only the child.
+    unsafe {
+        c.pre_exec(|| {
+            for cap in [CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH] {
+                if libc::prctl(libc::PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Makes `file` read-only (mode 0400) for children run through
+/// [`obeying_file_permissions`], and checks that one really cannot write
+/// it: the test fails here, loudly, rather than passing without having seen
+/// a read-only file.
+pub fn read_only_for_children(file: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o400))
+        .unwrap_or_else(|e| panic!("chmod 0400 {}: {e}", file.display()));
+    let mut probe = Command::new("sh");
+    probe.args(["-c", ": >> \"$1\"", "sh"]).arg(file);
+    obeying_file_permissions(&mut probe);
+    let o = probe
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run a child without CAP_DAC_OVERRIDE: {e}"));
+    assert!(
+        !o.status.success(),
+        "a child still writes {} after chmod 0400 and dropping CAP_DAC_OVERRIDE: \
+         this test cannot make a read-only store here",
+        file.display()
+    );
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

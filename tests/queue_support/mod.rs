@@ -1,11 +1,14 @@
-//! Queues for the queue-screen tests: rows made here with fixed receipt
-//! and due dates on the states' own clock (Tuesday 2026-11-24), held by the
-//! server's own queue index, which answers the screen's queries and pushes
-//! its pages after a change as the server would; days left are worked out
-//! by the index from the business calendar.
+//! Queues for the queue-screen tests: rows made here on the states' own
+//! clock (Tuesday 2026-11-24), held by the server's own queue index, which
+//! answers the screen's queries and pushes its pages after a change as the
+//! server would. Each row is due on the day its spec asks for, and was
+//! received on a day (before the clock) from which the desk's deadline
+//! rules give that due date; days left are worked out by the index from
+//! the business calendar.
 
 #![allow(dead_code)]
 
+pub use crate::tui_support::today;
 use crate::tui_support::{act, state, wall, USER};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use privdesk::calendar::Calendar;
@@ -30,13 +33,39 @@ pub struct Spec {
     pub description: &'static str,
 }
 
-fn received(day: u32) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(&format!("2026-11-{day:02}T10:15:00+09:00")).expect("time")
-}
-
-/// The day of the states' clock.
-pub fn today() -> NaiveDate {
-    wall().date_naive()
+/// The latest receipt (at 10:15 on a day up to the clock) from which the
+/// desk's deadline rules (the sample configuration sets none of its own)
+/// make a case of this kind due on `due`.
+fn received_for(kind: Option<RequestKind>, law: Law, due: NaiveDate) -> DateTime<FixedOffset> {
+    let cal = Calendar::japan_default();
+    let rules = privdesk::config::DeadlineConfig::default();
+    (0..120)
+        .map(|back| today() - chrono::Duration::days(back))
+        .map(|day| {
+            let t = format!("{day}T10:15:00+09:00");
+            DateTime::parse_from_rfc3339(&t).expect("time")
+        })
+        .filter(|t| *t <= wall())
+        .find(|t| {
+            let d = privdesk::calendar::deadlines::compute_at(
+                &cal,
+                &rules,
+                law,
+                kind,
+                *t,
+                &[],
+                None,
+                wall(),
+            )
+            .expect("deadlines");
+            d.practical_due == due
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no receipt before {} makes a {kind:?} case due on {due}",
+                wall()
+            )
+        })
 }
 
 pub fn row(sp: &Spec) -> QueueRow {
@@ -53,7 +82,7 @@ pub fn row(sp: &Spec) -> QueueRow {
             priority: Priority::Normal,
             assignee: sp.assignee.map(str::to_string),
             channel: "email".into(),
-            received_at: received(1 + sp.seq % 18),
+            received_at: received_for(sp.kind, law, due),
             requester_name: Some(sp.name.into()),
             due: Some(due),
             // Worked out by the index.
@@ -66,7 +95,8 @@ pub fn row(sp: &Spec) -> QueueRow {
 }
 
 /// Eight cases of a morning's queue, soonest due first, each due on an
-/// open day (so the days left are the ones written here).
+/// open day (so the days left are the ones written here) and no further
+/// off than its kind's deadline allows from a receipt before the clock.
 pub fn specs() -> Vec<Spec> {
     use CaseStatus::*;
     use Category::*;
@@ -149,26 +179,26 @@ pub fn specs() -> Vec<Spec> {
             "how long is data kept",
         ),
         s(
-            40,
-            RightsRequest,
-            Some(RequestKind::Correction),
-            OnHold,
-            Some(USER),
-            "Yamada Hanako",
-            20,
-            0,
-            "correct the billing address",
-        ),
-        s(
             41,
             Inquiry,
             None,
             Responded,
             None,
             "Kato Ken",
-            24,
+            14,
             0,
             "asked about cookies",
+        ),
+        s(
+            40,
+            RightsRequest,
+            Some(RequestKind::Rectification),
+            OnHold,
+            Some(USER),
+            "Yamada Hanako",
+            20,
+            0,
+            "correct the billing address",
         ),
     ]
 }

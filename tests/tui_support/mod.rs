@@ -38,6 +38,42 @@ pub fn wall() -> DateTime<FixedOffset> {
         .single()
         .expect("a valid time")
 }
+
+/// The day of the states' clock: what every fixture's "today" is.
+pub fn today() -> chrono::NaiveDate {
+    wall().date_naive()
+}
+
+/// Sets each row's days left and overdue flag as the server's queue index
+/// works them out on the states' clock (the desk's own, in the fixtures,
+/// are counted from the real today, which moves).
+pub fn on_the_clock(
+    rows: &mut [privdesk::domain::CaseSummary],
+    calendar: &privdesk::calendar::Calendar,
+) {
+    use privdesk::desk::queue_index::QueueIndex;
+    use privdesk::domain::{QueueLoad, QueueRow};
+    let load = QueueLoad {
+        rows: rows
+            .iter()
+            .map(|c| QueueRow {
+                case: c.clone(),
+                pending_approvals: 0,
+            })
+            .collect(),
+        descriptions: vec![String::new(); rows.len()],
+    };
+    let idx = QueueIndex::build(load, Vec::new(), today(), calendar);
+    for r in rows.iter_mut() {
+        let worked = &idx
+            .row(r.id)
+            .unwrap_or_else(|| panic!("{} is not in the queue index (closed?)", r.id))
+            .case;
+        r.days_left = worked.days_left;
+        r.overdue = worked.overdue;
+    }
+}
+
 /// Idle time before the screen locks in the built states.
 pub const IDLE_LOCK: Duration = Duration::from_secs(300);
 
@@ -255,10 +291,19 @@ pub fn state(theme: &str) -> State {
 }
 
 pub fn state_with(theme: &str, keymap: Keymap) -> State {
+    state_of(theme, keymap, data().operator.clone())
+}
+
+/// A fresh state for another operator (as the server describes them).
+pub fn state_as(theme: &str, operator: Operator) -> State {
+    state_of(theme, Keymap::defaults(), operator)
+}
+
+fn state_of(theme: &str, keymap: Keymap, operator: Operator) -> State {
     let d = data();
     let theme = Theme::builtin(theme).unwrap_or_else(|| panic!("no built-in theme {theme}"));
     let mut s = new_state(
-        d.operator.clone(),
+        operator,
         keymap,
         theme,
         d.purposes.clone(),

@@ -36,7 +36,7 @@ async fn a_slow_system_times_out_on_time() {
     let app = Router::new().route(
         "/s",
         get(|| async {
-            tokio::time::sleep(Duration::from_secs(5)).await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
             "{}"
         }),
     );
@@ -46,8 +46,9 @@ async fn a_slow_system_times_out_on_time() {
     let err = search_err(&c).await;
     let elapsed = t.elapsed();
     assert_eq!(err, ConnectorError::Timeout { after_ms: 300 });
+    // The whole timeout was waited, and the answer due after 30 s was not.
     assert!(
-        elapsed >= Duration::from_millis(290) && elapsed < Duration::from_millis(700),
+        elapsed >= Duration::from_millis(290) && elapsed < Duration::from_secs(5),
         "{elapsed:?}"
     );
 }
@@ -60,7 +61,7 @@ async fn a_closed_port_is_unreachable() {
     };
     let c = connector(
         &format!("http://127.0.0.1:{port}"),
-        "retries = 2\nbackoff_ms = 10",
+        "retries = 2\nbackoff_ms = 10\ntimeout_secs = 30",
         "GET",
     );
     let t = Instant::now();
@@ -68,11 +69,8 @@ async fn a_closed_port_is_unreachable() {
         search_err(&c).await,
         ConnectorError::Unreachable("connection refused".into())
     );
-    assert!(
-        t.elapsed() < Duration::from_millis(500),
-        "{:?}",
-        t.elapsed()
-    );
+    // Given up after the short backoffs, not after waiting out the timeout.
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
 }
 
 #[tokio::test]
@@ -135,14 +133,15 @@ async fn retry_after_is_honoured() {
         }),
     );
     let base = serve(app).await;
-    let c = connector(&base, "timeout_secs = 3\nbackoff_ms = 10", "GET");
+    let c = connector(&base, "timeout_secs = 10\nbackoff_ms = 10", "GET");
     let t = Instant::now();
     let out = c.search(&query(QueryKind::Name, "x")).await.unwrap();
     let elapsed = t.elapsed();
     assert_eq!(out.records.len(), 1);
     assert_eq!(count.get(), 2);
+    // The named second was waited, and not much more of the 10 s budget.
     assert!(
-        elapsed >= Duration::from_millis(990) && elapsed < Duration::from_millis(1800),
+        elapsed >= Duration::from_millis(990) && elapsed < Duration::from_secs(5),
         "{elapsed:?}"
     );
 }
@@ -165,7 +164,7 @@ async fn a_retry_after_beyond_the_budget_fails_at_once() {
         }),
     );
     let base = serve(app).await;
-    let c = connector(&base, "timeout_secs = 2", "GET");
+    let c = connector(&base, "timeout_secs = 15", "GET");
     let t = Instant::now();
     let err = search_err(&c).await;
     assert_eq!(
@@ -175,11 +174,8 @@ async fn a_retry_after_beyond_the_budget_fails_at_once() {
             message: "rate limited: Retry-After 30 s exceeds the time left".into()
         }
     );
-    assert!(
-        t.elapsed() < Duration::from_millis(300),
-        "{:?}",
-        t.elapsed()
-    );
+    // At once: neither the 30 s nor the 15 s budget was waited out.
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert_eq!(count.get(), 1);
 }
 

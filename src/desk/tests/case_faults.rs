@@ -96,18 +96,15 @@ fn a_failing_create_hands_out_no_number_and_leaves_no_links() {
 #[test]
 fn an_unwritable_store_file_is_reported_and_nothing_is_written() {
     use std::os::unix::fs::PermissionsExt;
-    if nix::unistd::geteuid().is_root() {
-        eprintln!("skipped: root ignores file permissions (the store tests cover read-only via query_only)");
-        return;
-    }
     let fx = Fixture::new();
     let alice = fx.desk("alice");
     alice.create_case(&inquiry("x")).unwrap();
     drop(alice);
-    std::fs::set_permissions(fx.store_path(), std::fs::Permissions::from_mode(0o400)).unwrap();
+    let bind = crate::store::tests::permissions::read_only_for_this_thread(&fx.store_path());
     let err = crate::desk::Desk::open(fx.config.clone(), "alice")
         .err()
         .expect("open must fail");
+    drop(bind);
     assert!(err.to_string().contains("is read-only"), "{err}");
     std::fs::set_permissions(fx.store_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
     assert_eq!(fx.count("SELECT COUNT(*) FROM cases"), 1);

@@ -5,6 +5,7 @@ mod audit;
 mod cases;
 mod concurrency;
 mod open;
+pub(crate) mod permissions;
 mod retention;
 mod tamper;
 

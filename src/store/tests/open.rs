@@ -3,13 +3,10 @@ use std::os::unix::fs::PermissionsExt;
 
 use rusqlite::Connection;
 
+use super::permissions::read_only_for_this_thread;
 use super::{entry, temp_store_path};
 use crate::store::migrate::{latest_version, MIGRATIONS};
 use crate::store::{Store, StoreError};
-
-fn running_as_root() -> bool {
-    nix::unistd::geteuid().is_root()
-}
 
 #[test]
 fn open_creates_private_folder_and_file_in_wal_mode() {
@@ -106,14 +103,11 @@ fn unwritable_parent_folder_gives_clear_error() {
 
 #[test]
 fn read_only_file_is_reported() {
-    if running_as_root() {
-        eprintln!("skipped: root ignores file permissions");
-        return;
-    }
     let (_dir, path) = temp_store_path();
     drop(Store::open(&path, 5000).unwrap());
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+    let bind = read_only_for_this_thread(&path);
     let err = Store::open(&path, 5000).unwrap_err();
+    drop(bind);
     let msg = err.to_string();
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
     assert!(
