@@ -29,7 +29,7 @@ use privdesk::domain::{CaseStatus, Category, Contact, NewCase, RequestKind};
 use privdesk::protocol::stream::SearchRequest;
 use privdesk::protocol::{Event, Hello};
 use privdesk::sample::names::{JP_FAMILY, JP_GIVEN_FEMALE, JP_GIVEN_MALE, WEST_FAMILY, WEST_GIVEN};
-use privdesk::tui::app::{Action, State};
+use privdesk::tui::app::{Msg, QueueMsg, ScreenMsg, State};
 use privdesk::tui::keymap::{Command as Cmd, Keymap};
 use privdesk::tui::theme::Theme;
 use ratatui::backend::TestBackend;
@@ -275,7 +275,7 @@ fn tui_state(client: &Client) -> State {
         Duration::from_secs(300),
     );
     state.queue_sections = client.settings().queue_sections.clone();
-    privdesk::tui::update::update(&mut state, Action::Run(Cmd::Queue));
+    privdesk::tui::update::update(&mut state, Msg::Run(Cmd::Queue));
     state
 }
 
@@ -412,7 +412,7 @@ fn main() {
             let q = state.queue.as_ref().expect("queue").query();
             let page = client.queue_open(q).await.expect("page");
             let t2 = Instant::now();
-            privdesk::tui::update::update(&mut state, Action::QueuePage(Ok(Box::new(page))));
+            privdesk::tui::update::update(&mut state, Msg::Screen(ScreenMsg::Queue(QueueMsg::Page(Ok(Box::new(page))))));
             term.draw(|f| privdesk::tui::views::view(&state, f)).expect("draw");
             let t3 = Instant::now();
             opens.push(t3 - t0);
@@ -490,7 +490,7 @@ fn main() {
         let mut state = tui_state(&client);
         let q = state.queue.as_ref().expect("queue").query();
         let page = client.queue_open(q).await.expect("page");
-        privdesk::tui::update::update(&mut state, Action::QueuePage(Ok(Box::new(page))));
+        privdesk::tui::update::update(&mut state, Msg::Screen(ScreenMsg::Queue(QueueMsg::Page(Ok(Box::new(page))))));
         let queries = QUERIES;
         let mut per_key = Vec::new();
         let mut first_key = Vec::new();
@@ -508,7 +508,7 @@ fn main() {
                     q.to_top = true;
                     let page = client.queue_view(q.query()).await.expect("page");
                     let total = page.total;
-                    privdesk::tui::update::update(&mut state, Action::QueuePage(Ok(Box::new(page))));
+                    privdesk::tui::update::update(&mut state, Msg::Screen(ScreenMsg::Queue(QueueMsg::Page(Ok(Box::new(page))))));
                     term.draw(|f| privdesk::tui::views::view(&state, f)).expect("draw");
                     let took = t.elapsed();
                     per_key.push(took);

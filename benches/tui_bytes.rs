@@ -9,11 +9,12 @@
 
 #![allow(clippy::unwrap_used)] // a bench: a failure is its report
 
-#[path = "../tests/tui_support/mod.rs"]
+#[path = "../tests/integration/tui_support/mod.rs"]
+#[allow(dead_code)] // the bench uses a few of the tests' helpers
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use privdesk::tui::app::{Action, State};
+use privdesk::tui::app::{Msg, ScreenMsg, SearchMsg, State};
 use privdesk::tui::runtime::{Tui, TuiOptions};
 use privdesk::tui::{update, views};
 use std::io::{self, Write};
@@ -65,7 +66,7 @@ impl Screen {
     }
 
     /// Bytes written by applying `actions` (drawing after each, as the loop does).
-    fn cost(&mut self, actions: impl IntoIterator<Item = Action>) -> usize {
+    fn cost(&mut self, actions: impl IntoIterator<Item = Msg>) -> usize {
         let before = self.total();
         for a in actions {
             update::update(&mut self.state, a);
@@ -94,12 +95,12 @@ fn main() {
     let up = sc.cost([key(KeyCode::Up)]);
 
     // One idle second: one tick a second when no search runs; ten if one does.
-    let idle_ticks = (0..10).map(|i| Action::Tick {
+    let idle_ticks = (0..10).map(|i| Msg::Tick {
         now: Instant::now() + Duration::from_millis(100 * i),
         wall: wall(),
     });
     let idle = sc.cost(idle_ticks);
-    let minute = sc.cost([Action::Tick {
+    let minute = sc.cost([Msg::Tick {
         now: Instant::now(),
         wall: wall() + chrono::Duration::minutes(1),
     }]);
@@ -120,10 +121,10 @@ fn main() {
     let mut streamed = 0;
     for snap in &d.yamada {
         streamed += typing.cost([
-            Action::SearchUpdate {
+            Msg::Screen(ScreenMsg::Search(SearchMsg::Update {
                 gen,
                 snapshot: Box::new(snap.clone()),
-            },
+            })),
             tick(),
         ]);
     }

@@ -4,9 +4,7 @@
 //! processor that never completes), and what keeps a case from being
 //! fulfilled. Requests are counted per idempotency key on the servers.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::actions::*;
 use common::*;

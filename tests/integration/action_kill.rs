@@ -4,9 +4,7 @@
 //! applied it; then `privdesk action run` is started again. Every change
 //! must be applied exactly once, counted per idempotency key.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::actions::*;
 use common::*;

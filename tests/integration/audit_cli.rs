@@ -1,9 +1,7 @@
 //! `privdesk audit verify` and `privdesk audit log`: who may read the trail,
 //! and that tampering with the SQLite file is found.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::*;
 use rusqlite::Connection;

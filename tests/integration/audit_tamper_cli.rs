@@ -3,9 +3,7 @@
 //! the first broken entry named with what is wrong. Also the demo's step
 //! with the `sqlite3` command-line shell, which must be installed.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::*;
 use privdesk::domain::AuditKind;

@@ -3,9 +3,7 @@
 //! action and letter), `audit log` with its filters, and `audit export`
 //! answering "who accessed this person's data".
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::actions::{action_env, AGENT, SAM};
 use common::*;

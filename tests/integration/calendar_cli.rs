@@ -1,9 +1,7 @@
 //! `privdesk calendar ...` with the real binary: holidays, is-open, due, and
 //! bad input (exit 2). No operator, store or sample system is needed.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::{isolate, json, stderr, stdout, BIN};
 use serde_json::{json, Value};

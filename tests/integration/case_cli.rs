@@ -2,9 +2,7 @@
 //! codes (0 ok, 2 bad input, 5 not allowed, 4 conflict, 1 store failure),
 //! masking, roles, and several processes writing one store at once.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::{json, stderr, stdout, Env};
 use serde_json::Value;

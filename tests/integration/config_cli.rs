@@ -1,9 +1,7 @@
 //! `privdesk config check` and how every command treats a broken
 //! configuration or an operator it does not know.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::*;
 use std::path::Path;

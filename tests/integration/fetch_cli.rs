@@ -1,9 +1,7 @@
 //! `privdesk fetch SYSTEM ID`: one full record, masked unless revealed,
 //! every fetch audited.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -2,9 +2,7 @@
 //! built-in template in both languages for sample cases, override templates
 //! with located errors, and `--record` storing the sent text as a reply.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

@@ -2,10 +2,8 @@
 //! refused (exit 5) before any system is asked, the refusal is an audit
 //! entry of its own, and supervisors see it in the header of their queue.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::actions::AGENT;
 use common::served::Served;

@@ -3,9 +3,7 @@
 //! packages for story customers, tampering found file by file, systems that
 //! are down, systems holding nothing, and who may build.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::actions::action_env;
 use common::fake::closed_port_url;

@@ -8,9 +8,7 @@
 //! exits 0, or the code its `# exit N` comment gives. Case numbers written
 //! `PD-2026-...` are of the current year.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use chrono::Datelike;
 use common::{isolate, repo, Env, BIN};

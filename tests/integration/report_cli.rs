@@ -3,9 +3,7 @@
 //! the dry run that changes nothing, the purge that keeps the numbers and
 //! the audit chain.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use chrono::{Days, NaiveDate};
 use common::{assert_exit, json, show, stderr, stdout, Env};

@@ -4,10 +4,8 @@
 //! operation exits 0. And an operator removed from the configuration: a
 //! new session is refused, and a running terminal session is cut off.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::actions::{action_env, AGENT, SAM};
 use common::*;

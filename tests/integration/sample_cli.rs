@@ -1,9 +1,7 @@
 //! `privdesk sample-systems` as its own process, and `privdesk demo --search`.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::*;
 use std::io::{BufRead, BufReader, Read};

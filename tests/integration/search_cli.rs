@@ -1,9 +1,7 @@
 //! `privdesk search` end to end: the real binary against the sample systems,
 //! checking linking, masking, query normalisation and the audit entries.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

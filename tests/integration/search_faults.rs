@@ -2,9 +2,7 @@
 //! what happened, the exit code is 3, and the other systems' results are
 //! printed as usual.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;

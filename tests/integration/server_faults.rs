@@ -4,10 +4,8 @@
 //! work, still audits it, and goes on serving), and a server restarted
 //! under an open TUI (it says so, keeps what was typed, and comes back).
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use axum::routing::get;
 use axum::Router;

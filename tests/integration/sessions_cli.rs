@@ -2,9 +2,7 @@
 //! every command succeeds (no "database is locked" reaches anyone), nothing
 //! is lost, and the audit chain verifies afterwards.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
+use crate::common;
 
 use common::*;
 use std::process::{Output, Stdio};

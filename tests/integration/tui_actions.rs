@@ -7,11 +7,9 @@
 //! the keys (in the help, remappable). Snapshots at 80x24 show masked data
 //! only: no unmasked personal value may appear on any of them.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod action_support;
-mod case_support;
-mod tui_support;
+use crate::action_support;
+use crate::case_support;
+use crate::tui_support;
 
 use action_support::*;
 use crossterm::event::KeyCode;

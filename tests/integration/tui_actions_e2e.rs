@@ -5,10 +5,8 @@
 //! supervisor approves the disclosure from the approval inbox; the agent
 //! runs both and every job ends done, the correction verified.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::{isolate, repo, show, BIN};
 use privdesk::domain::{ActionStatus, CaseId, JobState};

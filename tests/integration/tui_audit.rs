@@ -1,10 +1,8 @@
 //! The audit screen and the refusal screen: `update` driven with keys and
 //! with entries read from a real store, and insta snapshots at 80x24.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod case_support;
-mod tui_support;
+use crate::case_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use privdesk::store::{

@@ -3,10 +3,8 @@
 //! made by a representative, see its due date, start a note, lose the
 //! terminal to SIGHUP mid-note, start again and get the note back.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::Env;
 use nix::sys::signal::{kill, Signal};

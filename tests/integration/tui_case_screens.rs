@@ -5,10 +5,8 @@
 //! clock), the case list and the conflict dialog, plus checks of the due
 //! colours and markers in the default and mono themes.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod case_support;
-mod tui_support;
+use crate::case_support;
+use crate::tui_support;
 
 use case_support::*;
 use crossterm::event::KeyCode;

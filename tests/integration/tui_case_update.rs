@@ -5,10 +5,8 @@
 //! business hours in the status bar. Effects that reach the desk are run
 //! against a real store where the answer matters.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod case_support;
-mod tui_support;
+use crate::case_support;
+use crate::tui_support;
 
 use case_support::*;
 use crossterm::event::KeyCode;

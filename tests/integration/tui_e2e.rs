@@ -3,10 +3,8 @@
 //! dir: a search-open-reveal session, a hang-up by signal and by a closed
 //! terminal (the typed query survives), and NO_COLOR output.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::Env;
 use nix::sys::signal::{kill, Signal};

@@ -3,10 +3,8 @@
 //! audited), the person found is opened, `L` there picks which records to
 //! link, and Enter asks the desk to link them and shows the case again.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod case_support;
-mod tui_support;
+use crate::case_support;
+use crate::tui_support;
 
 use case_support::*;
 use crossterm::event::KeyCode;

@@ -2,9 +2,7 @@
 //! as needed, so its instruction is never cut off, and f8 lists the recent
 //! messages in full.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use privdesk::tui::app::Overlay;

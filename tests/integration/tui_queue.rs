@@ -4,11 +4,9 @@
 //! with their report, pages pushed after a change; bulk changes and the
 //! pushes against a real server; insta snapshots at 80x24.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod case_support;
-mod queue_support;
-mod tui_support;
+use crate::case_support;
+use crate::queue_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use privdesk::domain::{Category, NewCase, Priority};

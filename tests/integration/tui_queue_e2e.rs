@@ -3,10 +3,8 @@
 //! agent opens from another process appears on the supervisor's screen
 //! without a key being pressed.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::{isolate, repo, show, BIN};
 use pty::Term;

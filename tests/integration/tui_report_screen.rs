@@ -2,10 +2,8 @@
 //! refused, and drawn from a report computed over made-up rows (insta
 //! snapshots at 80x24 and 120x40).
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod case_support;
-mod tui_support;
+use crate::case_support;
+use crate::tui_support;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use crossterm::event::KeyCode;

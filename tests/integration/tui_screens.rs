@@ -3,9 +3,7 @@
 //! insta snapshots at 80x24 and 120x40, plus checks on cell styles and on
 //! small terminals.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use privdesk::domain::SystemStatus;

@@ -2,9 +2,7 @@
 //! snapshots, effect results), checked on the state, the effects it asks
 //! for and the rendered screen.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use indexmap::IndexMap;

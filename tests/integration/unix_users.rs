@@ -5,10 +5,8 @@
 //! a group and remove them afterwards; as anyone else they cannot, and say
 //! so.
 
-#![allow(clippy::unwrap_used)] // a test: a failure is its report
-
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 
 use common::{assert_exit, copy_dir, repo, show, stderr, stdout, BIN};
 use privdesk::sample::{self, SampleOptions};

@@ -7,8 +7,6 @@
 //! numbers, request ids, today's date) is fixed so screens render the same
 //! every time.
 
-#![allow(dead_code)]
-
 use crate::tui_support::{act, repo, state, USER};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use privdesk::config::{self, LoadOptions};

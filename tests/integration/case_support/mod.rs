@@ -7,8 +7,6 @@
 //! dates are the desk's own from those receipts, and the days left are
 //! worked out from them on that clock by the server's queue index.
 
-#![allow(dead_code)]
-
 use crate::tui_support::{act, data, key, on_the_clock, repo, state, USER};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::KeyCode;

@@ -1,7 +1,6 @@
 //! Shared harness for the integration tests: the real sample systems on
 //! loopback, a config file pointing at them in a temp dir, the real binary.
 
-#![allow(dead_code)]
 // wait4 (peak memory of a child) is a libc call.
 #![allow(unsafe_code)]
 

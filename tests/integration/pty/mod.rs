@@ -3,7 +3,6 @@
 //! read the screen as the operator would see it, and every byte kept for
 //! checks on the raw stream.
 
-#![allow(dead_code)]
 // The pty's controlling-terminal setup and window size are libc calls.
 #![allow(unsafe_code)]
 

@@ -6,8 +6,6 @@
 //! rules give that due date; days left are worked out by the index from
 //! the business calendar.
 
-#![allow(dead_code)]
-
 pub use crate::tui_support::today;
 use crate::tui_support::{act, state, wall, USER};
 use chrono::{DateTime, FixedOffset, NaiveDate};

@@ -7,8 +7,6 @@
 //! between runs (elapsed times, port numbers in error texts) is overwritten
 //! with fixed values so rendered screens are stable.
 
-#![allow(dead_code)]
-
 use chrono::{DateTime, FixedOffset, TimeZone};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use privdesk::config::{self, LoadOptions};
