@@ -124,7 +124,7 @@ fn opened() -> State {
 fn the_trail_is_shown_newest_first_with_the_chain_status() {
     let s = opened();
     let a = s.audit.as_ref().unwrap();
-    let kinds: Vec<&str> = a.entries.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<&str> = a.entries.data.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.first(), Some(&"audit_read"));
     assert_eq!(kinds.last(), Some(&"search"));
     assert_eq!(a.chain, Some(ChainStatus::Intact { entries: 7 }));
@@ -152,10 +152,10 @@ fn moving_down_selects_older_entries_and_shows_them_in_full() {
     press(&mut s, KeyCode::Char('j'));
     let a = s.audit.as_ref().unwrap();
     assert_eq!(a.selected, 2);
-    assert_eq!(a.entries[2].kind, "denied");
+    assert_eq!(a.entries.data[2].kind, "denied");
     let text = screen(&s, 80, 24);
     assert!(
-        text.contains(&format!("entry {}", a.entries[2].id)),
+        text.contains(&format!("entry {}", a.entries.data[2].id)),
         "{text}"
     );
     snap("audit_trail_denied_selected", &s);
@@ -195,7 +195,7 @@ fn filters_are_typed_then_applied_with_enter() {
     assert_eq!(filter.until, None);
     let a = s.audit.as_ref().unwrap();
     assert_eq!(a.prompt, None);
-    assert!(a.loading);
+    assert!(a.entries.loading);
     assert_eq!(
         a.filter_summary(),
         "operator=sue kind=reveal since=2026-11-01"
@@ -225,7 +225,7 @@ fn an_answer_to_an_older_load_is_dropped() {
             result: Ok(vec![]),
         })),
     );
-    assert_eq!(s.audit.as_ref().unwrap().entries.len(), 7);
+    assert_eq!(s.audit.as_ref().unwrap().entries.data.len(), 7);
 }
 
 #[test]

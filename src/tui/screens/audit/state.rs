@@ -5,6 +5,7 @@
 
 use crate::domain::{AuditEntry, AuditFilter};
 use crate::tui::input::TextInput;
+use crate::tui::load::Load;
 
 /// The filter fields, in form order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,14 +77,10 @@ pub struct AuditScreen {
     pub filters: [TextInput; 5],
     /// The filters the entries on screen were loaded with.
     pub applied: AuditFilter,
-    /// Newest first.
-    pub entries: Vec<AuditEntry>,
+    /// Newest first; the error says why the trail could not be read (e.g.
+    /// the desk refused).
+    pub entries: Load<Vec<AuditEntry>>,
     pub selected: usize,
-    pub loading: bool,
-    /// Generation of the last load; answers to older ones are dropped.
-    pub gen: u64,
-    /// Why the trail could not be read (e.g. the desk refused).
-    pub error: Option<String>,
     pub chain: Option<ChainStatus>,
     pub prompt: Option<AuditPrompt>,
     /// The export dialog's person.
@@ -102,11 +99,8 @@ impl AuditScreen {
                 limit: Some(AUDIT_PAGE),
                 ..Default::default()
             },
-            entries: Vec::new(),
+            entries: Load::default(),
             selected: 0,
-            loading: false,
-            gen: 0,
-            error: None,
             chain: None,
             prompt: None,
             person: TextInput::default(),

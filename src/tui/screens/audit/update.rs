@@ -25,10 +25,9 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(a) = s.audit.as_mut() else {
         return vec![];
     };
-    a.gen += 1;
-    a.loading = true;
+    let gen = a.entries.start();
     vec![AuditEffect::Load {
-        gen: a.gen,
+        gen,
         filter: a.applied.clone(),
     }
     .into()]
@@ -42,23 +41,18 @@ pub fn loaded(
     let Some(a) = s.audit.as_mut() else {
         return vec![];
     };
-    if gen != a.gen {
+    if !a.entries.awaits(gen) {
         return vec![];
     }
-    a.loading = false;
-    match result {
-        Ok(mut entries) => {
-            entries.reverse();
-            a.selected = a.selected.min(entries.len().saturating_sub(1));
-            a.entries = entries;
-            a.error = None;
-        }
-        Err(e) => {
-            a.entries.clear();
-            a.selected = 0;
-            a.error = Some(e);
-        }
+    let result = result.map(|mut entries| {
+        entries.reverse();
+        entries
+    });
+    if a.entries.finish(result).is_some() {
+        // A refused read shows nothing of what was shown before.
+        a.entries.data.clear();
     }
+    a.selected = a.selected.min(a.entries.data.len().saturating_sub(1));
     vec![]
 }
 
@@ -138,10 +132,10 @@ pub fn exported(s: &mut State, result: Result<String, String>) -> Vec<Effect> {
 
 pub fn move_by(s: &mut State, delta: i64) {
     let Some(a) = s.audit.as_mut() else { return };
-    if a.entries.is_empty() {
+    if a.entries.data.is_empty() {
         return;
     }
-    let last = a.entries.len() as i64 - 1;
+    let last = a.entries.data.len() as i64 - 1;
     a.selected = (a.selected as i64).saturating_add(delta).clamp(0, last) as usize;
 }
 

@@ -28,7 +28,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     ])
     .areas(area);
     header(s, a, f, top);
-    if let Some(e) = &a.error {
+    if let Some(e) = &a.entries.error {
         let lines: Vec<Line> = wrap(&format!("could not read the trail: {}", safe(e)), 78)
             .into_iter()
             .map(|l| Line::from(Span::styled(format!(" {l}"), s.theme.style(Ui::Error))))
@@ -36,7 +36,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(lines), table);
     } else {
         entries(s, a, f, table);
-        if let Some(e) = a.entries.get(a.selected) {
+        if let Some(e) = a.entries.data.get(a.selected) {
             details(s, e, f, detail);
         }
     }
@@ -67,11 +67,11 @@ fn header(s: &State, a: &AuditScreen, f: &mut Frame, area: Rect) {
         }
         _ => None,
     };
-    let newest = a.entries.iter().map(|e| e.id).max().unwrap_or(0);
-    let count = if a.loading {
+    let newest = a.entries.data.iter().map(|e| e.id).max().unwrap_or(0);
+    let count = if a.entries.loading {
         "loading…".to_string()
     } else {
-        let shown = match a.entries.len() {
+        let shown = match a.entries.data.len() {
             1 => "1 shown".to_string(),
             n => format!("{n} shown"),
         };
@@ -153,7 +153,7 @@ fn entries(s: &State, a: &AuditScreen, f: &mut Frame, area: Rect) {
         s.theme.style(Ui::Muted),
     ));
     let mut lines = vec![Line::from(head)];
-    if a.entries.is_empty() && !a.loading {
+    if a.entries.data.is_empty() && !a.entries.loading {
         lines.push(Line::from(Span::styled(
             "  No entry matches.",
             s.theme.style(Ui::Muted),
@@ -161,7 +161,7 @@ fn entries(s: &State, a: &AuditScreen, f: &mut Frame, area: Rect) {
     }
     let rows = area.height.saturating_sub(1) as usize;
     let first = (a.selected + 1).saturating_sub(rows);
-    for (i, e) in a.entries.iter().enumerate().skip(first).take(rows) {
+    for (i, e) in a.entries.data.iter().enumerate().skip(first).take(rows) {
         let selected = i == a.selected;
         let base = if selected {
             s.theme.style(Ui::Selection)
