@@ -185,7 +185,7 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
             None => return,
         },
         ScreenId::Inbox => match &s.inbox {
-            Some(i) => (i.rows.len(), i.selected),
+            Some(i) => (i.rows.data.len(), i.selected),
             None => return,
         },
         _ => return,
@@ -238,7 +238,7 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
             let case = s
                 .inbox
                 .as_ref()
-                .and_then(|i| i.rows.get(i.selected))
+                .and_then(|i| i.rows.data.get(i.selected))
                 .map(|r| r.case);
             match case {
                 Some(id) => case_update::open_case(s, id, None),
@@ -524,7 +524,7 @@ pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
         ScreenId::Inbox => s
             .inbox
             .as_ref()
-            .and_then(|i| i.rows.get(i.selected))
+            .and_then(|i| i.rows.data.get(i.selected))
             .cloned(),
         _ => focused_action(s),
     };
@@ -588,7 +588,7 @@ pub(crate) fn decided(
             s.info(format!("{action} {word} ({})", v.progress));
             fx.extend(reload(s));
             if s.inbox.is_some() {
-                fx.extend(load_inbox(s));
+                fx.extend(crate::tui::screens::inbox::update::load(s));
             }
         }
         Err(e) => {
@@ -816,45 +816,6 @@ pub(crate) fn job_changed(
             vec![]
         }
     }
-}
-
-/// The approval inbox.
-pub(crate) fn open_inbox(s: &mut State) -> Vec<Effect> {
-    if s.inbox.is_none() {
-        s.inbox = Some(InboxScreen::new());
-    }
-    go(s, ScreenId::Inbox);
-    s.message = None;
-    load_inbox(s)
-}
-
-pub(crate) fn load_inbox(s: &mut State) -> Vec<Effect> {
-    match s.inbox.as_mut() {
-        Some(i) => {
-            i.loading = true;
-            vec![InboxEffect::Load.into()]
-        }
-        None => vec![],
-    }
-}
-
-pub(crate) fn inbox_loaded(s: &mut State, result: Result<Vec<ActionView>, String>) -> Vec<Effect> {
-    let Some(i) = s.inbox.as_mut() else {
-        return vec![];
-    };
-    i.loading = false;
-    match result {
-        Ok(rows) => {
-            i.selected = i.selected.min(rows.len().saturating_sub(1));
-            i.rows = rows;
-            i.error = None;
-        }
-        Err(e) => {
-            i.error = Some(e.clone());
-            s.error(e);
-        }
-    }
-    vec![]
 }
 
 /// Build (or verify) the disclosure package of the case on screen.

@@ -57,14 +57,14 @@ impl Screen for Inbox {
             Command::Open => shared::open_selected(s),
             Command::InboxApprove => shared::decide(s, true),
             Command::InboxDeny => shared::decide(s, false),
-            Command::ReloadInbox => shared::load_inbox(s),
+            Command::ReloadInbox => update::load(s),
             _ => return None,
         };
         Some(fx)
     }
 
     fn open_from_anywhere(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
-        (cmd == Command::ApprovalInbox).then(|| shared::open_inbox(s))
+        (cmd == Command::ApprovalInbox).then(|| update::open(s))
     }
 
     fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
@@ -83,7 +83,7 @@ impl Screen for Inbox {
             return vec![];
         }
         match &s.inbox {
-            Some(i) if !i.loading => shared::load_inbox(s),
+            Some(i) if !i.rows.loading => update::load(s),
             _ => vec![],
         }
     }

@@ -3,15 +3,14 @@
 
 use crate::desk::ActionView;
 use crate::tui::app::ActionDialog;
+use crate::tui::load::Load;
 
 /// The approval inbox: actions waiting for a supervisor, the selected
 /// one's dry run below the list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InboxScreen {
-    pub rows: Vec<ActionView>,
+    pub rows: Load<Vec<ActionView>>,
     pub selected: usize,
-    pub loading: bool,
-    pub error: Option<String>,
     pub dialog: Option<ActionDialog>,
     /// How far the selected action's dry run is scrolled (page keys).
     pub scroll: u16,
@@ -20,10 +19,8 @@ pub struct InboxScreen {
 impl InboxScreen {
     pub fn new() -> InboxScreen {
         InboxScreen {
-            rows: Vec::new(),
+            rows: Load::new(Vec::new(), true),
             selected: 0,
-            loading: true,
-            error: None,
             dialog: None,
             scroll: 0,
         }

@@ -20,10 +20,10 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let Some(inbox) = &s.inbox else { return };
     let w = area.width as usize;
     let mut lines = Vec::new();
-    let state = if inbox.loading {
+    let state = if inbox.rows.loading {
         "loading…".to_string()
     } else {
-        match inbox.rows.len() {
+        match inbox.rows.data.len() {
             1 => "1 action waits".to_string(),
             n => format!("{n} actions wait"),
         }
@@ -32,12 +32,12 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         Span::styled(" Awaiting approval ", s.theme.style(Ui::Title)),
         Span::styled(state, s.theme.style(Ui::Muted)),
     ]));
-    if let Some(e) = &inbox.error {
+    if let Some(e) = &inbox.rows.error {
         lines.push(Line::from(Span::styled(
             fit(&format!(" could not load the inbox: {}", safe(e)), w),
             s.theme.style(Ui::Error),
         )));
-    } else if inbox.rows.is_empty() && !inbox.loading {
+    } else if inbox.rows.data.is_empty() && !inbox.rows.loading {
         lines.push(Line::from(Span::styled(
             " Nothing waits for approval.",
             s.theme.style(Ui::Muted),
@@ -46,8 +46,15 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
     let first = inbox
         .selected
         .saturating_sub(LIST_ROWS.saturating_sub(1))
-        .min(inbox.rows.len().saturating_sub(LIST_ROWS));
-    for (i, v) in inbox.rows.iter().enumerate().skip(first).take(LIST_ROWS) {
+        .min(inbox.rows.data.len().saturating_sub(LIST_ROWS));
+    for (i, v) in inbox
+        .rows
+        .data
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(LIST_ROWS)
+    {
         let sel = i == inbox.selected;
         let text = format!(
             " {} {} {} {} · by {} · {} job(s)",
@@ -65,7 +72,7 @@ pub fn draw(s: &State, f: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(Span::styled(fit(&text, w), style)));
     }
-    if let Some(v) = inbox.rows.get(inbox.selected) {
+    if let Some(v) = inbox.rows.data.get(inbox.selected) {
         let keys = |c| s.keymap.keys_for(c).first().cloned().unwrap_or_default();
         lines.push(Line::from(Span::styled(
             fit(
