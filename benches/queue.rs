@@ -29,7 +29,7 @@ use privdesk::domain::{CaseStatus, Category, Contact, NewCase, RequestKind};
 use privdesk::protocol::stream::SearchRequest;
 use privdesk::protocol::{Event, Hello};
 use privdesk::sample::names::{JP_FAMILY, JP_GIVEN_FEMALE, JP_GIVEN_MALE, WEST_FAMILY, WEST_GIVEN};
-use privdesk::tui::app::{Msg, QueueMsg, ScreenMsg, State};
+use privdesk::tui::app::{Msg, QueueMsg, QueueView, ScreenMsg, State};
 use privdesk::tui::keymap::{Command as Cmd, Keymap};
 use privdesk::tui::theme::Theme;
 use ratatui::backend::TestBackend;
@@ -409,7 +409,7 @@ fn main() {
             let client = connect(&socket, None).await;
             let t1 = Instant::now();
             let mut state = tui_state(&client);
-            let q = state.queue.as_ref().expect("queue").query();
+            let q = state.screens.get::<QueueView>().expect("queue").query();
             let page = client.queue_open(q).await.expect("page");
             let t2 = Instant::now();
             privdesk::tui::update::update(&mut state, Msg::Screen(ScreenMsg::Queue(QueueMsg::Page(Ok(Box::new(page))))));
@@ -488,7 +488,7 @@ fn main() {
         // The filter, keystroke by keystroke, at the client.
         let client = connect(&socket, None).await;
         let mut state = tui_state(&client);
-        let q = state.queue.as_ref().expect("queue").query();
+        let q = state.screens.get::<QueueView>().expect("queue").query();
         let page = client.queue_open(q).await.expect("page");
         privdesk::tui::update::update(&mut state, Msg::Screen(ScreenMsg::Queue(QueueMsg::Page(Ok(Box::new(page))))));
         let queries = QUERIES;
@@ -501,7 +501,7 @@ fn main() {
                 for (n, ch) in query.chars().enumerate() {
                     typed.push(ch);
                     let t = Instant::now();
-                    let q = state.queue.as_mut().expect("queue");
+                    let q = state.screens.get_mut::<QueueView>().expect("queue");
                     q.filter = privdesk::tui::input::TextInput::new(&typed);
                     q.seq += 1;
                     q.cursor = 0;

@@ -2,10 +2,10 @@
 //! use the desk (removed from the configuration, role reduced), and the
 //! keys that work while refused.
 
-use super::app::{Effect, ScreenId, State};
+use super::app::{Effect, State};
+use super::drafts;
 use super::keymap::{Command, Context};
 use super::update::run_command;
-use super::{drafts, screens};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Instant;
 
@@ -27,14 +27,9 @@ pub fn checked(s: &mut State, result: Result<(), String>) -> Vec<Effect> {
             let fx = drafts::sync(s, Instant::now(), true);
             // Answers still on their way are dropped when they arrive.
             s.search_gen += 1;
-            s.cases_gen += 1;
             s.search = None;
-            for id in ScreenId::ALL {
-                screens::of(id).forget(s);
-            }
+            s.screens.clear();
             s.overlay = None;
-            s.stack.clear();
-            s.screen = ScreenId::Search;
             fx
         }
     }

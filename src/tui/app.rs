@@ -4,7 +4,9 @@
 
 use super::input::TextInput;
 use super::keymap::{Command, Keymap};
-pub use super::screens::{msgs::*, states::*, ScreenEffect, ScreenId, ScreenMsg};
+pub use super::screens::{
+    msgs::*, states::*, ScreenData, ScreenEffect, ScreenId, ScreenMsg, ScreenState, Screens,
+};
 use super::theme::Theme;
 use crate::domain::{CaseId, Operator, Person, SearchSnapshot};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
@@ -114,7 +116,8 @@ pub struct State {
     pub systems: Vec<(String, String)>,
     pub idle_lock: Duration,
 
-    pub screen: ScreenId,
+    /// The screens: the one shown on top, those to go back to below.
+    pub screens: Screens,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
     pub query: TextInput,
@@ -122,7 +125,6 @@ pub struct State {
     pub search_gen: u64,
     pub search: Option<SearchSnapshot>,
     pub selected: usize,
-    pub person: Option<PersonView>,
     pub message: Option<Message>,
     /// The last messages shown, oldest first (for the messages list).
     pub recent: std::collections::VecDeque<Message>,
@@ -141,21 +143,10 @@ pub struct State {
     /// business hours and the default receipt time of new cases.
     pub wall: DateTime<FixedOffset>,
     pub case_settings: CaseSettings,
-    /// The screens to go back to, most recent last.
-    pub stack: Vec<ScreenId>,
-    pub cases: Option<CasesView>,
-    pub case: Option<CaseScreen>,
-    pub new_case: Option<NewCaseScreen>,
-    pub actions: Option<ActionsScreen>,
-    pub inbox: Option<InboxScreen>,
     /// The disclosure package of the case on screen, being built or as built.
     pub package: Option<PackageStatus>,
     /// The case records are being linked to, while its operator searches.
     pub linking: Option<LinkTarget>,
-    pub report: Option<ReportScreen>,
-    /// Generation of case list loads.
-    pub cases_gen: u64,
-    pub audit: Option<AuditScreen>,
     /// Why the operator may no longer use the desk (removed from the
     /// configuration, role reduced): everything is hidden behind this.
     pub refused: Option<String>,
@@ -165,7 +156,6 @@ pub struct State {
     pub access_checked: Instant,
     /// The sections of the queue (`[[queue.sections]]`).
     pub queue_sections: Vec<crate::domain::QueueSection>,
-    pub queue: Option<QueueView>,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
@@ -189,14 +179,13 @@ impl State {
             purposes,
             systems,
             idle_lock,
-            screen: ScreenId::Search,
+            screens: Screens::new(),
             focus: Focus::Query,
             overlay: None,
             query: TextInput::default(),
             search_gen: 0,
             search: None,
             selected: 0,
-            person: None,
             message: None,
             locked: false,
             locked_by_hand: false,
@@ -210,28 +199,23 @@ impl State {
                 .unwrap_or_default()
                 .fixed_offset(),
             case_settings: CaseSettings::default(),
-            stack: Vec::new(),
-            cases: None,
-            case: None,
-            new_case: None,
-            actions: None,
-            inbox: None,
             package: None,
             linking: None,
             recent: Default::default(),
-            report: None,
-            cases_gen: 0,
-            audit: None,
             refused: None,
             server_lost: None,
             access_checked: Instant::now(),
             queue_sections: crate::domain::queue::default_sections(),
-            queue: None,
             spinner: 0,
             size: (80, 24),
             quit: false,
             dirty: true,
         }
+    }
+
+    /// The screen shown.
+    pub fn screen(&self) -> ScreenId {
+        self.screens.top()
     }
 
     /// Persons of the current search, best first.

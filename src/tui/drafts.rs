@@ -11,6 +11,7 @@
 use super::app::{DialogKind, DraftSlot, Effect, ScreenId, State};
 use super::form::Form;
 use crate::domain::{CaseId, LinkedRecord};
+use crate::tui::app::{CaseScreen, NewCaseScreen};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -163,14 +164,14 @@ fn form_text(form: &Form, links: &[LinkedRecord], slot: &DraftSlot) -> String {
 /// Whether the form on screen holds typed text that is not sent yet.
 pub fn typed_unsent(s: &State) -> bool {
     if let Some(nc) = s
-        .new_case
-        .as_ref()
-        .filter(|_| s.screen == ScreenId::NewCase)
+        .screens
+        .get::<NewCaseScreen>()
+        .filter(|_| s.screen() == ScreenId::NewCase)
     {
         return !form_text(&nc.form, &nc.links, &nc.draft).is_empty();
     }
-    s.case
-        .as_ref()
+    s.screens
+        .get::<CaseScreen>()
         .and_then(|c| c.dialog.as_ref())
         .is_some_and(|d| !d.draft.key.is_empty() && !form_text(&d.form, &[], &d.draft).is_empty())
 }
@@ -210,14 +211,18 @@ pub fn sync(s: &mut State, now: Instant, force: bool) -> Vec<Effect> {
         fx.push(save(s, QUERY, text));
     }
     let mut pending: Vec<(String, String)> = Vec::new();
-    if let Some(nc) = s.new_case.as_mut() {
+    if let Some(nc) = s.screens.get_mut::<NewCaseScreen>() {
         let text = form_text(&nc.form, &nc.links, &nc.draft);
         if text != nc.draft.saved {
             nc.draft.saved = text.clone();
             pending.push((nc.draft.key.clone(), text));
         }
     }
-    if let Some(d) = s.case.as_mut().and_then(|c| c.dialog.as_mut()) {
+    if let Some(d) = s
+        .screens
+        .get_mut::<CaseScreen>()
+        .and_then(|c| c.dialog.as_mut())
+    {
         if !d.draft.key.is_empty() {
             let text = form_text(&d.form, &[], &d.draft);
             if text != d.draft.saved {
@@ -230,6 +235,11 @@ pub fn sync(s: &mut State, now: Instant, force: bool) -> Vec<Effect> {
         fx.push(save(s, &key, text));
     }
     fx
+}
+
+/// The new-case form was sent: what it holds is no draft any more.
+pub fn sent(nc: &mut NewCaseScreen) {
+    nc.draft.saved = form_text(&nc.form, &nc.links, &nc.draft);
 }
 
 /// Forget a draft that was sent: clear it in the store.

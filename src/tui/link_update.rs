@@ -6,7 +6,7 @@
 
 use super::app::*;
 use super::screens::case::update as case_update;
-use super::update::go;
+use super::update::{push, show};
 use crate::domain::text::escape_controls;
 use crate::domain::{LinkedRecord, Role};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -17,14 +17,18 @@ pub(crate) fn start(s: &mut State) -> Vec<Effect> {
         s.warn("auditors are read-only: they cannot link records");
         return vec![];
     }
-    let Some(view) = s.case.as_ref().and_then(|c| c.view.as_deref()) else {
+    let Some(view) = s
+        .screens
+        .get::<CaseScreen>()
+        .and_then(|c| c.view.as_deref())
+    else {
         s.info("the case is still loading");
         return vec![];
     };
     let (case, version) = (view.case.id, view.case.version);
     let name = view.case.requester.name.as_deref().map(escape_controls);
     s.linking = Some(LinkTarget { case, version });
-    go(s, ScreenId::Search);
+    push(s, ScreenState::Search(SearchScreen));
     s.focus = Focus::Query;
     if s.query.is_empty() {
         if let Some(n) = name {
@@ -43,13 +47,13 @@ pub(crate) fn open(s: &mut State) {
         s.info("to link records to a case, press L on the case: it brings you here");
         return;
     };
-    let Some(pv) = s.person.as_ref() else {
+    let Some(pv) = s.screens.get::<PersonView>() else {
         s.info("open a person first (Enter on a result)");
         return;
     };
     let linked: Vec<LinkedRecord> = s
-        .case
-        .as_ref()
+        .screens
+        .get::<CaseScreen>()
         .filter(|c| c.id == target.case)
         .and_then(|c| c.view.as_deref())
         .map(|v| v.links.clone())
@@ -129,9 +133,12 @@ pub(crate) fn key(s: &mut State, mut d: LinkDialog, k: KeyEvent) -> Vec<Effect> 
             }
             s.linking = None;
             s.info(format!("linking {} record(s) to {}…", chosen.len(), d.case));
-            let mut fx = if s.case.as_ref().is_some_and(|c| c.id == d.case) {
-                go(s, ScreenId::Case);
-                Vec::new()
+            let mut fx = if s
+                .screens
+                .get::<CaseScreen>()
+                .is_some_and(|c| c.id == d.case)
+            {
+                show(s, |_| CaseScreen::new(d.case))
             } else {
                 case_update::open_case(s, d.case, None)
             };

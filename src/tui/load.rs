@@ -2,6 +2,12 @@
 //! its way, and why the last one failed. Every screen that loads keeps
 //! its data in one, so stale answers are dropped the same way everywhere.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The next load's generation (0 is never handed out: it is "nothing
+/// asked yet").
+static NEXT_GEN: AtomicU64 = AtomicU64::new(1);
+
 /// Data loaded from the server with its loading state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Load<T> {
@@ -12,6 +18,8 @@ pub struct Load<T> {
     /// Why the last load failed.
     pub error: Option<String>,
     /// Generation of the last load; answers to older ones are dropped.
+    /// Generations are unique in the process, so a screen closed and
+    /// opened again never takes an answer meant for its earlier self.
     pub gen: u64,
 }
 
@@ -28,7 +36,7 @@ impl<T> Load<T> {
 
     /// A load starts: its generation.
     pub fn start(&mut self) -> u64 {
-        self.gen += 1;
+        self.gen = NEXT_GEN.fetch_add(1, Ordering::Relaxed);
         self.loading = true;
         self.gen
     }
@@ -68,6 +76,16 @@ mod tests {
         assert!(!l.awaits(first));
         assert!(l.awaits(second));
         assert!(l.loading);
+    }
+
+    #[test]
+    fn a_new_load_never_awaits_an_answer_meant_for_another() {
+        let mut old: Load<u8> = Load::default();
+        let gen = old.start();
+        let mut new: Load<u8> = Load::default();
+        assert!(!new.awaits(gen));
+        new.start();
+        assert!(!new.awaits(gen));
     }
 
     #[test]

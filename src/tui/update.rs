@@ -326,8 +326,8 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
                 {
                     if let RevealTarget::Field { record, field } = d.target {
                         let n = s
-                            .person
-                            .as_ref()
+                            .screens
+                            .get::<PersonView>()
                             .map_or(0, |p| p.masked_fields(record).len());
                         if n > 0 {
                             let field = if k.code == KeyCode::Right {
@@ -367,7 +367,7 @@ fn overlay_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 fn confirm_reveal(s: &mut State, mut d: RevealDialog, purpose: String) -> Vec<Effect> {
     let effect = match d.target {
         RevealTarget::Person => {
-            let Some(p) = s.person.as_ref() else {
+            let Some(p) = s.screens.get::<PersonView>() else {
                 return vec![];
             };
             PersonEffect::Reveal {
@@ -379,7 +379,7 @@ fn confirm_reveal(s: &mut State, mut d: RevealDialog, purpose: String) -> Vec<Ef
         }
         RevealTarget::Case(id) => CaseEffect::Reveal { id, purpose }.into(),
         RevealTarget::Field { record, field } => {
-            let Some(p) = s.person.as_ref() else {
+            let Some(p) = s.screens.get::<PersonView>() else {
                 return vec![];
             };
             let (Some(r), Some(f)) = (
@@ -479,32 +479,64 @@ fn screen_command(s: &mut State, cmd: Command) -> Vec<Effect> {
     }
 }
 
-/// Show `screen`, remembering the current one to go back to. Going to a
-/// screen already on the way back drops what was above it.
-pub(crate) fn go(s: &mut State, screen: ScreenId) {
-    if s.screen == screen {
-        return;
+/// Show screen `T`, remembering the current one to go back to: the state
+/// already open (see [`go`]), or a new one from `make`.
+pub(crate) fn show<T: ScreenData>(s: &mut State, make: impl FnOnce(&State) -> T) -> Vec<Effect> {
+    if let Some(fx) = go::<T>(s) {
+        return fx;
     }
+    let state = make(s).into_state();
+    push(s, state);
+    vec![]
+}
+
+/// Show a new state of screen `T` on top, in place of any it had.
+pub(crate) fn show_new<T: ScreenData>(s: &mut State, state: T) -> Vec<Effect> {
+    let _ = s.screens.take::<T>();
+    show(s, move |_| state)
+}
+
+/// Show screen `T` when it is open: on the stack (the screens above it
+/// close, keeping their drafts) or kept from an earlier visit. `None`
+/// when it is not open.
+pub(crate) fn go<T: ScreenData>(s: &mut State) -> Option<Vec<Effect>> {
+    if s.screen() == T::ID {
+        return Some(vec![]);
+    }
+    if s.screens.on_stack(T::ID) {
+        screens::current(s).covered(s);
+        let fx = drafts::sync(s, Instant::now(), true);
+        for state in s.screens.above(T::ID) {
+            closed(s, state);
+        }
+        return Some(fx);
+    }
+    let kept = s.screens.unkeep(T::ID)?;
+    push(s, kept);
+    Some(vec![])
+}
+
+/// Show `state` on top, a screen of its own even when one like it is
+/// below (the search opened again to link records to the case below).
+pub(crate) fn push(s: &mut State, state: ScreenState) {
     screens::current(s).covered(s);
-    match s.stack.iter().position(|x| *x == screen) {
-        Some(i) => s.stack.truncate(i),
-        None => s.stack.push(s.screen),
+    s.screens.push(state);
+}
+
+/// A screen came off the stack: kept for its next visit, or dropped.
+fn closed(s: &mut State, state: ScreenState) {
+    if screens::of(state.id()).keeps_place() {
+        s.screens.keep(state);
     }
-    s.screen = screen;
 }
 
-/// Close the current screen: forms keep their drafts, a person or a case
-/// is masked again.
-fn close_screen(s: &mut State) -> Vec<Effect> {
-    let fx = drafts::sync(s, Instant::now(), true);
-    screens::current(s).leave(s);
-    fx
-}
-
-/// Back to the screen the operator came from.
+/// Back to the screen the operator came from: forms keep their drafts, a
+/// person or a case is masked again.
 pub(crate) fn back(s: &mut State) -> Vec<Effect> {
-    let mut fx = close_screen(s);
-    s.screen = s.stack.pop().unwrap_or(ScreenId::Search);
+    let mut fx = drafts::sync(s, Instant::now(), true);
+    if let Some(state) = s.screens.pop() {
+        closed(s, state);
+    }
     fx.extend(screens::current(s).returned(s));
     fx
 }
@@ -512,11 +544,9 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
 /// Leave every screen for the search (forms keep their drafts).
 fn leave_all(s: &mut State) -> Vec<Effect> {
     let fx = drafts::sync(s, Instant::now(), true);
-    for id in ScreenId::ALL {
-        screens::of(id).leave(s);
+    while let Some(state) = s.screens.pop() {
+        closed(s, state);
     }
-    s.stack.clear();
-    s.screen = ScreenId::Search;
     fx
 }
 
@@ -532,8 +562,9 @@ fn move_by(s: &mut State, delta: i64) -> Vec<Effect> {
 /// asked for again (the new session knows nothing of the old one).
 fn reconnected(s: &mut State) -> Vec<Effect> {
     let mut fx = Vec::new();
+    let shown = s.screen();
     for id in ScreenId::ALL {
-        fx.extend(screens::of(id).reconnected(s, s.screen == id));
+        fx.extend(screens::of(id).reconnected(s, shown == id));
     }
     fx.extend(screens::current(s).store_changed(s));
     fx

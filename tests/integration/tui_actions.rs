@@ -10,6 +10,7 @@
 use crate::action_support;
 use crate::case_support;
 use crate::tui_support;
+use privdesk::tui::app::{ActionsScreen, CaseScreen, InboxScreen};
 
 use action_support::*;
 use crossterm::event::KeyCode;
@@ -51,19 +52,19 @@ fn message(s: &State) -> (Level, String) {
 
 /// Move the panel's cursor onto `item`.
 fn select(s: &mut State, item: ActionItem) {
-    let items = s.actions.as_ref().expect("panel").items();
+    let items = s.screens.get::<ActionsScreen>().expect("panel").items();
     let at = items.iter().position(|i| *i == item).expect("the item");
     run(s, Command::First);
     for _ in 0..at {
         run(s, Command::MoveDown);
     }
-    assert_eq!(s.actions.as_ref().unwrap().item(), Some(item));
+    assert_eq!(s.screens.get::<ActionsScreen>().unwrap().item(), Some(item));
 }
 
 /// The index of the action whose id is `id` in the panel.
 fn action_at(s: &State, id: &str) -> usize {
-    s.actions
-        .as_ref()
+    s.screens
+        .get::<ActionsScreen>()
         .and_then(|a| a.data.as_ref())
         .and_then(|d| d.actions.iter().position(|v| v.id == id))
         .unwrap_or_else(|| panic!("no action {id}"))
@@ -73,8 +74,8 @@ fn action_at(s: &State, id: &str) -> usize {
 fn the_panel_lists_actions_jobs_and_what_blocks_fulfilment() {
     let f = fixture();
     let mut s = panel("default", AGENT);
-    assert_eq!(s.screen, ScreenId::Actions);
-    let a = s.actions.as_ref().unwrap();
+    assert_eq!(s.screen(), ScreenId::Actions);
+    let a = s.screens.get::<ActionsScreen>().unwrap();
     // Every action, each followed by its jobs.
     let n_jobs: usize = f.actions.actions.iter().map(|v| v.jobs.len()).sum();
     assert_eq!(
@@ -112,7 +113,13 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     let f = fixture();
     let mut s = panel("default", AGENT);
     run(&mut s, Command::PrepareAction);
-    let form = s.actions.as_ref().unwrap().prepare.clone().expect("form");
+    let form = s
+        .screens
+        .get::<ActionsScreen>()
+        .unwrap()
+        .prepare
+        .clone()
+        .expect("form");
     // The case asks for a correction, so the form starts there, with
     // every linked record ticked.
     assert_eq!(form.value("kind"), "update");
@@ -122,7 +129,13 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     // Nothing to change yet: refused, the form stays.
     let fx = act(&mut s, ctrl('s'));
     assert!(fx.is_empty(), "{fx:?}");
-    let form = s.actions.as_ref().unwrap().prepare.as_ref().unwrap();
+    let form = s
+        .screens
+        .get::<ActionsScreen>()
+        .unwrap()
+        .prepare
+        .as_ref()
+        .unwrap();
     assert_eq!(form.error.as_ref().map(|e| e.0.as_str()), Some("set_phone"));
     assert_eq!(form.focused(), "set_phone");
 
@@ -153,7 +166,7 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
         )
     };
     assert!(previewed(&mut s).is_empty());
-    assert!(s.actions.as_ref().unwrap().previewing());
+    assert!(s.screens.get::<ActionsScreen>().unwrap().previewing());
     let shown = snap("dry_run_preview", &s);
     assert!(shown.contains("not created yet"), "{shown}");
     for j in &f.preview.action.jobs {
@@ -163,7 +176,7 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
     assert!(run(&mut s, Command::RunAction).is_empty());
     // Back to the form, as it was typed.
     act(&mut s, key(KeyCode::Esc));
-    let a = s.actions.as_ref().unwrap();
+    let a = s.screens.get::<ActionsScreen>().unwrap();
     assert!(a.dry_run.is_none() && a.confirm.is_none());
     assert_eq!(a.prepare.as_ref().unwrap().value("set_phone"), NEW_PHONE);
     assert!(matches!(
@@ -195,7 +208,7 @@ fn preparing_a_correction_asks_the_desk_for_a_dry_run() {
         e,
         Effect::Screen(ScreenEffect::Actions(ActionsEffect::Load { .. }))
     )));
-    let a = s.actions.as_ref().unwrap();
+    let a = s.screens.get::<ActionsScreen>().unwrap();
     assert!(a.prepare.is_none());
     assert_eq!(
         a.dry_run.as_ref().unwrap().action.id,
@@ -220,15 +233,15 @@ fn a_refused_plan_keeps_the_form_and_says_why() {
     let mut s = panel("default", AGENT);
     run(&mut s, Command::PrepareAction);
     // Only the first record, as a disclosure.
-    s.actions
-        .as_mut()
+    s.screens
+        .get_mut::<ActionsScreen>()
         .unwrap()
         .prepare
         .as_mut()
         .unwrap()
         .set("kind", "export");
-    s.actions
-        .as_mut()
+    s.screens
+        .get_mut::<ActionsScreen>()
         .unwrap()
         .prepare
         .as_mut()
@@ -262,7 +275,13 @@ fn a_refused_plan_keeps_the_form_and_says_why() {
             result: Err("crm: cannot read C-1001".into()),
         })),
     );
-    let form = s.actions.as_ref().unwrap().prepare.as_ref().expect("kept");
+    let form = s
+        .screens
+        .get::<ActionsScreen>()
+        .unwrap()
+        .prepare
+        .as_ref()
+        .expect("kept");
     assert!(!form.pending, "the form can be sent again");
     assert_eq!(
         message(&s),
@@ -276,7 +295,13 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
     let mut s = panel("default", AGENT);
     // The correction as it was before its run: every job queued.
     let before = f.correction.clone();
-    s.actions.as_mut().unwrap().data.as_mut().unwrap().actions[0] = before.action.clone();
+    s.screens
+        .get_mut::<ActionsScreen>()
+        .unwrap()
+        .data
+        .as_mut()
+        .unwrap()
+        .actions[0] = before.action.clone();
     select(&mut s, ActionItem::Action(0));
     let fx = run(&mut s, Command::RunAction);
     let id = match fx.as_slice() {
@@ -288,12 +313,21 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
         other => panic!("{other:?}"),
     };
     assert_eq!(id, 1);
-    assert_eq!(s.actions.as_ref().unwrap().running.as_deref(), Some("A-1"));
+    assert_eq!(
+        s.screens.get::<ActionsScreen>().unwrap().running.as_deref(),
+        Some("A-1")
+    );
     // A second run while this one goes is refused on screen.
     assert!(run(&mut s, Command::RunAction).is_empty());
 
     let job_state = |s: &State, job: &str| {
-        s.actions.as_ref().unwrap().data.as_ref().unwrap().actions[0]
+        s.screens
+            .get::<ActionsScreen>()
+            .unwrap()
+            .data
+            .as_ref()
+            .unwrap()
+            .actions[0]
             .jobs
             .iter()
             .find(|j| j.id == job)
@@ -332,7 +366,7 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
         e,
         Effect::Screen(ScreenEffect::Actions(ActionsEffect::Load { .. }))
     )));
-    assert_eq!(s.actions.as_ref().unwrap().running, None);
+    assert_eq!(s.screens.get::<ActionsScreen>().unwrap().running, None);
     let (level, text) = message(&s);
     assert_eq!(level, Level::Info);
     assert!(text.contains(&f.report.action.progress), "{text}");
@@ -349,14 +383,20 @@ fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
     let i = action_at(&s, disclosure);
     select(&mut s, ActionItem::Action(i));
     assert!(run(&mut s, Command::ApproveAction).is_empty());
-    assert!(s.actions.as_ref().unwrap().dialog.is_none());
+    assert!(s.screens.get::<ActionsScreen>().unwrap().dialog.is_none());
     assert_eq!(message(&s).0, Level::Warning);
 
     // A supervisor gives a reason.
     let mut s = panel("default", USER);
     select(&mut s, ActionItem::Action(i));
     run(&mut s, Command::ApproveAction);
-    let d = s.actions.as_ref().unwrap().dialog.clone().expect("dialog");
+    let d = s
+        .screens
+        .get::<ActionsScreen>()
+        .unwrap()
+        .dialog
+        .clone()
+        .expect("dialog");
     assert_eq!(d.kind, ActionDialogKind::Approve);
     assert_eq!(&d.target, disclosure);
     assert!(act(&mut s, ctrl('s')).is_empty(), "no reason, nothing sent");
@@ -385,7 +425,13 @@ fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
     );
     assert!(f.self_approve.contains("four-eyes"), "{}", f.self_approve);
     assert_eq!(message(&s), (Level::Error, f.self_approve.clone()));
-    let d = s.actions.as_ref().unwrap().dialog.as_ref().expect("kept");
+    let d = s
+        .screens
+        .get::<ActionsScreen>()
+        .unwrap()
+        .dialog
+        .as_ref()
+        .expect("kept");
     assert!(!d.form.pending);
     assert!(screen(&s, 80, 24).contains("another supervisor must"));
 
@@ -433,8 +479,8 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
 
     run(&mut s, Command::JobToManual);
     let form = |s: &mut State| {
-        s.actions
-            .as_mut()
+        s.screens
+            .get_mut::<ActionsScreen>()
             .unwrap()
             .dialog
             .as_mut()
@@ -476,7 +522,7 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
         e,
         Effect::Screen(ScreenEffect::Actions(ActionsEffect::Load { .. }))
     )));
-    assert!(s.actions.as_ref().unwrap().dialog.is_none());
+    assert!(s.screens.get::<ActionsScreen>().unwrap().dialog.is_none());
 
     // The manual task is recorded done with what was found.
     select(&mut s, ActionItem::Task(0));
@@ -504,7 +550,7 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
         })),
     );
     assert!(
-        s.actions.as_ref().unwrap().dialog.is_some(),
+        s.screens.get::<ActionsScreen>().unwrap().dialog.is_some(),
         "kept on a refusal"
     );
     assert_eq!(message(&s).0, Level::Error);
@@ -514,20 +560,20 @@ fn failed_jobs_are_retried_skipped_or_handed_to_a_task() {
     select(&mut s, ActionItem::Job(0, 0));
     assert!(run(&mut s, Command::RetryJob).is_empty());
     assert!(run(&mut s, Command::SkipJob).is_empty());
-    assert!(s.actions.as_ref().unwrap().dialog.is_none());
+    assert!(s.screens.get::<ActionsScreen>().unwrap().dialog.is_none());
 }
 
 #[test]
 fn the_approval_inbox_shows_the_dry_run_and_decides() {
     let f = fixture();
     let mut s = case_support::case_state("default");
-    s.screen = ScreenId::Cases;
+    tui_support::show_empty(&mut s, ScreenId::Cases);
     let fx = run(&mut s, Command::ApprovalInbox);
     assert_eq!(
         fx,
         vec![Effect::Screen(ScreenEffect::Inbox(InboxEffect::Load))]
     );
-    assert_eq!(s.screen, ScreenId::Inbox);
+    assert_eq!(s.screen(), ScreenId::Inbox);
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Inbox(InboxMsg::Loaded {
@@ -539,7 +585,7 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
     assert!(text.contains(&f.inbox[0].id));
     assert!(text.contains("What would be sent"));
     run(&mut s, Command::MoveDown);
-    assert_eq!(s.inbox.as_ref().unwrap().selected, 1);
+    assert_eq!(s.screens.get::<InboxScreen>().unwrap().selected, 1);
     run(&mut s, Command::InboxDeny);
     type_text(&mut s, "wrong person");
     match act(&mut s, ctrl('s')).as_slice() {
@@ -566,7 +612,7 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
         fx.contains(&Effect::Screen(ScreenEffect::Inbox(InboxEffect::Load))),
         "{fx:?}"
     );
-    assert!(s.inbox.as_ref().unwrap().dialog.is_none());
+    assert!(s.screens.get::<InboxScreen>().unwrap().dialog.is_none());
     // Enter opens the selected action's case.
     let fx = run(&mut s, Command::Open);
     assert!(fx
@@ -598,7 +644,14 @@ fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
             result: Ok(f.letter.clone()),
         })),
     );
-    let dialog = |s: &State| s.case.as_ref().unwrap().dialog.clone().expect("letter");
+    let dialog = |s: &State| {
+        s.screens
+            .get::<CaseScreen>()
+            .unwrap()
+            .dialog
+            .clone()
+            .expect("letter")
+    };
     assert_eq!(dialog(&s).kind, DialogKind::Letter);
     assert_eq!(dialog(&s).form.value("text"), f.letter);
     // The rendered letter alone is not a draft yet.
@@ -608,8 +661,8 @@ fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
     };
     assert!(act(&mut s, later.clone()).is_empty());
 
-    s.case
-        .as_mut()
+    s.screens
+        .get_mut::<CaseScreen>()
         .unwrap()
         .dialog
         .as_mut()
@@ -662,8 +715,8 @@ fn a_letter_is_rendered_edited_kept_as_a_draft_and_recorded() {
     );
 
     // Another template does not replace what was typed.
-    s.case
-        .as_mut()
+    s.screens
+        .get_mut::<CaseScreen>()
         .unwrap()
         .dialog
         .as_mut()
@@ -786,7 +839,7 @@ fn every_new_key_is_in_the_help_and_can_be_remapped() {
         assert_eq!(map.command_for(ctx, &f12), Some(cmd));
         // And the help of its screen lists it with that key.
         let mut s = state_with("default", map);
-        s.screen = screen_of;
+        tui_support::show_empty(&mut s, screen_of);
         s.overlay = Some(Overlay::Help(0));
         let text = screen(&s, 120, 40);
         let line = text

@@ -3,6 +3,7 @@
 
 use crate::case_support;
 use crate::tui_support;
+use privdesk::tui::app::AuditScreen;
 
 use crossterm::event::KeyCode;
 use privdesk::store::{
@@ -90,7 +91,7 @@ fn entries() -> Vec<AuditEntry> {
 fn opened() -> State {
     let mut s = state("default");
     let fx = act(&mut s, Msg::Run(Command::AuditLog));
-    assert_eq!(s.screen, ScreenId::Audit);
+    assert_eq!(s.screen(), ScreenId::Audit);
     let gen = match fx.as_slice() {
         [Effect::Screen(ScreenEffect::Audit(AuditEffect::Load { gen, filter })), Effect::Screen(ScreenEffect::Audit(AuditEffect::Verify))] =>
         {
@@ -123,7 +124,7 @@ fn opened() -> State {
 #[test]
 fn the_trail_is_shown_newest_first_with_the_chain_status() {
     let s = opened();
-    let a = s.audit.as_ref().unwrap();
+    let a = s.screens.get::<AuditScreen>().unwrap();
     let kinds: Vec<&str> = a.entries.data.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.first(), Some(&"audit_read"));
     assert_eq!(kinds.last(), Some(&"search"));
@@ -150,7 +151,7 @@ fn moving_down_selects_older_entries_and_shows_them_in_full() {
     let mut s = opened();
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Char('j'));
-    let a = s.audit.as_ref().unwrap();
+    let a = s.screens.get::<AuditScreen>().unwrap();
     assert_eq!(a.selected, 2);
     assert_eq!(a.entries.data[2].kind, "denied");
     let text = screen(&s, 80, 24);
@@ -163,7 +164,7 @@ fn moving_down_selects_older_entries_and_shows_them_in_full() {
     for _ in 0..20 {
         press(&mut s, KeyCode::Char('j'));
     }
-    assert_eq!(s.audit.as_ref().unwrap().selected, 6);
+    assert_eq!(s.screens.get::<AuditScreen>().unwrap().selected, 6);
 }
 
 #[test]
@@ -171,7 +172,7 @@ fn filters_are_typed_then_applied_with_enter() {
     let mut s = opened();
     press(&mut s, KeyCode::Char('e'));
     assert_eq!(
-        s.audit.as_ref().unwrap().prompt,
+        s.screens.get::<AuditScreen>().unwrap().prompt,
         Some(AuditPrompt::Filters { focus: 0 })
     );
     // Letters go to the field, not to the key bindings (`q` does not quit).
@@ -193,7 +194,7 @@ fn filters_are_typed_then_applied_with_enter() {
     assert_eq!(filter.since.as_deref(), Some("2026-11-01"));
     assert_eq!(filter.subject, None);
     assert_eq!(filter.until, None);
-    let a = s.audit.as_ref().unwrap();
+    let a = s.screens.get::<AuditScreen>().unwrap();
     assert_eq!(a.prompt, None);
     assert!(a.entries.loading);
     assert_eq!(
@@ -206,7 +207,7 @@ fn filters_are_typed_then_applied_with_enter() {
     type_text(&mut s, "x");
     let fx = press(&mut s, KeyCode::Esc);
     assert!(fx.is_empty());
-    let a = s.audit.as_ref().unwrap();
+    let a = s.screens.get::<AuditScreen>().unwrap();
     assert_eq!(a.filter_from_form().operator.as_deref(), Some("sue"));
     assert_eq!(a.prompt, None);
 }
@@ -225,7 +226,10 @@ fn an_answer_to_an_older_load_is_dropped() {
             result: Ok(vec![]),
         })),
     );
-    assert_eq!(s.audit.as_ref().unwrap().entries.data.len(), 7);
+    assert_eq!(
+        s.screens.get::<AuditScreen>().unwrap().entries.data.len(),
+        7
+    );
 }
 
 #[test]
@@ -236,7 +240,10 @@ fn verify_shows_the_first_broken_link() {
         fx,
         vec![Effect::Screen(ScreenEffect::Audit(AuditEffect::Verify))]
     );
-    assert_eq!(s.audit.as_ref().unwrap().chain, Some(ChainStatus::Checking));
+    assert_eq!(
+        s.screens.get::<AuditScreen>().unwrap().chain,
+        Some(ChainStatus::Checking)
+    );
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Audit(AuditMsg::Verified(Ok(
@@ -264,7 +271,7 @@ fn export_asks_for_the_person_and_the_format() {
     let mut s = opened();
     press(&mut s, KeyCode::Char('x'));
     assert_eq!(
-        s.audit.as_ref().unwrap().prompt,
+        s.screens.get::<AuditScreen>().unwrap().prompt,
         Some(AuditPrompt::Export { csv: false })
     );
     // Nothing typed: nothing exported.
@@ -281,7 +288,7 @@ fn export_asks_for_the_person_and_the_format() {
             csv: true
         }))]
     );
-    assert!(s.audit.as_ref().unwrap().exporting);
+    assert!(s.screens.get::<AuditScreen>().unwrap().exporting);
     // The answer is shown, and the trail reloaded to show the export's entry.
     let fx = act(
         &mut s,
@@ -342,8 +349,8 @@ fn an_agent_sees_the_desks_refusal() {
     snap("audit_refused_for_agent", &s);
     // Esc goes back.
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Search);
-    assert!(s.audit.is_none());
+    assert_eq!(s.screen(), ScreenId::Search);
+    assert!(s.screens.get::<AuditScreen>().is_none());
 }
 
 #[test]
@@ -361,7 +368,7 @@ fn the_palette_reaches_the_audit_screen() {
         ),
         "{fx:?}"
     );
-    assert_eq!(s.screen, ScreenId::Audit);
+    assert_eq!(s.screen(), ScreenId::Audit);
 }
 
 #[test]

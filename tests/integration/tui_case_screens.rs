@@ -7,6 +7,7 @@
 
 use crate::case_support;
 use crate::tui_support;
+use privdesk::tui::app::{CaseScreen, NewCaseScreen};
 
 use case_support::*;
 use crossterm::event::KeyCode;
@@ -38,8 +39,8 @@ fn find_text(buf: &Buffer, needle: &str) -> (u16, u16) {
 
 fn due_line_cell<'a>(buf: &'a Buffer, s: &State) -> &'a ratatui::buffer::Cell {
     let view = s
-        .case
-        .as_ref()
+        .screens
+        .get::<CaseScreen>()
         .and_then(|c| c.view.as_ref())
         .expect("a case");
     let due = view
@@ -219,7 +220,7 @@ fn new_case_form_for_a_person() {
     let f = fixture();
     let mut s = taro_person("default");
     let fx = act(&mut s, key(KeyCode::Char('n')));
-    assert_eq!(s.screen, ScreenId::NewCase);
+    assert_eq!(s.screen(), ScreenId::NewCase);
     let key_of = fx
         .iter()
         .find_map(|e| match e {
@@ -253,7 +254,7 @@ fn new_case_form_for_a_person() {
     // A rights request shows its kind and fee; a representative their details.
     act(&mut s, key(KeyCode::Right));
     act(&mut s, key(KeyCode::Right));
-    let nc = s.new_case.as_mut().unwrap();
+    let nc = s.screens.get_mut::<NewCaseScreen>().unwrap();
     nc.form.focus_on("representative");
     act(&mut s, key(KeyCode::Char(' ')));
     snap("new_case_rights_request", &s);
@@ -360,7 +361,7 @@ fn case_screens_render_at_small_sizes_without_panic() {
             (200, 60),
         ] {
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(s, w, h)));
-            assert!(r.is_ok(), "{:?} panicked at {w}x{h}", s.screen);
+            assert!(r.is_ok(), "{:?} panicked at {w}x{h}", s.screen());
         }
     }
 }

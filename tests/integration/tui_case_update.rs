@@ -7,6 +7,7 @@
 
 use crate::case_support;
 use crate::tui_support;
+use privdesk::tui::app::{CaseScreen, CasesView, NewCaseScreen};
 
 use case_support::*;
 use crossterm::event::KeyCode;
@@ -55,16 +56,16 @@ fn created_effect(fx: &[Effect]) -> (String, privdesk::domain::NewCase, Option<u
 }
 
 fn focus(s: &mut State, id: &str) {
-    s.new_case
-        .as_mut()
+    s.screens
+        .get_mut::<NewCaseScreen>()
         .expect("the form is open")
         .form
         .focus_on(id);
 }
 
 fn value(s: &State, id: &str) -> String {
-    s.new_case
-        .as_ref()
+    s.screens
+        .get::<NewCaseScreen>()
         .expect("the form is open")
         .form
         .value(id)
@@ -96,7 +97,7 @@ fn filled_form() -> State {
 fn choices_cycle_and_the_kind_follows_category_and_law() {
     let mut s = taro_person("default");
     press(&mut s, KeyCode::Char('n'));
-    let form = |s: &State| s.new_case.as_ref().unwrap().form.clone();
+    let form = |s: &State| s.screens.get::<NewCaseScreen>().unwrap().form.clone();
     assert!(
         form(&s).field("kind").unwrap().hidden,
         "an inquiry has no kind"
@@ -186,7 +187,7 @@ fn submit_asks_the_desk_to_create_the_case_described() {
 }
 
 fn first_link(s: &State) -> String {
-    s.new_case.as_ref().unwrap().links[0].to_string()
+    s.screens.get::<NewCaseScreen>().unwrap().links[0].to_string()
 }
 
 #[test]
@@ -207,7 +208,7 @@ fn validation_errors_keep_what_was_typed() {
         )),
         "{fx:?}"
     );
-    let form = &s.new_case.as_ref().unwrap().form;
+    let form = &s.screens.get::<NewCaseScreen>().unwrap().form;
     assert_eq!(form.error.as_ref().map(|e| e.0.as_str()), Some("received"));
     assert_eq!(form.focused(), "received");
     assert_eq!(s.message.as_ref().map(|m| m.level), Some(Level::Error));
@@ -229,7 +230,7 @@ fn validation_errors_keep_what_was_typed() {
     }
     assert_eq!(value(&s, "kind"), "correction");
     act(&mut s, ctrl('s'));
-    let form = &s.new_case.as_ref().unwrap().form;
+    let form = &s.screens.get::<NewCaseScreen>().unwrap().form;
     assert_eq!(form.error.as_ref().map(|e| e.0.as_str()), Some("fee"));
     assert!(s
         .message
@@ -253,11 +254,11 @@ fn validation_errors_keep_what_was_typed() {
             warning: None,
         })),
     );
-    let form = &s.new_case.as_ref().unwrap().form;
+    let form = &s.screens.get::<NewCaseScreen>().unwrap().form;
     assert!(!form.pending);
     assert_eq!(form.error.as_ref().map(|e| e.0.as_str()), Some("email"));
     assert_eq!(value(&s, "rep_name"), "山田 花子");
-    assert_eq!(s.screen, ScreenId::NewCase);
+    assert_eq!(s.screen(), ScreenId::NewCase);
 }
 
 #[test]
@@ -290,8 +291,8 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
         })),
     );
     assert_eq!(
-        s.new_case
-            .as_ref()
+        s.screens
+            .get::<NewCaseScreen>()
             .unwrap()
             .form
             .error
@@ -322,7 +323,7 @@ fn a_real_desk_refuses_bad_input_and_creates_good_input() {
             warning,
         })),
     );
-    assert_eq!(s.screen, ScreenId::Case);
+    assert_eq!(s.screen(), ScreenId::Case);
     assert!(
         fx.contains(&Effect::SaveDraft {
             key,
@@ -426,7 +427,7 @@ fn duplicates_found_before_creating_stop_it_once() {
 #[test]
 fn form_drafts_are_saved_after_a_pause_kept_on_esc_and_filled_back_in() {
     let mut s = filled_form();
-    let key = s.new_case.as_ref().unwrap().draft.key.clone();
+    let key = s.screens.get::<NewCaseScreen>().unwrap().draft.key.clone();
     let soon = Msg::Tick {
         now: s.last_edit,
         wall: wall(),
@@ -451,7 +452,7 @@ fn form_drafts_are_saved_after_a_pause_kept_on_esc_and_filled_back_in() {
     // Esc leaves the form and keeps it; opening it again fills it in.
     type_text(&mut s, " More.");
     let fx = press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Person);
+    assert_eq!(s.screen(), ScreenId::Person);
     let kept = drafts_of(&fx);
     assert_eq!(kept.len(), 1);
     assert!(kept[0].1.contains("More."));
@@ -531,7 +532,7 @@ fn note_drafts_are_cleared_once_sent() {
             revealed: false
         })))
     );
-    assert!(s.case.as_ref().unwrap().dialog.is_none());
+    assert!(s.screens.get::<CaseScreen>().unwrap().dialog.is_none());
     assert!(!s.drafts.contains_key(&key));
     assert!(drafts_of(&act(&mut s, after_pause())).is_empty());
 }
@@ -544,14 +545,13 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     let case = me.create_case(&disclosure_request()).unwrap();
     let view = me.get_case(case.id).unwrap();
     let mut s = case_state("default");
-    s.case = None;
     let fx = act(&mut s, Msg::Run(Command::Cases));
     assert!(fx.iter().any(|e| matches!(
         e,
         Effect::Screen(ScreenEffect::Cases(CasesEffect::Load { .. }))
     )));
     // Open it as the list would.
-    let gen = s.cases.as_ref().unwrap().rows.gen;
+    let gen = s.screens.get::<CasesView>().unwrap().rows.gen;
     let rows = me
         .list_cases(&privdesk::domain::CaseFilter::default())
         .unwrap();
@@ -624,8 +624,8 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     assert!(text.contains("assignee: none -> demo-agent"), "{text}");
     assert!(text.contains("demo-agent"), "{text}");
     let dialog = s
-        .case
-        .as_ref()
+        .screens
+        .get::<CaseScreen>()
         .unwrap()
         .dialog
         .as_ref()
@@ -644,7 +644,7 @@ fn a_conflict_shows_the_changes_reloads_and_keeps_the_text() {
     );
     press(&mut s, KeyCode::Esc);
     assert!(s.overlay.is_none(), "any key closes the conflict");
-    assert!(s.case.as_ref().unwrap().dialog.is_some());
+    assert!(s.screens.get::<CaseScreen>().unwrap().dialog.is_some());
     let fx = act(&mut s, ctrl('s'));
     let [Effect::Screen(ScreenEffect::Case(CaseEffect::Change { version, .. }))] = &fx[..] else {
         panic!("{fx:?}");
@@ -659,8 +659,8 @@ fn the_status_dialog_asks_for_what_each_status_needs() {
     assert_eq!(f.disclosure.case.status, CaseStatus::InProgress);
     press(&mut s, KeyCode::Char('s'));
     let form = |s: &State| {
-        s.case
-            .as_ref()
+        s.screens
+            .get::<CaseScreen>()
             .unwrap()
             .dialog
             .as_ref()
@@ -733,8 +733,8 @@ fn a_refusal_is_one_step_names_its_articles_and_warns_about_the_letters_script()
     let mut s = case_screen("default", &f.access);
     press(&mut s, KeyCode::Char('s'));
     let form = |s: &State| {
-        s.case
-            .as_ref()
+        s.screens
+            .get::<CaseScreen>()
             .unwrap()
             .dialog
             .as_ref()
@@ -774,8 +774,8 @@ fn a_refusal_is_one_step_names_its_articles_and_warns_about_the_letters_script()
     );
     assert_eq!(form(&s).field("reason").unwrap().label, "To the customer");
 
-    s.case
-        .as_mut()
+    s.screens
+        .get_mut::<CaseScreen>()
         .unwrap()
         .dialog
         .as_mut()
@@ -783,8 +783,8 @@ fn a_refusal_is_one_step_names_its_articles_and_warns_about_the_letters_script()
         .form
         .focus_on("reason");
     type_text(&mut s, "ご本人確認ができませんでした");
-    s.case
-        .as_mut()
+    s.screens
+        .get_mut::<CaseScreen>()
         .unwrap()
         .dialog
         .as_mut()
@@ -841,8 +841,8 @@ fn agents_take_a_case_and_auditors_change_nothing() {
     s.operator.role = privdesk::domain::Role::Agent;
     press(&mut s, KeyCode::Char('s'));
     let form = &s
-        .case
-        .as_ref()
+        .screens
+        .get::<CaseScreen>()
         .unwrap()
         .dialog
         .as_ref()
@@ -862,7 +862,7 @@ fn agents_take_a_case_and_auditors_change_nothing() {
     s.operator.role = privdesk::domain::Role::Auditor;
     for c in ['n', 'a', 's', 'o', 'v'] {
         assert!(press(&mut s, KeyCode::Char(c)).is_empty());
-        assert!(s.case.as_ref().unwrap().dialog.is_none());
+        assert!(s.screens.get::<CaseScreen>().unwrap().dialog.is_none());
     }
     assert!(s.message.as_ref().unwrap().text.contains("read-only"));
 
@@ -911,7 +911,7 @@ fn unsent_drafts_are_offered_at_start_and_f3_continues_them() {
             revealed: false
         }))]
     );
-    assert_eq!(s.screen, ScreenId::Case);
+    assert_eq!(s.screen(), ScreenId::Case);
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Case(CaseMsg::Loaded {
@@ -920,8 +920,8 @@ fn unsent_drafts_are_offered_at_start_and_f3_continues_them() {
         })),
     );
     let dialog = s
-        .case
-        .as_ref()
+        .screens
+        .get::<CaseScreen>()
         .unwrap()
         .dialog
         .as_ref()
@@ -964,7 +964,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     search(&mut s, "yamada", &data().yamada);
     press(&mut s, KeyCode::Down);
     let fx = press(&mut s, KeyCode::Char('c'));
-    assert_eq!(s.screen, ScreenId::Cases);
+    assert_eq!(s.screen(), ScreenId::Cases);
     assert_eq!(filter(&fx), AssigneeFilter::User(USER.into()));
     assert_eq!(
         filter(&press(&mut s, KeyCode::Tab)),
@@ -972,7 +972,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     );
     assert_eq!(filter(&press(&mut s, KeyCode::Tab)), AssigneeFilter::Anyone);
     // An answer to an older load is dropped.
-    let gen = s.cases.as_ref().unwrap().rows.gen;
+    let gen = s.screens.get::<CasesView>().unwrap().rows.gen;
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
@@ -980,7 +980,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
             result: Ok(rows_by_state()),
         })),
     );
-    assert!(s.cases.as_ref().unwrap().rows.data.is_empty());
+    assert!(s.screens.get::<CasesView>().unwrap().rows.data.is_empty());
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Cases(CasesMsg::Loaded {
@@ -988,7 +988,7 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
             result: Ok(rows_by_state()),
         })),
     );
-    assert_eq!(s.cases.as_ref().unwrap().rows.data.len(), 3);
+    assert_eq!(s.screens.get::<CasesView>().unwrap().rows.data.len(), 3);
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(
         fx,
@@ -999,13 +999,13 @@ fn the_case_list_switches_between_mine_unassigned_and_all() {
     );
     // Back leads to the list again (reloaded), then to the results.
     let fx = press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Cases);
+    assert_eq!(s.screen(), ScreenId::Cases);
     assert!(fx.iter().any(|e| matches!(
         e,
         Effect::Screen(ScreenEffect::Cases(CasesEffect::Load { .. }))
     )));
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
 }
 
 #[test]
@@ -1071,8 +1071,8 @@ fn the_letter_editor_starts_on_the_template_that_fits_the_case() {
         let mut s = case_screen("default", view);
         let fx = press(&mut s, KeyCode::Char('l'));
         let chosen = s
-            .case
-            .as_ref()
+            .screens
+            .get::<CaseScreen>()
             .unwrap()
             .dialog
             .as_ref()

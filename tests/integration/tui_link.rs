@@ -17,7 +17,7 @@ fn open_taro_from_the_case() -> State {
     let mut s = case_screen("default", &f.disclosure);
     let fx = act(&mut s, key(KeyCode::Char('L')));
     assert!(fx.is_empty(), "nothing is searched before Enter: {fx:?}");
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
     assert_eq!(s.focus, Focus::Query);
     assert_eq!(s.query.text(), "山田 太郎");
     let fx = press(&mut s, KeyCode::Enter);
@@ -54,7 +54,7 @@ fn open_taro_from_the_case() -> State {
         act(&mut s, key(KeyCode::Down));
     }
     act(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.screen, ScreenId::Person);
+    assert_eq!(s.screen(), ScreenId::Person);
     s
 }
 
@@ -110,7 +110,7 @@ fn records_found_by_a_search_are_picked_and_linked_to_the_case() {
     let want: Vec<String> = offered[1..].to_vec();
     let got: Vec<String> = linked.iter().map(|r| r.to_string()).collect();
     assert_eq!(got, want);
-    assert_eq!(s.screen, ScreenId::Case);
+    assert_eq!(s.screen(), ScreenId::Case);
     assert!(s.overlay.is_none());
     assert!(s.linking.is_none());
 }
@@ -131,7 +131,7 @@ fn nothing_ticked_links_nothing_and_esc_keeps_the_search() {
     assert!(matches!(s.overlay, Some(Overlay::Link(_))));
     act(&mut s, key(KeyCode::Esc));
     assert!(s.overlay.is_none());
-    assert_eq!(s.screen, ScreenId::Person);
+    assert_eq!(s.screen(), ScreenId::Person);
     assert!(s.linking.is_some(), "Esc forgot which case to link to");
 }
 

@@ -7,6 +7,7 @@
 use crate::case_support;
 use crate::queue_support;
 use crate::tui_support;
+use privdesk::tui::app::QueueView;
 
 use crossterm::event::KeyCode;
 use privdesk::domain::{Category, NewCase, Priority};
@@ -27,7 +28,7 @@ fn snap(name: &str, s: &State) {
 }
 
 fn q(s: &State) -> &privdesk::tui::app::QueueView {
-    s.queue.as_ref().expect("queue open")
+    s.screens.get::<QueueView>().expect("queue open")
 }
 
 fn tab_named(s: &mut State, server: &mut Server, name: &str) {
@@ -58,7 +59,7 @@ fn opening_loads_audited_and_sections_count_their_rows() {
     let mut s = state("default");
     let mut server = Server::new(&specs(), s.queue_sections.clone());
     let fx = act(&mut s, Msg::Run(Command::Queue));
-    assert_eq!(s.screen, ScreenId::Queue);
+    assert_eq!(s.screen(), ScreenId::Queue);
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::Screen(ScreenEffect::Queue(QueueEffect::Query { open: true, query })) if query.tab == 0)),
@@ -142,9 +143,9 @@ fn the_filter_asks_the_server_on_every_keystroke_and_keeps_the_newest_answer() {
     server.answer(&mut s, &fx);
     assert_eq!(q(&s).filter.text(), "");
     assert_eq!(shown(&s).len(), 8);
-    assert_eq!(s.screen, ScreenId::Queue);
+    assert_eq!(s.screen(), ScreenId::Queue);
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
 }
 
 #[test]
@@ -294,7 +295,7 @@ fn a_store_change_reloads_the_case_on_screen_and_the_queue_waits_for_its_push() 
     // On a case: only that case, and only if its version moved (effect side).
     let (mut s, _server) = queue_state("default", &specs());
     let fx = press(&mut s, KeyCode::Enter);
-    assert_eq!(s.screen, ScreenId::Case);
+    assert_eq!(s.screen(), ScreenId::Case);
     assert!(fx.iter().any(|e| matches!(
         e,
         Effect::Screen(ScreenEffect::Case(CaseEffect::Load { .. }))
@@ -526,7 +527,12 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
         let until = |s: &State, n: usize, id: Option<String>| {
             shown(s).len() == n && id.as_ref().is_none_or(|i| shown(s).contains(i))
         };
-        while s.queue.as_ref().and_then(|q| q.page.as_ref()).is_none() {
+        while s
+            .screens
+            .get::<QueueView>()
+            .and_then(|q| q.page.as_ref())
+            .is_none()
+        {
             let a = tokio::time::timeout(wait, rx.recv())
                 .await
                 .expect("the queue loads")
@@ -568,13 +574,13 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
 #[test]
 fn f2_opens_the_queue_even_from_the_query_box() {
     let mut s = state("default");
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
     // `w` typed in the query box is text...
     press(&mut s, KeyCode::Char('w'));
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
     // ...f2 is not.
     let fx = press(&mut s, KeyCode::F(2));
-    assert_eq!(s.screen, ScreenId::Queue);
+    assert_eq!(s.screen(), ScreenId::Queue);
     assert!(
         fx.iter().any(|e| matches!(
             e,
@@ -588,7 +594,7 @@ fn f2_opens_the_queue_even_from_the_query_box() {
 fn a_store_change_reloads_the_approval_inbox_on_screen() {
     let mut s = state("default");
     let fx = act(&mut s, Msg::Run(Command::ApprovalInbox));
-    assert_eq!(s.screen, ScreenId::Inbox);
+    assert_eq!(s.screen(), ScreenId::Inbox);
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::Screen(ScreenEffect::Inbox(InboxEffect::Load)))),

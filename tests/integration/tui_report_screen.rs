@@ -4,6 +4,7 @@
 
 use crate::case_support;
 use crate::tui_support;
+use privdesk::tui::app::ReportScreen;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use crossterm::event::KeyCode;
@@ -130,7 +131,7 @@ fn report_screen(report: &Report) -> State {
 fn the_report_screen_shows_charts_sparkline_and_times() {
     let r = sample_report();
     let s = report_screen(&r);
-    assert_eq!(s.screen, ScreenId::Report);
+    assert_eq!(s.screen(), ScreenId::Report);
     let small = screen(&s, 80, 24);
     assert!(
         small.contains(&format!(
@@ -166,8 +167,8 @@ fn the_table_scrolls_and_esc_goes_back() {
     let after = screen(&s, 80, 24);
     assert!(!after.contains(&format!("\n│{first} ")), "{after}");
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Search);
-    assert!(s.report.is_none());
+    assert_eq!(s.screen(), ScreenId::Search);
+    assert!(s.screens.get::<ReportScreen>().is_none());
 }
 
 #[test]
@@ -212,5 +213,5 @@ fn loading_refusal_and_the_palette() {
     type_text(&mut s, "report");
     let fx = press(&mut s, KeyCode::Enter);
     gen_of(&fx);
-    assert_eq!(s.screen, ScreenId::Report);
+    assert_eq!(s.screen(), ScreenId::Report);
 }

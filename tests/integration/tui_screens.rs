@@ -4,6 +4,7 @@
 //! small terminals.
 
 use crate::tui_support;
+use privdesk::tui::app::PersonView;
 
 use crossterm::event::KeyCode;
 use privdesk::domain::SystemStatus;
@@ -53,7 +54,13 @@ fn revealed_person(theme: &str) -> State {
     else {
         panic!("Enter in the reveal dialog asks for a reveal");
     };
-    let records = s.person.as_ref().unwrap().person.records.clone();
+    let records = s
+        .screens
+        .get::<PersonView>()
+        .unwrap()
+        .person
+        .records
+        .clone();
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
@@ -408,7 +415,7 @@ fn mono_selection_is_reversed_on_every_screen_with_a_selection() {
         assert_colourless(&render(s, 80, 24));
     }
     assert!(matches!(palette.overlay, Some(Overlay::Palette(_))));
-    assert_eq!(person.screen, ScreenId::Person);
+    assert_eq!(person.screen(), ScreenId::Person);
 }
 
 /// A box drawn over CJK text keeps its left border: a wide character that

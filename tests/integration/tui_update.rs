@@ -3,6 +3,7 @@
 //! for and the rendered screen.
 
 use crate::tui_support;
+use privdesk::tui::app::{NewCaseScreen, PersonView};
 
 use crossterm::event::KeyCode;
 use indexmap::IndexMap;
@@ -37,7 +38,7 @@ fn names(s: &State) -> Vec<String> {
 
 /// The full (unmasked) email of the opened person's first record.
 fn clear_email(s: &State) -> String {
-    let p = s.person.as_ref().expect("a person is open");
+    let p = s.screens.get::<PersonView>().expect("a person is open");
     p.person.records[0]
         .email
         .clone()
@@ -131,7 +132,7 @@ fn reveal_asks_for_a_purpose_and_shows_values_only_when_logged() {
     assert!(!screen(&s, 80, 24).contains(&email));
 
     let fx = open_reveal_and_confirm(&mut s, 1);
-    let pv = s.person.as_ref().unwrap();
+    let pv = s.screens.get::<PersonView>().unwrap();
     assert_eq!(
         fx,
         vec![Effect::Screen(ScreenEffect::Person(PersonEffect::Reveal {
@@ -153,8 +154,14 @@ fn reveal_asks_for_a_purpose_and_shows_values_only_when_logged() {
         "no second reveal while one is pending"
     );
 
-    let key = person_key(s.person.as_ref().unwrap());
-    let records = s.person.as_ref().unwrap().person.records.clone();
+    let key = person_key(s.screens.get::<PersonView>().unwrap());
+    let records = s
+        .screens
+        .get::<PersonView>()
+        .unwrap()
+        .person
+        .records
+        .clone();
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
@@ -175,7 +182,7 @@ fn reveal_asks_for_a_purpose_and_shows_values_only_when_logged() {
 fn a_failed_or_stale_reveal_shows_nothing() {
     let mut s = yamada_person("default");
     let email = clear_email(&s);
-    let key = person_key(s.person.as_ref().unwrap());
+    let key = person_key(s.screens.get::<PersonView>().unwrap());
     open_reveal_and_confirm(&mut s, 0);
     act(
         &mut s,
@@ -184,7 +191,7 @@ fn a_failed_or_stale_reveal_shows_nothing() {
             result: Err("the audit log is not writable".into()),
         })),
     );
-    assert!(!s.person.as_ref().unwrap().revealed);
+    assert!(!s.screens.get::<PersonView>().unwrap().revealed);
     assert_eq!(s.message.as_ref().map(|m| m.level), Some(Level::Error));
     assert!(!screen(&s, 80, 24).contains(&email));
 
@@ -200,7 +207,7 @@ fn a_failed_or_stale_reveal_shows_nothing() {
             }),
         })),
     );
-    assert!(!s.person.as_ref().unwrap().revealed);
+    assert!(!s.screens.get::<PersonView>().unwrap().revealed);
     assert!(!screen(&s, 80, 24).contains(&email));
 }
 
@@ -224,15 +231,21 @@ fn a_typed_purpose_and_cancelling() {
     press(&mut s, KeyCode::Char('r'));
     assert_eq!(press(&mut s, KeyCode::Esc), vec![]);
     assert!(s.overlay.is_none());
-    assert!(!s.person.as_ref().unwrap().revealed);
+    assert!(!s.screens.get::<PersonView>().unwrap().revealed);
     assert!(screen(&s, 80, 24).contains("nothing revealed"));
 }
 
 fn revealed() -> State {
     let mut s = yamada_person("default");
     open_reveal_and_confirm(&mut s, 0);
-    let key = person_key(s.person.as_ref().unwrap());
-    let records = s.person.as_ref().unwrap().person.records.clone();
+    let key = person_key(s.screens.get::<PersonView>().unwrap());
+    let records = s
+        .screens
+        .get::<PersonView>()
+        .unwrap()
+        .person
+        .records
+        .clone();
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Person(PersonMsg::Revealed {
@@ -243,7 +256,7 @@ fn revealed() -> State {
             }),
         })),
     );
-    assert!(s.person.as_ref().unwrap().revealed);
+    assert!(s.screens.get::<PersonView>().unwrap().revealed);
     s
 }
 
@@ -253,10 +266,10 @@ fn leaving_the_person_screen_masks_again() {
     let email = clear_email(&s);
     assert!(screen(&s, 80, 24).contains(&email));
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
     press(&mut s, KeyCode::Enter);
-    assert_eq!(s.screen, ScreenId::Person);
-    assert!(!s.person.as_ref().unwrap().revealed);
+    assert_eq!(s.screen(), ScreenId::Person);
+    assert!(!s.screens.get::<PersonView>().unwrap().revealed);
     assert!(!screen(&s, 80, 24).contains(&email));
 }
 
@@ -280,7 +293,7 @@ fn idle_lock_masks_revealed_values() {
     let fx = press(&mut s, KeyCode::Char('q'));
     assert_eq!(fx, vec![]);
     assert!(!s.locked && !s.quit);
-    assert_eq!(s.screen, ScreenId::Person);
+    assert_eq!(s.screen(), ScreenId::Person);
     assert!(
         !screen(&s, 80, 24).contains(&email),
         "still masked after unlocking"
@@ -329,8 +342,8 @@ fn pasted_text_never_triggers_key_bindings() {
     let email = clear_email(&s);
     act(&mut s, Msg::Paste("?r".into()));
     assert!(s.overlay.is_none(), "pasting ? opens no help, r no reveal");
-    assert_eq!(s.screen, ScreenId::Search);
-    assert!(s.person.is_none());
+    assert_eq!(s.screen(), ScreenId::Search);
+    assert!(s.screens.get::<PersonView>().is_none());
     assert_eq!(s.query.text(), "yamada?r");
     assert!(!screen(&s, 80, 24).contains(&email));
 
@@ -439,14 +452,18 @@ fn a_fresh_palette_starts_on_this_screens_commands_and_enter_is_harmless() {
 fn ctrl_c_in_a_form_with_typed_text_says_the_draft_is_kept_then_quits() {
     let mut s = state("default");
     act(&mut s, ctrl('n'));
-    assert_eq!(s.screen, ScreenId::NewCase);
+    assert_eq!(s.screen(), ScreenId::NewCase);
     // Nothing typed: ctrl-c quits at once.
     act(&mut s, ctrl('c'));
     assert!(s.quit);
 
     let mut s = state("default");
     act(&mut s, ctrl('n'));
-    s.new_case.as_mut().unwrap().form.focus_on("name");
+    s.screens
+        .get_mut::<NewCaseScreen>()
+        .unwrap()
+        .form
+        .focus_on("name");
     type_text(&mut s, "Sato Ichiro");
     let fx = act(&mut s, ctrl('c'));
     assert!(!s.quit, "quit with typed text and no word");
@@ -612,7 +629,7 @@ fn command_keys_in_the_query_box_never_start_a_search() {
         })
     };
     let mut s = state("default");
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
     assert_eq!(s.focus, Focus::Query);
 
     // `R:report` + Enter: the R is typed, `:` opens the palette, Enter runs
@@ -631,11 +648,11 @@ fn command_keys_in_the_query_box_never_start_a_search() {
     fx.extend(press(&mut s, KeyCode::Enter));
     assert!(!started(&fx), "{fx:?}");
     assert!(s.overlay.is_none());
-    assert_eq!(s.screen, ScreenId::Report);
+    assert_eq!(s.screen(), ScreenId::Report);
 
     // A lone letter and Enter searches nothing and says how to run commands.
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Search);
+    assert_eq!(s.screen(), ScreenId::Search);
     act(&mut s, ctrl('u'));
     type_text(&mut s, "A");
     let fx = press(&mut s, KeyCode::Enter);
@@ -655,7 +672,7 @@ fn command_keys_in_the_query_box_never_start_a_search() {
     // The function-key twins of the letter commands work while typing.
     let fx = press(&mut s, KeyCode::F(4));
     assert!(!started(&fx));
-    assert_eq!(s.screen, ScreenId::Inbox);
+    assert_eq!(s.screen(), ScreenId::Inbox);
 
     // Names are still typed at once.
     press(&mut s, KeyCode::Esc);
@@ -670,7 +687,7 @@ fn command_keys_in_the_query_box_never_start_a_search() {
 #[test]
 fn one_value_is_revealed_and_masked_again_on_the_next_screen() {
     let mut s = yamada_person("default");
-    let record = s.person.as_ref().unwrap().person.records[0].clone();
+    let record = s.screens.get::<PersonView>().unwrap().person.records[0].clone();
     let phone = record.phone.clone().expect("the first record has a phone");
     let email = clear_email(&s);
     press(&mut s, KeyCode::Char('v'));
@@ -731,9 +748,9 @@ fn one_value_is_revealed_and_masked_again_on_the_next_screen() {
 
     // The case list and back: masked again.
     press(&mut s, KeyCode::Char('c'));
-    assert_eq!(s.screen, ScreenId::Cases);
+    assert_eq!(s.screen(), ScreenId::Cases);
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.screen, ScreenId::Person);
+    assert_eq!(s.screen(), ScreenId::Person);
     assert!(!screen(&s, 80, 24).contains(&phone));
 }
 

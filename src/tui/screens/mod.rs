@@ -14,6 +14,9 @@ pub mod person;
 pub mod queue;
 pub mod report;
 pub mod search;
+pub mod stack;
+
+pub use stack::{ScreenData, Screens};
 
 /// Every screen's state types, re-exported by `app`.
 pub mod states {
@@ -26,6 +29,7 @@ pub mod states {
     pub use super::person::state::*;
     pub use super::queue::state::*;
     pub use super::report::state::*;
+    pub use super::search::state::*;
 }
 
 /// Every screen's messages and effects, re-exported by `app`.
@@ -51,58 +55,98 @@ use ratatui::layout::Rect;
 use ratatui::Frame;
 use tokio::task::JoinHandle;
 
-/// Which screen is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScreenId {
-    Search,
-    Person,
+/// Lists each screen once: its id, the type of its state on the stack,
+/// and the value carrying its behaviour. Generates [`ScreenId`] (with
+/// `ALL`), [`ScreenState`], [`of`] and the [`ScreenData`] impls.
+macro_rules! screens {
+    ($($(#[$doc:meta])* $name:ident($state:ty) => $screen:expr,)*) => {
+        /// Which screen is shown.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ScreenId {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl ScreenId {
+            pub const ALL: [ScreenId; [$(stringify!($name),)*].len()] =
+                [$(ScreenId::$name,)*];
+        }
+
+        /// One screen's state, as it sits on the stack.
+        #[derive(Debug, Clone)]
+        pub enum ScreenState {
+            $($name($state),)*
+        }
+
+        impl ScreenState {
+            pub fn id(&self) -> ScreenId {
+                match self {
+                    $(ScreenState::$name(_) => ScreenId::$name,)*
+                }
+            }
+        }
+
+        /// The one place a screen id is turned into the screen's behaviour.
+        pub fn of(id: ScreenId) -> &'static dyn Screen {
+            match id {
+                $(ScreenId::$name => &$screen,)*
+            }
+        }
+
+        $(
+            impl ScreenData for $state {
+                const ID: ScreenId = ScreenId::$name;
+
+                fn of(state: &ScreenState) -> Option<&Self> {
+                    match state {
+                        ScreenState::$name(x) => Some(x),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+
+                fn of_mut(state: &mut ScreenState) -> Option<&mut Self> {
+                    match state {
+                        ScreenState::$name(x) => Some(x),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+
+                fn into_state(self) -> ScreenState {
+                    ScreenState::$name(self)
+                }
+
+                fn from_state(state: ScreenState) -> Result<Self, ScreenState> {
+                    match state {
+                        ScreenState::$name(x) => Ok(x),
+                        #[allow(unreachable_patterns)]
+                        other => Err(other),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+screens! {
+    Search(states::SearchScreen) => search::Search,
+    Person(states::PersonView) => person::Person,
     /// The case list ("my cases").
-    Cases,
+    Cases(states::CasesView) => cases::Cases,
     /// One case.
-    Case,
+    Case(states::CaseScreen) => case::Case,
     /// The new-case form.
-    NewCase,
+    NewCase(states::NewCaseScreen) => new_case::NewCase,
     /// The actions panel of the case.
-    Actions,
+    Actions(states::ActionsScreen) => actions::Actions,
     /// Actions awaiting a supervisor's approval.
-    Inbox,
+    Inbox(states::InboxScreen) => inbox::Inbox,
     /// Counts, response times and deadlines met (supervisors, auditors).
-    Report,
+    Report(states::ReportScreen) => report::Report,
     /// The audit trail (supervisors and auditors).
-    Audit,
+    Audit(states::AuditScreen) => audit::Audit,
     /// The queue: every case the operator may see, by section.
-    Queue,
-}
-
-impl ScreenId {
-    pub const ALL: [ScreenId; 10] = [
-        ScreenId::Search,
-        ScreenId::Person,
-        ScreenId::Cases,
-        ScreenId::Case,
-        ScreenId::NewCase,
-        ScreenId::Actions,
-        ScreenId::Inbox,
-        ScreenId::Report,
-        ScreenId::Audit,
-        ScreenId::Queue,
-    ];
-}
-
-/// The one place a screen id is turned into the screen's behaviour.
-pub fn of(id: ScreenId) -> &'static dyn Screen {
-    match id {
-        ScreenId::Search => &search::Search,
-        ScreenId::Person => &person::Person,
-        ScreenId::Cases => &cases::Cases,
-        ScreenId::Case => &case::Case,
-        ScreenId::NewCase => &new_case::NewCase,
-        ScreenId::Actions => &actions::Actions,
-        ScreenId::Inbox => &inbox::Inbox,
-        ScreenId::Report => &report::Report,
-        ScreenId::Audit => &audit::Audit,
-        ScreenId::Queue => &queue::Queue,
-    }
+    Queue(states::QueueView) => queue::Queue,
 }
 
 /// Lists each screen's message and effect types once: the wrapping enums,
@@ -167,7 +211,7 @@ screen_messages! {
 
 /// The screen shown now.
 pub fn current(s: &State) -> &'static dyn Screen {
-    of(s.screen)
+    of(s.screens.top())
 }
 
 /// A key hint of the status bar: a command (shown with its configured key)
@@ -180,8 +224,9 @@ pub enum HintKey {
 
 pub type Hint = (HintKey, &'static str);
 
-/// What every screen does. The state a screen works on lives in `State`;
-/// these are the screen's entry points, called only through the registry.
+/// What every screen does. The state a screen works on lives on the
+/// stack (`State::screens`); these are the screen's entry points, called
+/// only through the registry.
 pub trait Screen: Sync {
     /// The keymap context of the screen's own commands, if it has any.
     fn context(&self) -> Option<Context> {
@@ -243,14 +288,10 @@ pub trait Screen: Sync {
         vec![]
     }
 
-    /// The screen is closed: drop what it shows. A screen may keep its
-    /// place (a tab, a filter) for the next visit.
-    fn leave(&self, _s: &mut State) {}
-
-    /// Drop everything the screen holds, its place included (access was
-    /// refused: nothing shown may stay in memory).
-    fn forget(&self, s: &mut State) {
-        self.leave(s)
+    /// The screen keeps its place (a tab, a filter) for its next visit
+    /// when closed; otherwise its state is dropped with it.
+    fn keeps_place(&self) -> bool {
+        false
     }
 
     /// Hide every value revealed on the screen (the desk was locked).

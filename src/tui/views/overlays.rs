@@ -2,6 +2,7 @@
 
 use super::chrome::key_of;
 use super::widgets::{cell, centered, clear, fit, safe, width, wrap};
+use crate::tui::app::PersonView;
 use crate::tui::app::{Overlay, RevealTarget, State};
 use crate::tui::drafts::{label, unsent};
 use crate::tui::keymap::Command;
@@ -329,8 +330,8 @@ fn reveal(s: &State, f: &mut Frame, area: Rect, d: &crate::tui::app::RevealDialo
     let question = match d.target {
         RevealTarget::Person => {
             let name = s
-                .person
-                .as_ref()
+                .screens
+                .get::<PersonView>()
                 .and_then(|p| p.person.first("name"))
                 .map(safe)
                 .unwrap_or_default();
@@ -339,8 +340,8 @@ fn reveal(s: &State, f: &mut Frame, area: Rect, d: &crate::tui::app::RevealDialo
         RevealTarget::Case(id) => format!("Show the contact details of case {id}?"),
         RevealTarget::Field { record, field } => {
             let (key, name) = s
-                .person
-                .as_ref()
+                .screens
+                .get::<PersonView>()
                 .map(|p| {
                     let key = p
                         .person

@@ -19,7 +19,7 @@ use privdesk::domain::{
 };
 use privdesk::sample::{self, SampleOptions};
 use privdesk::tui::app::{ActionsMsg, CaseMsg, ScreenMsg};
-use privdesk::tui::app::{CaseScreen, Msg, ScreenId, State};
+use privdesk::tui::app::{CaseScreen, Msg, ScreenState, State};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -392,9 +392,8 @@ pub fn case_open(theme: &str, user: &str) -> State {
         s.operator.display_name = "Demo Agent".into();
         s.operator.role = privdesk::domain::Role::Agent;
     }
-    s.stack = vec![ScreenId::Search];
-    s.screen = ScreenId::Case;
-    s.case = Some(CaseScreen::new(f.view.case.id));
+    s.screens
+        .push(ScreenState::Case(CaseScreen::new(f.view.case.id)));
     act(
         &mut s,
         Msg::Screen(ScreenMsg::Case(CaseMsg::Loaded {

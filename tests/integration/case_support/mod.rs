@@ -17,6 +17,7 @@ use privdesk::domain::{
     LinkedRecord, NewCase, Priority, Representative, RequestKind, StatusChange, VerificationInput,
     VerificationResult,
 };
+use privdesk::tui::app::CasesView;
 use privdesk::tui::app::{CaseMsg, CasesMsg, ScreenMsg};
 use privdesk::tui::app::{Msg, State};
 use privdesk::tui::keymap::Command;
@@ -350,8 +351,8 @@ pub fn cases_screen(theme: &str, rows: Vec<CaseSummary>) -> State {
 pub fn case_screen(theme: &str, view: &CaseView) -> State {
     let mut s = cases_screen(theme, rows_by_state());
     let at = s
-        .cases
-        .as_ref()
+        .screens
+        .get::<CasesView>()
         .and_then(|c| c.rows.data.iter().position(|r| r.id == view.case.id))
         .expect("the case is in the list");
     for _ in 0..at {

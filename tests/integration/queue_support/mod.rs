@@ -15,6 +15,7 @@ use privdesk::domain::{
     CaseId, CaseStatus, CaseSummary, Category, Law, Priority, QueueLoad, QueueRow, QueueSection,
     RequestKind,
 };
+use privdesk::tui::app::QueueView;
 use privdesk::tui::app::{Effect, Msg, State};
 use privdesk::tui::app::{QueueEffect, QueueMsg, ScreenEffect, ScreenMsg};
 use privdesk::tui::keymap::Command;
@@ -300,7 +301,7 @@ pub fn queue_state(theme: &str, specs: &[Spec]) -> (State, Server) {
 
 /// Case numbers shown, in order.
 pub fn shown(s: &State) -> Vec<String> {
-    let q = s.queue.as_ref().expect("queue open");
+    let q = s.screens.get::<QueueView>().expect("queue open");
     (0..q.total())
         .filter_map(|i| q.row(i))
         .map(|r| r.case.id.to_string())

@@ -426,3 +426,28 @@ pub fn text(buf: &Buffer) -> String {
 pub fn screen(s: &State, w: u16, h: u16) -> String {
     text(&render(s, w, h))
 }
+
+/// Show screen `id` with nothing loaded on it, over what is shown (for
+/// tests that need a screen up and not its data).
+pub fn show_empty(s: &mut State, id: privdesk::tui::app::ScreenId) {
+    use privdesk::tui::app::*;
+    let case = privdesk::domain::CaseId::new(2026, 1);
+    let state = match id {
+        ScreenId::Search => ScreenState::Search(SearchScreen),
+        ScreenId::Cases => ScreenState::Cases(CasesView {
+            tab: CasesTab::Mine,
+            rows: Default::default(),
+            selected: 0,
+        }),
+        ScreenId::Case => ScreenState::Case(CaseScreen::new(case)),
+        ScreenId::Actions => ScreenState::Actions(ActionsScreen::new(case)),
+        ScreenId::Inbox => ScreenState::Inbox(InboxScreen::new()),
+        ScreenId::Audit => ScreenState::Audit(AuditScreen::new()),
+        ScreenId::Report => ScreenState::Report(ReportScreen::default()),
+        ScreenId::Queue => ScreenState::Queue(QueueView::new(s.queue_sections.clone())),
+        ScreenId::Person | ScreenId::NewCase => {
+            panic!("{id:?} has no empty state: open it as the user would")
+        }
+    };
+    s.screens.push(state);
+}

@@ -10,6 +10,7 @@ pub mod update;
 pub mod view;
 
 use super::{Hint, HintKey, Screen};
+use crate::tui::app::ActionsScreen;
 use crate::tui::app::{ActionDialogKind, Effect, State};
 use crate::tui::keymap::{Command, Context};
 use crossterm::event::KeyEvent;
@@ -25,7 +26,7 @@ impl Screen for Actions {
     }
 
     fn title(&self, s: &State) -> String {
-        match &s.actions {
+        match s.screens.get::<ActionsScreen>() {
             Some(a) => format!("Actions · {}", a.case),
             None => "Actions".into(),
         }
@@ -33,7 +34,10 @@ impl Screen for Actions {
 
     fn hints(&self, s: &State) -> Vec<Hint> {
         use HintKey::Cmd;
-        if s.actions.as_ref().is_some_and(|a| a.previewing()) {
+        if s.screens
+            .get::<ActionsScreen>()
+            .is_some_and(|a| a.previewing())
+        {
             return vec![
                 (Cmd(Command::Open), "create it"),
                 (Cmd(Command::Back), "back to the form"),
@@ -86,24 +90,20 @@ impl Screen for Actions {
         vec![]
     }
 
-    fn leave(&self, s: &mut State) {
-        s.actions = None;
-    }
-
     /// An approval or a job's state shows up on the panel without a key,
     /// unless a form is open.
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {
         if update::has_form(s) {
             return vec![];
         }
-        match &s.actions {
+        match s.screens.get::<ActionsScreen>() {
             Some(a) if !a.loading => vec![ActionsEffect::Load { case: a.case }.into()],
             _ => vec![],
         }
     }
 
     fn reconnected(&self, s: &mut State, shown: bool) -> Vec<Effect> {
-        match &s.actions {
+        match s.screens.get::<ActionsScreen>() {
             Some(a) if shown => vec![ActionsEffect::Load { case: a.case }.into()],
             _ => vec![],
         }

@@ -12,12 +12,16 @@ use crate::tui::drafts::FormDraft;
 use crate::tui::form::FormEvent;
 use crate::tui::screens::actions::forms as action_forms;
 use crate::tui::screens::case::update as case_update;
-use crate::tui::update::{back as leave, edited, form_fallback, go};
+use crate::tui::update::{back as leave, edited, form_fallback, show, show_new};
 use crossterm::event::KeyEvent;
 
 /// Open the actions panel of the case on screen.
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
-    let Some(c) = s.case.as_ref().filter(|_| s.screen == ScreenId::Case) else {
+    let Some(c) = s
+        .screens
+        .get::<CaseScreen>()
+        .filter(|_| s.screen() == ScreenId::Case)
+    else {
         s.info("open a case first");
         return vec![];
     };
@@ -26,17 +30,22 @@ pub(crate) fn open(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let id = c.id;
-    if s.actions.as_ref().is_none_or(|a| a.case != id) {
-        s.actions = Some(ActionsScreen::new(id));
-    }
-    go(s, ScreenId::Actions);
+    let mut fx = match s
+        .screens
+        .get::<ActionsScreen>()
+        .is_some_and(|a| a.case == id)
+    {
+        true => show(s, |_| ActionsScreen::new(id)),
+        false => show_new(s, ActionsScreen::new(id)),
+    };
     s.message = None;
-    reload(s)
+    fx.extend(reload(s));
+    fx
 }
 
 /// Ask for the actions of the panel's case again.
 pub(crate) fn reload(s: &mut State) -> Vec<Effect> {
-    match s.actions.as_mut() {
+    match s.screens.get_mut::<ActionsScreen>() {
         Some(a) => {
             a.loading = true;
             vec![ActionsEffect::Load { case: a.case }.into()]
@@ -50,7 +59,11 @@ pub(crate) fn loaded(
     case: CaseId,
     result: Result<Box<CaseActions>, String>,
 ) -> Vec<Effect> {
-    let Some(a) = s.actions.as_mut().filter(|a| a.case == case) else {
+    let Some(a) = s
+        .screens
+        .get_mut::<ActionsScreen>()
+        .filter(|a| a.case == case)
+    else {
         return vec![];
     };
     a.loading = false;
@@ -105,8 +118,8 @@ pub(crate) fn loaded(
 
 /// Esc on the action screens: close the dry run first, then the screen.
 pub(crate) fn back(s: &mut State) -> Vec<Effect> {
-    if s.screen == ScreenId::Actions {
-        if let Some(a) = s.actions.as_mut() {
+    if s.screen() == ScreenId::Actions {
+        if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
             if a.dry_run.take().is_some() {
                 if a.confirm.take().is_some() {
                     if let Some(f) = a.prepare.as_mut() {
@@ -119,7 +132,7 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
         }
     }
     let fx = leave(s);
-    if s.screen == ScreenId::Case {
+    if s.screen() == ScreenId::Case {
         // Actions, tasks and packages change the case's timeline.
         let mut fx = fx;
         fx.extend(case_update::reload_case(s));
@@ -130,28 +143,36 @@ pub(crate) fn back(s: &mut State) -> Vec<Effect> {
 
 /// Whether the screen has a form open that takes the keys.
 pub(crate) fn has_form(s: &State) -> bool {
-    match s.screen {
+    match s.screen() {
         ScreenId::Actions => s
-            .actions
-            .as_ref()
+            .screens
+            .get::<ActionsScreen>()
             .is_some_and(|a| a.dialog.is_some() || (a.prepare.is_some() && a.dry_run.is_none())),
-        ScreenId::Inbox => s.inbox.as_ref().is_some_and(|i| i.dialog.is_some()),
+        ScreenId::Inbox => s
+            .screens
+            .get::<InboxScreen>()
+            .is_some_and(|i| i.dialog.is_some()),
         _ => false,
     }
 }
 
 /// The open form of the action screens.
 pub(crate) fn form_mut(s: &mut State) -> Option<&mut crate::tui::form::Form> {
-    match s.screen {
+    match s.screen() {
         ScreenId::Actions => {
-            let a = s.actions.as_mut()?;
+            let a = s.screens.get_mut::<ActionsScreen>()?;
             match (&mut a.dialog, &mut a.prepare) {
                 (Some(d), _) => Some(&mut d.form),
                 (None, Some(p)) if a.dry_run.is_none() => Some(p),
                 _ => None,
             }
         }
-        ScreenId::Inbox => s.inbox.as_mut()?.dialog.as_mut().map(|d| &mut d.form),
+        ScreenId::Inbox => s
+            .screens
+            .get_mut::<InboxScreen>()?
+            .dialog
+            .as_mut()
+            .map(|d| &mut d.form),
         _ => None,
     }
 }
@@ -164,27 +185,31 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
             .saturating_add(delta)
             .clamp(0, u16::MAX as i64 / 2) as u16;
     };
-    match s.screen {
+    match s.screen() {
         ScreenId::Actions => {
-            if let Some(a) = s.actions.as_mut().filter(|a| a.dry_run.is_some()) {
+            if let Some(a) = s
+                .screens
+                .get_mut::<ActionsScreen>()
+                .filter(|a| a.dry_run.is_some())
+            {
                 scroll(&mut a.dry_scroll);
                 return;
             }
         }
         ScreenId::Inbox if delta.abs() > 1 => {
-            if let Some(i) = s.inbox.as_mut() {
+            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
                 scroll(&mut i.scroll);
             }
             return;
         }
         _ => {}
     }
-    let (len, cur) = match s.screen {
-        ScreenId::Actions => match &s.actions {
+    let (len, cur) = match s.screen() {
+        ScreenId::Actions => match s.screens.get::<ActionsScreen>() {
             Some(a) => (a.items().len(), a.selected),
             None => return,
         },
-        ScreenId::Inbox => match &s.inbox {
+        ScreenId::Inbox => match s.screens.get::<InboxScreen>() {
             Some(i) => (i.rows.data.len(), i.selected),
             None => return,
         },
@@ -194,14 +219,14 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
         return;
     }
     let next = (cur as i64).saturating_add(delta).clamp(0, len as i64 - 1) as usize;
-    match s.screen {
+    match s.screen() {
         ScreenId::Actions => {
-            if let Some(a) = s.actions.as_mut() {
+            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
                 a.selected = next;
             }
         }
         ScreenId::Inbox => {
-            if let Some(i) = s.inbox.as_mut() {
+            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
                 if i.selected != next {
                     i.scroll = 0;
                 }
@@ -214,9 +239,9 @@ pub(crate) fn move_by(s: &mut State, delta: i64) {
 
 /// Enter: the dry run of the selected action (panel), or its case (inbox).
 pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
-    match s.screen {
+    match s.screen() {
         ScreenId::Actions => {
-            let Some(a) = s.actions.as_mut() else {
+            let Some(a) = s.screens.get_mut::<ActionsScreen>() else {
                 return vec![];
             };
             if a.previewing() {
@@ -236,8 +261,8 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
         }
         ScreenId::Inbox => {
             let case = s
-                .inbox
-                .as_ref()
+                .screens
+                .get::<InboxScreen>()
                 .and_then(|i| i.rows.data.get(i.selected))
                 .map(|r| r.case);
             match case {
@@ -255,7 +280,7 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
 /// The action the commands apply to: the dry run on screen, else the
 /// selected one.
 fn focused_action(s: &State) -> Option<ActionView> {
-    let a = s.actions.as_ref()?;
+    let a = s.screens.get::<ActionsScreen>()?;
     if a.previewing() {
         return None;
     }
@@ -271,7 +296,11 @@ pub(crate) fn prepare(s: &mut State) -> Vec<Effect> {
         s.warn("auditors are read-only: they cannot prepare actions");
         return vec![];
     }
-    let Some(v) = s.case.as_ref().and_then(|c| c.view.as_deref()) else {
+    let Some(v) = s
+        .screens
+        .get::<CaseScreen>()
+        .and_then(|c| c.view.as_deref())
+    else {
         s.info("open a case first");
         return vec![];
     };
@@ -280,7 +309,7 @@ pub(crate) fn prepare(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let form = action_forms::prepare_form(v.case.kind, &v.links);
-    if let Some(a) = s.actions.as_mut() {
+    if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
         a.dry_run = None;
         a.confirm = None;
         a.prepare = Some(form);
@@ -317,16 +346,16 @@ pub(crate) fn form_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn close_form(s: &mut State) {
-    match s.screen {
+    match s.screen() {
         ScreenId::Actions => {
-            if let Some(a) = s.actions.as_mut() {
+            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
                 if a.dialog.take().is_none() {
                     a.prepare = None;
                 }
             }
         }
         ScreenId::Inbox => {
-            if let Some(i) = s.inbox.as_mut() {
+            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
                 i.dialog = None;
             }
         }
@@ -346,14 +375,20 @@ fn refuse(s: &mut State, field: &str, message: String) -> Vec<Effect> {
 
 fn submit(s: &mut State) -> Vec<Effect> {
     let links = s
-        .case
-        .as_ref()
+        .screens
+        .get::<CaseScreen>()
         .and_then(|c| c.view.as_deref())
         .map(|v| v.links.clone())
         .unwrap_or_default();
-    let dialog = match s.screen {
-        ScreenId::Actions => s.actions.as_ref().and_then(|a| a.dialog.clone()),
-        ScreenId::Inbox => s.inbox.as_ref().and_then(|i| i.dialog.clone()),
+    let dialog = match s.screen() {
+        ScreenId::Actions => s
+            .screens
+            .get::<ActionsScreen>()
+            .and_then(|a| a.dialog.clone()),
+        ScreenId::Inbox => s
+            .screens
+            .get::<InboxScreen>()
+            .and_then(|i| i.dialog.clone()),
         _ => None,
     };
     if form_mut(s).is_some_and(|f| f.pending) {
@@ -361,7 +396,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
     }
     let effect = match dialog {
         None => {
-            let Some(a) = s.actions.as_ref() else {
+            let Some(a) = s.screens.get::<ActionsScreen>() else {
                 return vec![];
             };
             let case = a.case;
@@ -374,7 +409,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
                     s.info(
                         "working out the dry run: reading the records to show what will change…",
                     );
-                    if let Some(a) = s.actions.as_mut() {
+                    if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
                         a.confirm = Some(request.clone());
                     }
                     ActionsEffect::Preview { case, request }.into()
@@ -437,8 +472,8 @@ pub(crate) fn previewed(
     result: Result<Box<PlannedAction>, String>,
 ) -> Vec<Effect> {
     let Some(a) = s
-        .actions
-        .as_mut()
+        .screens
+        .get_mut::<ActionsScreen>()
         .filter(|a| a.case == case && a.confirm.is_some())
     else {
         return vec![];
@@ -462,7 +497,7 @@ pub(crate) fn previewed(
 
 /// Create the previewed action.
 fn confirm(s: &mut State) -> Vec<Effect> {
-    let Some(a) = s.actions.as_mut() else {
+    let Some(a) = s.screens.get_mut::<ActionsScreen>() else {
         return vec![];
     };
     let Some(request) = a.confirm.clone() else {
@@ -485,7 +520,11 @@ pub(crate) fn planned(
     case: CaseId,
     result: Result<Box<PlannedAction>, String>,
 ) -> Vec<Effect> {
-    let Some(a) = s.actions.as_mut().filter(|a| a.case == case) else {
+    let Some(a) = s
+        .screens
+        .get_mut::<ActionsScreen>()
+        .filter(|a| a.case == case)
+    else {
         return vec![];
     };
     match result {
@@ -520,10 +559,10 @@ pub(crate) fn planned(
 
 /// Approve or deny: supervisors type a reason; the desk refuses the rest.
 pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
-    let target = match s.screen {
+    let target = match s.screen() {
         ScreenId::Inbox => s
-            .inbox
-            .as_ref()
+            .screens
+            .get::<InboxScreen>()
             .and_then(|i| i.rows.data.get(i.selected))
             .cloned(),
         _ => focused_action(s),
@@ -553,14 +592,14 @@ pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
         target: v.id.clone(),
         form: action_forms::reason_form(button),
     };
-    match s.screen {
+    match s.screen() {
         ScreenId::Inbox => {
-            if let Some(i) = s.inbox.as_mut() {
+            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
                 i.dialog = Some(dialog);
             }
         }
         _ => {
-            if let Some(a) = s.actions.as_mut() {
+            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
                 a.dialog = Some(dialog);
             }
         }
@@ -578,23 +617,29 @@ pub(crate) fn decided(
     let mut fx = Vec::new();
     match result {
         Ok(v) => {
-            if let Some(a) = s.actions.as_mut() {
+            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
                 a.dialog = None;
             }
-            if let Some(i) = s.inbox.as_mut() {
+            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
                 i.dialog = None;
             }
             let word = if approve { "approved" } else { "denied" };
             s.info(format!("{action} {word} ({})", v.progress));
             fx.extend(reload(s));
-            if s.inbox.is_some() {
+            if s.screens.get::<InboxScreen>().is_some() {
                 fx.extend(crate::tui::screens::inbox::update::load(s));
             }
         }
         Err(e) => {
-            let form = match s.screen {
-                ScreenId::Inbox => s.inbox.as_mut().and_then(|i| i.dialog.as_mut()),
-                _ => s.actions.as_mut().and_then(|a| a.dialog.as_mut()),
+            let form = match s.screen() {
+                ScreenId::Inbox => s
+                    .screens
+                    .get_mut::<InboxScreen>()
+                    .and_then(|i| i.dialog.as_mut()),
+                _ => s
+                    .screens
+                    .get_mut::<ActionsScreen>()
+                    .and_then(|a| a.dialog.as_mut()),
             };
             if let Some(d) = form {
                 d.form.pending = false;
@@ -615,7 +660,11 @@ pub(crate) fn run(s: &mut State) -> Vec<Effect> {
         s.warn("auditors are read-only: they cannot run actions");
         return vec![];
     }
-    if let Some(r) = s.actions.as_ref().and_then(|a| a.running.clone()) {
+    if let Some(r) = s
+        .screens
+        .get::<ActionsScreen>()
+        .and_then(|a| a.running.clone())
+    {
         s.info(format!("{r} is running; wait for it to end"));
         return vec![];
     }
@@ -640,7 +689,7 @@ pub(crate) fn run(s: &mut State) -> Vec<Effect> {
     let Ok(id) = parse_ref('A', "an action", &v.id) else {
         return vec![];
     };
-    if let Some(a) = s.actions.as_mut() {
+    if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
         a.running = Some(v.id.clone());
     }
     s.info(format!("running {}…", v.id));
@@ -669,7 +718,7 @@ fn progress_words(jobs: &[crate::desk::JobView]) -> String {
 
 /// A job changed during a run: show it at once.
 pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect> {
-    let Some(a) = s.actions.as_mut() else {
+    let Some(a) = s.screens.get_mut::<ActionsScreen>() else {
         return vec![];
     };
     let apply = |v: &mut ActionView| {
@@ -707,7 +756,7 @@ pub(crate) fn ran(
     action: &str,
     result: Result<Box<RunReport>, String>,
 ) -> Vec<Effect> {
-    if let Some(a) = s.actions.as_mut() {
+    if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
         if a.running.as_deref() == Some(action) {
             a.running = None;
         }
@@ -733,7 +782,7 @@ pub(crate) fn job_command(s: &mut State, kind: Option<ActionDialogKind>) -> Vec<
         s.warn("auditors are read-only: they cannot change jobs or tasks");
         return vec![];
     }
-    let Some(a) = s.actions.as_ref() else {
+    let Some(a) = s.screens.get::<ActionsScreen>() else {
         return vec![];
     };
     if kind == Some(ActionDialogKind::TaskDone) {
@@ -746,7 +795,7 @@ pub(crate) fn job_command(s: &mut State, kind: Option<ActionDialogKind>) -> Vec<
             return vec![];
         }
         let target = t.id.clone();
-        if let Some(a) = s.actions.as_mut() {
+        if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
             a.dialog = Some(ActionDialog {
                 kind: ActionDialogKind::TaskDone,
                 target,
@@ -786,7 +835,7 @@ pub(crate) fn job_command(s: &mut State, kind: Option<ActionDialogKind>) -> Vec<
                 ActionDialogKind::Manual => action_forms::manual_form(&s.case_settings),
                 _ => action_forms::reason_form("Skip"),
             };
-            if let Some(a) = s.actions.as_mut() {
+            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
                 a.dialog = Some(ActionDialog { kind, target, form });
             }
             vec![]
@@ -801,14 +850,18 @@ pub(crate) fn job_changed(
 ) -> Vec<Effect> {
     match result {
         Ok(text) => {
-            if let Some(a) = s.actions.as_mut() {
+            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
                 a.dialog = None;
             }
             s.info(text);
             reload(s)
         }
         Err(e) => {
-            if let Some(d) = s.actions.as_mut().and_then(|a| a.dialog.as_mut()) {
+            if let Some(d) = s
+                .screens
+                .get_mut::<ActionsScreen>()
+                .and_then(|a| a.dialog.as_mut())
+            {
                 d.form.pending = false;
             }
             let _ = op;
@@ -820,7 +873,7 @@ pub(crate) fn job_changed(
 
 /// Build (or verify) the disclosure package of the case on screen.
 pub(crate) fn package(s: &mut State, verify: bool) -> Vec<Effect> {
-    let Some(c) = s.case.as_ref().filter(|c| c.view.is_some()) else {
+    let Some(c) = s.screens.get::<CaseScreen>().filter(|c| c.view.is_some()) else {
         s.info("open a case first");
         return vec![];
     };
@@ -871,7 +924,10 @@ pub(crate) fn package_done(
             s.error(e);
         }
     }
-    if s.screen == ScreenId::Case && s.case.as_ref().is_some_and(|c| c.id == case) && !verify {
+    if s.screen() == ScreenId::Case
+        && s.screens.get::<CaseScreen>().is_some_and(|c| c.id == case)
+        && !verify
+    {
         return case_update::reload_case(s);
     }
     vec![]
@@ -885,7 +941,7 @@ pub(crate) fn letter_rendered(
     template: &str,
     result: Result<String, String>,
 ) -> Vec<Effect> {
-    let Some(c) = s.case.as_mut().filter(|c| c.id == case) else {
+    let Some(c) = s.screens.get_mut::<CaseScreen>().filter(|c| c.id == case) else {
         return vec![];
     };
     let Some(d) = c

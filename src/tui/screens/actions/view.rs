@@ -23,7 +23,9 @@ use ratatui::Frame;
 const MAX_BLOCKERS: usize = 3;
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(a) = &s.actions else { return };
+    let Some(a) = s.screens.get::<ActionsScreen>() else {
+        return;
+    };
     let w = area.width as usize;
     if let (Some(form), None) = (&a.prepare, &a.dry_run) {
         prepare(s, f, area, a, form);

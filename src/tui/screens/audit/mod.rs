@@ -80,10 +80,6 @@ impl Screen for Audit {
         vec![]
     }
 
-    fn leave(&self, s: &mut State) {
-        s.audit = None;
-    }
-
     fn draw(&self, s: &State, f: &mut Frame, area: Rect) {
         view::draw(s, f, area)
     }

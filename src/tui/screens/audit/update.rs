@@ -2,19 +2,19 @@
 
 use crate::tui::app::*;
 use crate::tui::keymap::{is_printable_input, Command, Context};
-use crate::tui::update::{go, run_command};
+use crate::tui::update::{run_command, show};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Show the audit screen and load the newest entries. The desk decides
 /// who may read them: an agent sees its refusal on the screen.
 pub fn open(s: &mut State) -> Vec<Effect> {
-    if s.audit.is_none() {
-        s.audit = Some(AuditScreen::new());
-    }
-    go(s, ScreenId::Audit);
+    let mut fx = show(s, |_| AuditScreen::new());
     s.message = None;
-    let mut fx = load(s);
-    if s.audit.as_ref().is_some_and(|a| a.chain.is_none()) {
+    fx.extend(load(s));
+    if s.screens
+        .get::<AuditScreen>()
+        .is_some_and(|a| a.chain.is_none())
+    {
         fx.extend(verify(s));
     }
     fx
@@ -22,7 +22,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
 
 /// Load the entries again with the filters in force.
 pub fn load(s: &mut State) -> Vec<Effect> {
-    let Some(a) = s.audit.as_mut() else {
+    let Some(a) = s.screens.get_mut::<AuditScreen>() else {
         return vec![];
     };
     let gen = a.entries.start();
@@ -38,7 +38,7 @@ pub fn loaded(
     gen: u64,
     result: Result<Vec<crate::domain::AuditEntry>, String>,
 ) -> Vec<Effect> {
-    let Some(a) = s.audit.as_mut() else {
+    let Some(a) = s.screens.get_mut::<AuditScreen>() else {
         return vec![];
     };
     if !a.entries.awaits(gen) {
@@ -57,7 +57,7 @@ pub fn loaded(
 }
 
 pub fn verify(s: &mut State) -> Vec<Effect> {
-    let Some(a) = s.audit.as_mut() else {
+    let Some(a) = s.screens.get_mut::<AuditScreen>() else {
         return vec![];
     };
     a.chain = Some(ChainStatus::Checking);
@@ -68,7 +68,7 @@ pub fn verified(
     s: &mut State,
     result: Result<crate::domain::AuditVerification, String>,
 ) -> Vec<Effect> {
-    let Some(a) = s.audit.as_mut() else {
+    let Some(a) = s.screens.get_mut::<AuditScreen>() else {
         return vec![];
     };
     let said = match &result {
@@ -103,13 +103,13 @@ pub fn verified(
 }
 
 pub fn open_filters(s: &mut State) {
-    if let Some(a) = s.audit.as_mut() {
+    if let Some(a) = s.screens.get_mut::<AuditScreen>() {
         a.prompt = Some(AuditPrompt::Filters { focus: 0 });
     }
 }
 
 pub fn open_export(s: &mut State) {
-    if let Some(a) = s.audit.as_mut() {
+    if let Some(a) = s.screens.get_mut::<AuditScreen>() {
         if a.exporting {
             s.info("an export is being written");
             return;
@@ -119,7 +119,7 @@ pub fn open_export(s: &mut State) {
 }
 
 pub fn exported(s: &mut State, result: Result<String, String>) -> Vec<Effect> {
-    if let Some(a) = s.audit.as_mut() {
+    if let Some(a) = s.screens.get_mut::<AuditScreen>() {
         a.exporting = false;
     }
     match result {
@@ -131,7 +131,9 @@ pub fn exported(s: &mut State, result: Result<String, String>) -> Vec<Effect> {
 }
 
 pub fn move_by(s: &mut State, delta: i64) {
-    let Some(a) = s.audit.as_mut() else { return };
+    let Some(a) = s.screens.get_mut::<AuditScreen>() else {
+        return;
+    };
     if a.entries.data.is_empty() {
         return;
     }
@@ -141,7 +143,7 @@ pub fn move_by(s: &mut State, delta: i64) {
 
 /// Keys while a prompt of the audit screen is open.
 pub fn prompt_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(a) = s.audit.as_mut() else {
+    let Some(a) = s.screens.get_mut::<AuditScreen>() else {
         return vec![];
     };
     let Some(prompt) = a.prompt.clone() else {
@@ -232,7 +234,7 @@ fn global(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 
 /// Pasted text goes to the prompt's input. False when no prompt is open.
 pub fn paste(s: &mut State, text: &str) -> bool {
-    let Some(a) = s.audit.as_mut() else {
+    let Some(a) = s.screens.get_mut::<AuditScreen>() else {
         return false;
     };
     match a.prompt {
@@ -245,7 +247,10 @@ pub fn paste(s: &mut State, text: &str) -> bool {
 
 /// Whether a prompt of the audit screen has the keys.
 pub fn prompting(s: &State) -> bool {
-    s.screen == ScreenId::Audit && s.audit.as_ref().is_some_and(|a| a.prompt.is_some())
+    s.screen() == ScreenId::Audit
+        && s.screens
+            .get::<AuditScreen>()
+            .is_some_and(|a| a.prompt.is_some())
 }
 
 /// A message for this screen (an answer to one of its effects).

@@ -20,7 +20,9 @@ const WIDTHS: [usize; 4] = [11, 12, 14, 16];
 const TITLES: [&str; 4] = ["Time", "Operator", "Kind", "Subject"];
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(a) = &s.audit else { return };
+    let Some(a) = s.screens.get::<AuditScreen>() else {
+        return;
+    };
     let [top, table, detail] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(3),

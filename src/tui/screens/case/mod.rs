@@ -8,6 +8,7 @@ pub mod update;
 pub mod view;
 
 use super::{Hint, HintKey, Screen};
+use crate::tui::app::CaseScreen;
 use crate::tui::app::{DialogKind, Effect, State};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screens::actions::update as actions;
@@ -24,7 +25,7 @@ impl Screen for Case {
     }
 
     fn title(&self, s: &State) -> String {
-        match &s.case {
+        match s.screens.get::<CaseScreen>() {
             Some(c) => format!("Case {}", c.id),
             None => "Case".into(),
         }
@@ -43,7 +44,9 @@ impl Screen for Case {
     }
 
     fn form_open(&self, s: &State) -> bool {
-        s.case.as_ref().is_some_and(|c| c.dialog.is_some())
+        s.screens
+            .get::<CaseScreen>()
+            .is_some_and(|c| c.dialog.is_some())
     }
 
     fn key(&self, s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
@@ -51,7 +54,7 @@ impl Screen for Case {
     }
 
     fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
-        let d = s.case.as_mut()?.dialog.as_mut()?;
+        let d = s.screens.get_mut::<CaseScreen>()?.dialog.as_mut()?;
         d.form.paste(text);
         crate::tui::update::edited(s);
         Some(vec![])
@@ -85,19 +88,15 @@ impl Screen for Case {
     }
 
     fn mask(&self, s: &mut State) {
-        if let Some(c) = s.case.as_mut() {
+        if let Some(c) = s.screens.get_mut::<CaseScreen>() {
             c.revealed = false;
         }
-    }
-
-    fn leave(&self, s: &mut State) {
-        s.case = None;
     }
 
     /// The case is loaded again when someone changed it, unless a dialog
     /// is open (its text must not jump) or a load is on its way.
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {
-        match &s.case {
+        match s.screens.get::<CaseScreen>() {
             Some(c) if c.dialog.is_none() && !c.loading => match &c.view {
                 Some(v) => vec![CaseEffect::Refresh {
                     id: c.id,

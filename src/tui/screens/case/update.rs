@@ -9,7 +9,7 @@ use crate::tui::form::FormEvent;
 use crate::tui::screens::actions::forms as action_forms;
 use crate::tui::screens::case::forms::{self as case_forms, field_of_error};
 use crate::tui::screens::new_case::update as new_case_update;
-use crate::tui::update::{edited, form_fallback, go, open_reveal};
+use crate::tui::update::{edited, form_fallback, go, open_reveal, show};
 
 use crate::desk::CaseView;
 use crate::domain::{CaseId, Role};
@@ -19,23 +19,25 @@ use std::time::Instant;
 /// Show case `id` (loading it), then open `resume`'s dialog from its draft.
 pub(crate) fn open_case(s: &mut State, id: CaseId, resume: Option<DialogKind>) -> Vec<Effect> {
     let mut fx = Vec::new();
-    if s.case.as_ref().is_some_and(|c| c.id != id) {
+    if s.screens.get::<CaseScreen>().is_some_and(|c| c.id != id) {
         // Another case: its dialog keeps its draft.
         fx.extend(drafts::sync(s, Instant::now(), true));
-        s.case = None;
+        let _ = s.screens.take::<CaseScreen>();
     }
-    let c = s.case.get_or_insert_with(|| CaseScreen::new(id));
+    fx.extend(show(s, |_| CaseScreen::new(id)));
+    let Some(c) = s.screens.get_mut::<CaseScreen>() else {
+        return fx;
+    };
     c.loading = true;
     c.resume = resume;
     let revealed = c.revealed;
-    go(s, ScreenId::Case);
     s.message = None;
     fx.push(CaseEffect::Load { id, revealed }.into());
     fx
 }
 
 pub(crate) fn reload_case(s: &mut State) -> Vec<Effect> {
-    match s.case.as_mut() {
+    match s.screens.get_mut::<CaseScreen>() {
         Some(c) => {
             c.loading = true;
             vec![CaseEffect::Load {
@@ -53,7 +55,7 @@ pub(crate) fn case_loaded(
     id: CaseId,
     result: Result<Box<CaseView>, String>,
 ) -> Vec<Effect> {
-    let Some(c) = s.case.as_mut().filter(|c| c.id == id) else {
+    let Some(c) = s.screens.get_mut::<CaseScreen>().filter(|c| c.id == id) else {
         return vec![];
     };
     c.loading = false;
@@ -67,7 +69,7 @@ pub(crate) fn case_loaded(
             }
             c.view = Some(view);
             let max = max_scroll(s) as u16;
-            let Some(c) = s.case.as_mut() else {
+            let Some(c) = s.screens.get_mut::<CaseScreen>() else {
                 return vec![];
             };
             c.scroll = c.scroll.min(max);
@@ -95,13 +97,13 @@ fn max_scroll(s: &State) -> usize {
 /// Scroll the case screen.
 pub(crate) fn scroll(s: &mut State, delta: i64) {
     let max = max_scroll(s) as i64;
-    if let Some(c) = s.case.as_mut() {
+    if let Some(c) = s.screens.get_mut::<CaseScreen>() {
         c.scroll = (c.scroll as i64).saturating_add(delta).clamp(0, max) as u16;
     }
 }
 
 pub(crate) fn reveal_contact(s: &mut State) {
-    match s.case.as_ref() {
+    match s.screens.get::<CaseScreen>() {
         Some(c) if c.view.is_none() => s.info("the case is still loading"),
         Some(c) if c.revealed => s.info("already shown; leave the case to mask again"),
         Some(c) => {
@@ -124,7 +126,7 @@ pub(crate) fn revealed(
     }
     match result {
         Ok(shown) => {
-            if let Some(c) = s.case.as_mut().filter(|c| c.id == id) {
+            if let Some(c) = s.screens.get_mut::<CaseScreen>().filter(|c| c.id == id) {
                 c.revealed = true;
                 c.view = Some(Box::new(shown.view));
                 s.info(format!(
@@ -142,7 +144,11 @@ pub(crate) fn revealed(
 /// Agents take a case without a dialog.
 pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
     let me = s.operator.clone();
-    let Some(c) = s.case.as_ref().filter(|_| s.screen == ScreenId::Case) else {
+    let Some(c) = s
+        .screens
+        .get::<CaseScreen>()
+        .filter(|_| s.screen() == ScreenId::Case)
+    else {
         s.info("open a case first");
         return vec![];
     };
@@ -203,7 +209,10 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
         }
     };
     let mut fx = Vec::new();
-    if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) {
+    if s.screens
+        .get::<CaseScreen>()
+        .is_some_and(|c| c.dialog.is_some())
+    {
         fx.extend(drafts::sync(s, Instant::now(), true));
     }
     let key = if kind.has_draft() {
@@ -219,13 +228,16 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
     let restored = stored.is_some();
     if let Some(d) = stored {
         d.apply(&mut form);
-        if let (DialogKind::Status, Some(v)) =
-            (kind, s.case.as_ref().and_then(|c| c.view.as_deref()))
-        {
+        if let (DialogKind::Status, Some(v)) = (
+            kind,
+            s.screens
+                .get::<CaseScreen>()
+                .and_then(|c| c.view.as_deref()),
+        ) {
             case_forms::refresh_status(&mut form, v.case.status);
         }
     }
-    if let Some(c) = s.case.as_mut() {
+    if let Some(c) = s.screens.get_mut::<CaseScreen>() {
         c.dialog = Some(CaseDialog {
             kind,
             form,
@@ -243,7 +255,7 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
 
 /// Render the letter dialog's template for its case.
 fn render_letter(s: &mut State) -> Vec<Effect> {
-    let Some(c) = s.case.as_ref() else {
+    let Some(c) = s.screens.get::<CaseScreen>() else {
         return vec![];
     };
     let Some(d) = c.dialog.as_ref().filter(|d| d.kind == DialogKind::Letter) else {
@@ -262,7 +274,7 @@ fn render_letter(s: &mut State) -> Vec<Effect> {
 
 /// Keys of an open dialog.
 pub(crate) fn dialog_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(c) = s.case.as_mut() else {
+    let Some(c) = s.screens.get_mut::<CaseScreen>() else {
         return vec![];
     };
     let from = c.view.as_ref().map(|v| v.case.status);
@@ -274,11 +286,11 @@ pub(crate) fn dialog_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             let kind = d.kind;
             let fx = drafts::sync(s, Instant::now(), true);
             let kept = s
-                .case
-                .as_ref()
+                .screens
+                .get::<CaseScreen>()
                 .and_then(|c| c.dialog.as_ref())
                 .is_some_and(|d| !d.draft.saved.is_empty());
-            if let Some(c) = s.case.as_mut() {
+            if let Some(c) = s.screens.get_mut::<CaseScreen>() {
                 c.dialog = None;
             }
             if kept {
@@ -318,7 +330,7 @@ pub(crate) fn dialog_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn submit_dialog(s: &mut State) -> Vec<Effect> {
-    let Some(c) = s.case.as_mut() else {
+    let Some(c) = s.screens.get_mut::<CaseScreen>() else {
         return vec![];
     };
     let id = c.id;
@@ -389,7 +401,7 @@ pub(crate) fn changed(
     change: CaseChange,
     result: Result<Box<crate::domain::Case>, ChangeError>,
 ) -> Vec<Effect> {
-    let here = s.case.as_ref().is_some_and(|c| c.id == id);
+    let here = s.screens.get::<CaseScreen>().is_some_and(|c| c.id == id);
     match result {
         Ok(case) => {
             // Sent: no longer a draft.
@@ -397,7 +409,7 @@ pub(crate) fn changed(
                 .as_deref()
                 .map(|k| drafts::clear(s, k))
                 .unwrap_or_default();
-            if let Some(c) = s.case.as_mut().filter(|_| here) {
+            if let Some(c) = s.screens.get_mut::<CaseScreen>().filter(|_| here) {
                 if c.dialog.as_ref().is_some_and(|d| d.form.pending) {
                     c.dialog = None;
                 }
@@ -418,7 +430,7 @@ pub(crate) fn changed(
             fx
         }
         Err(ChangeError::Conflict(conflict)) => {
-            if let Some(c) = s.case.as_mut().filter(|_| here) {
+            if let Some(c) = s.screens.get_mut::<CaseScreen>().filter(|_| here) {
                 if let Some(d) = c.dialog.as_mut() {
                     d.form.pending = false;
                 }
@@ -430,7 +442,7 @@ pub(crate) fn changed(
                  check the case and send it again",
             );
             if here {
-                let revealed = s.case.as_ref().is_some_and(|c| c.revealed);
+                let revealed = s.screens.get::<CaseScreen>().is_some_and(|c| c.revealed);
                 vec![CaseEffect::Load { id, revealed }.into()]
             } else {
                 vec![]
@@ -438,8 +450,8 @@ pub(crate) fn changed(
         }
         Err(ChangeError::Failed(message)) => {
             if let Some(d) = s
-                .case
-                .as_mut()
+                .screens
+                .get_mut::<CaseScreen>()
                 .filter(|_| here)
                 .and_then(|c| c.dialog.as_mut())
             {
@@ -478,15 +490,20 @@ pub(crate) fn resume_key(s: &mut State, key: &str) -> Vec<Effect> {
         DraftTarget::NewCase => new_case_update::open_draft(s, key),
         DraftTarget::Dialog(id, kind) => {
             let loaded = s
-                .case
-                .as_ref()
+                .screens
+                .get::<CaseScreen>()
                 .is_some_and(|c| c.id == id && c.view.is_some());
             if loaded {
-                go(s, ScreenId::Case);
-                if s.case.as_ref().is_some_and(|c| c.dialog.is_some()) {
-                    return vec![];
+                let fx = go::<CaseScreen>(s).unwrap_or_default();
+                if s.screens
+                    .get::<CaseScreen>()
+                    .is_some_and(|c| c.dialog.is_some())
+                {
+                    return fx;
                 }
-                open_dialog(s, kind)
+                let mut fx = fx;
+                fx.extend(open_dialog(s, kind));
+                fx
             } else {
                 open_case(s, id, Some(kind))
             }

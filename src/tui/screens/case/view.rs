@@ -7,6 +7,7 @@
 use crate::desk::CaseView;
 use crate::domain::mask::mask_field;
 use crate::domain::{CaseNote, Role, VerificationResult};
+use crate::tui::app::CaseScreen;
 use crate::tui::app::{CaseDialog, State};
 use crate::tui::theme::Role as Ui;
 use crate::tui::views::due::{days_text, Due};
@@ -22,7 +23,9 @@ use ratatui::Frame;
 const LABEL_W: usize = 11;
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(c) = &s.case else { return };
+    let Some(c) = s.screens.get::<CaseScreen>() else {
+        return;
+    };
     let lines = lines(s, area.width as usize);
     let offset = (c.scroll as usize).min(lines.len().saturating_sub(area.height as usize));
     f.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), area);
@@ -59,7 +62,7 @@ fn section(s: &State, title: &str, w: usize) -> Line<'static> {
 }
 
 fn lines(s: &State, w: usize) -> Vec<Line<'static>> {
-    let Some(c) = &s.case else {
+    let Some(c) = s.screens.get::<CaseScreen>() else {
         return vec![];
     };
     let Some(v) = c.view.as_deref() else {
@@ -445,8 +448,8 @@ fn notes(s: &State, list: &[CaseNote], w: usize, out: &mut Vec<Line<'static>>) {
 /// The open dialog, in a box over the lower part of the screen.
 fn dialog(s: &State, f: &mut Frame, area: Rect, d: &CaseDialog) {
     let id = s
-        .case
-        .as_ref()
+        .screens
+        .get::<CaseScreen>()
         .map(|c| c.id.to_string())
         .unwrap_or_default();
     let inner_w = area.width.saturating_sub(4).min(76) as usize;

@@ -7,6 +7,7 @@ pub mod update;
 pub mod view;
 
 use super::{step, Hint, HintKey, Screen};
+use crate::tui::app::CasesView;
 use crate::tui::app::{Effect, State};
 use crate::tui::keymap::{Command, Context};
 use ratatui::layout::Rect;
@@ -48,7 +49,7 @@ impl Screen for Cases {
     }
 
     fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
-        if let Some(c) = s.cases.as_mut() {
+        if let Some(c) = s.screens.get_mut::<CasesView>() {
             if let Some(next) = step(c.rows.data.len(), c.selected, delta) {
                 c.selected = next;
             }
@@ -57,10 +58,8 @@ impl Screen for Cases {
     }
 
     /// The list keeps its tab for the next visit; it is loaded again then.
-    fn leave(&self, _s: &mut State) {}
-
-    fn forget(&self, s: &mut State) {
-        s.cases = None;
+    fn keeps_place(&self) -> bool {
+        true
     }
 
     /// The list may have changed while a case was open.

@@ -39,8 +39,7 @@ impl CasesTab {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CasesView {
     pub tab: CasesTab,
-    /// The cases of the tab (generations count across lists: see
-    /// `State::cases_gen`).
+    /// The cases of the tab.
     pub rows: Load<Vec<CaseSummary>>,
     pub selected: usize,
 }

@@ -3,25 +3,22 @@
 use crate::domain::{AssigneeFilter, CaseFilter, CaseSummary, Role};
 use crate::tui::app::*;
 use crate::tui::load::Load;
-use crate::tui::update::go;
+use crate::tui::update::show;
 
 /// The case list, on the tab last used (mine first; all open for auditors,
 /// who hold no cases).
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
-    if s.cases.is_none() {
-        let tab = if s.operator.role == Role::Auditor {
+    let mut fx = show(s, |s| CasesView {
+        tab: if s.operator.role == Role::Auditor {
             CasesTab::AllOpen
         } else {
             CasesTab::Mine
-        };
-        s.cases = Some(CasesView {
-            tab,
-            rows: Load::default(),
-            selected: 0,
-        });
-    }
-    go(s, ScreenId::Cases);
-    load(s)
+        },
+        rows: Load::default(),
+        selected: 0,
+    });
+    fx.extend(load(s));
+    fx
 }
 
 /// The filter of a tab.
@@ -39,21 +36,19 @@ pub fn filter_for(tab: CasesTab, me: &str) -> CaseFilter {
 /// Ask for the list of the current tab again.
 pub(crate) fn load(s: &mut State) -> Vec<Effect> {
     let me = s.operator.username.clone();
-    let Some(cv) = s.cases.as_mut() else {
+    let Some(cv) = s.screens.get_mut::<CasesView>() else {
         return vec![];
     };
-    s.cases_gen += 1;
-    cv.rows.gen = s.cases_gen;
-    cv.rows.loading = true;
+    let gen = cv.rows.start();
     vec![CasesEffect::Load {
-        gen: cv.rows.gen,
+        gen,
         filter: filter_for(cv.tab, &me),
     }
     .into()]
 }
 
 pub(crate) fn next_tab(s: &mut State) -> Vec<Effect> {
-    if let Some(cv) = s.cases.as_mut() {
+    if let Some(cv) = s.screens.get_mut::<CasesView>() {
         cv.tab = cv.tab.next();
         cv.selected = 0;
         cv.rows.data.clear();
@@ -66,7 +61,11 @@ pub(crate) fn loaded(
     gen: u64,
     result: Result<Vec<CaseSummary>, String>,
 ) -> Vec<Effect> {
-    let Some(cv) = s.cases.as_mut().filter(|c| c.rows.awaits(gen)) else {
+    let Some(cv) = s
+        .screens
+        .get_mut::<CasesView>()
+        .filter(|c| c.rows.awaits(gen))
+    else {
         return vec![];
     };
     if let Ok(rows) = &result {
@@ -80,8 +79,8 @@ pub(crate) fn loaded(
 
 pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
     let id = s
-        .cases
-        .as_ref()
+        .screens
+        .get::<CasesView>()
         .and_then(|c| c.rows.data.get(c.selected))
         .map(|r| r.id);
     match id {

@@ -2,6 +2,7 @@
 //! soonest due first, with the days left coloured by how close they are.
 
 use crate::domain::{CaseStatus, CaseSummary};
+use crate::tui::app::CasesView;
 use crate::tui::app::{CasesTab, State};
 use crate::tui::theme::Role as Ui;
 use crate::tui::views::due::Due;
@@ -42,7 +43,9 @@ const TITLES: [&str; 8] = [
 ];
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(cv) = &s.cases else { return };
+    let Some(cv) = s.screens.get::<CasesView>() else {
+        return;
+    };
     let [tabs, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
     let w = area.width as usize;
 

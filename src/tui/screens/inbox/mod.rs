@@ -9,6 +9,7 @@ pub mod view;
 
 use super::actions::update as shared;
 use super::{Hint, HintKey, Screen};
+use crate::tui::app::InboxScreen;
 use crate::tui::app::{Effect, State};
 use crate::tui::keymap::{Command, Context};
 use crossterm::event::KeyEvent;
@@ -72,17 +73,13 @@ impl Screen for Inbox {
         vec![]
     }
 
-    fn leave(&self, s: &mut State) {
-        s.inbox = None;
-    }
-
     /// A new action to approve shows up without a key, unless the
     /// supervisor is typing a reason.
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {
         if shared::has_form(s) {
             return vec![];
         }
-        match &s.inbox {
+        match s.screens.get::<InboxScreen>() {
             Some(i) if !i.rows.loading => update::load(s),
             _ => vec![],
         }

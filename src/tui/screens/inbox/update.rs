@@ -3,20 +3,18 @@
 
 use crate::desk::ActionView;
 use crate::tui::app::*;
-use crate::tui::update::go;
+use crate::tui::update::show;
 
 /// The approval inbox.
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
-    if s.inbox.is_none() {
-        s.inbox = Some(InboxScreen::new());
-    }
-    go(s, ScreenId::Inbox);
+    let mut fx = show(s, |_| InboxScreen::new());
     s.message = None;
-    load(s)
+    fx.extend(load(s));
+    fx
 }
 
 pub(crate) fn load(s: &mut State) -> Vec<Effect> {
-    match s.inbox.as_mut() {
+    match s.screens.get_mut::<InboxScreen>() {
         Some(i) => {
             i.rows.loading = true;
             vec![InboxEffect::Load.into()]
@@ -26,7 +24,7 @@ pub(crate) fn load(s: &mut State) -> Vec<Effect> {
 }
 
 pub(crate) fn loaded(s: &mut State, result: Result<Vec<ActionView>, String>) -> Vec<Effect> {
-    let Some(i) = s.inbox.as_mut() else {
+    let Some(i) = s.screens.get_mut::<InboxScreen>() else {
         return vec![];
     };
     if let Ok(rows) = &result {

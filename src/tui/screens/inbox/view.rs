@@ -3,6 +3,7 @@
 //! the supervisor sees exactly what would be sent before deciding.
 
 use crate::desk::PlannedAction;
+use crate::tui::app::InboxScreen;
 use crate::tui::app::State;
 use crate::tui::keymap::Command;
 use crate::tui::screens::actions::view::{dry_run_lines, form_box, section};
@@ -17,7 +18,9 @@ use ratatui::Frame;
 const LIST_ROWS: usize = 6;
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(inbox) = &s.inbox else { return };
+    let Some(inbox) = s.screens.get::<InboxScreen>() else {
+        return;
+    };
     let w = area.width as usize;
     let mut lines = Vec::new();
     let state = if inbox.rows.loading {

@@ -7,6 +7,7 @@ pub mod update;
 pub mod view;
 
 use super::{Hint, Screen};
+use crate::tui::app::NewCaseScreen;
 use crate::tui::app::{Effect, State};
 use crate::tui::keymap::Command;
 use crossterm::event::KeyEvent;
@@ -38,17 +39,13 @@ impl Screen for NewCase {
     }
 
     fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
-        s.new_case.as_mut()?.form.paste(text);
+        s.screens.get_mut::<NewCaseScreen>()?.form.paste(text);
         crate::tui::update::edited(s);
         Some(vec![])
     }
 
     fn open_from_anywhere(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         (cmd == Command::NewBlankCase).then(|| update::open(s, false))
-    }
-
-    fn leave(&self, s: &mut State) {
-        s.new_case = None;
     }
 
     fn draw(&self, s: &State, f: &mut Frame, area: Rect) {

@@ -11,7 +11,7 @@ use crate::tui::form::FormEvent;
 use crate::tui::keymap::Command;
 use crate::tui::screens::case::forms::{self as case_forms, field_of_error};
 use crate::tui::screens::case::update as case_update;
-use crate::tui::update::{back, edited, form_fallback, go};
+use crate::tui::update::{back, edited, form_fallback, go, show_new};
 use crossterm::event::KeyEvent;
 use std::time::Instant;
 
@@ -31,7 +31,7 @@ pub(crate) fn open(s: &mut State, for_person: bool) -> Vec<Effect> {
         s.warn("auditors are read-only: they cannot open cases");
         return vec![];
     }
-    let person = s.person.as_ref().filter(|_| for_person);
+    let person = s.screens.get::<PersonView>().filter(|_| for_person);
     let (links, prefill) = match person {
         Some(pv) => {
             let p = &pv.person;
@@ -75,13 +75,16 @@ fn open_with(
     links: Vec<LinkedRecord>,
     prefill: Option<Prefill>,
 ) -> Vec<Effect> {
-    if s.new_case.as_ref().is_some_and(|n| n.draft.key == key) {
-        go(s, ScreenId::NewCase);
-        return vec![];
+    if s.screens
+        .get::<NewCaseScreen>()
+        .is_some_and(|n| n.draft.key == key)
+    {
+        if let Some(fx) = go::<NewCaseScreen>(s) {
+            return fx;
+        }
     }
     // Another form is open: it keeps its draft.
     let mut fx = drafts::sync(s, Instant::now(), true);
-    s.new_case = None;
 
     let mut form = case_forms::new_case_form(&s.case_settings, s.wall);
     if let Some(p) = &prefill {
@@ -111,13 +114,15 @@ fn open_with(
         .iter()
         .map(|l| (l.system.clone(), l.record_id.clone()))
         .collect();
-    s.new_case = Some(NewCaseScreen {
-        form,
-        draft: slot,
-        links,
-        duplicates: Vec::new(),
-    });
-    go(s, ScreenId::NewCase);
+    fx.extend(show_new(
+        s,
+        NewCaseScreen {
+            form,
+            draft: slot,
+            links,
+            duplicates: Vec::new(),
+        },
+    ));
     if restored {
         s.info("continuing your unsent new case form");
     } else {
@@ -140,7 +145,7 @@ fn open_with(
 
 /// Keys of the form.
 pub(crate) fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(nc) = s.new_case.as_mut() else {
+    let Some(nc) = s.screens.get_mut::<NewCaseScreen>() else {
         return back(s);
     };
     match nc.form.key(&k) {
@@ -176,7 +181,7 @@ pub(crate) fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 
 fn submit(s: &mut State) -> Vec<Effect> {
     let settings = s.case_settings.clone();
-    let Some(nc) = s.new_case.as_mut() else {
+    let Some(nc) = s.screens.get_mut::<NewCaseScreen>() else {
         return vec![];
     };
     if nc.form.pending {
@@ -221,7 +226,11 @@ pub(crate) fn duplicates_found(
     key: &str,
     result: Result<Vec<CaseSummary>, String>,
 ) -> Vec<Effect> {
-    let Some(nc) = s.new_case.as_mut().filter(|n| n.draft.key == key) else {
+    let Some(nc) = s
+        .screens
+        .get_mut::<NewCaseScreen>()
+        .filter(|n| n.draft.key == key)
+    else {
         return vec![];
     };
     match result {
@@ -243,7 +252,10 @@ pub(crate) fn created(
     result: Result<Box<crate::domain::Case>, CreateError>,
     warning: Option<String>,
 ) -> Vec<Effect> {
-    let here = s.new_case.as_ref().is_some_and(|n| n.draft.key == key);
+    let here = s
+        .screens
+        .get::<NewCaseScreen>()
+        .is_some_and(|n| n.draft.key == key);
     match result {
         Ok(case) => {
             let mut fx = drafts::clear(s, key);
@@ -252,16 +264,17 @@ pub(crate) fn created(
                 .map(|d| format!("; due {}", d.format("%Y-%m-%d (%a)")))
                 .unwrap_or_default();
             if here {
-                s.new_case = None;
+                if let Some(nc) = s.screens.get_mut::<NewCaseScreen>() {
+                    drafts::sent(nc);
+                }
                 // A case open before keeps its dialog's draft.
                 fx.extend(drafts::sync(s, Instant::now(), true));
-                s.stack.retain(|x| *x != ScreenId::Case);
-                if s.screen == ScreenId::NewCase {
-                    // The case takes the form's place: back leads where the
-                    // form was opened from.
-                    s.screen = ScreenId::Case;
-                }
-                s.case = Some(CaseScreen::new(case.id));
+                let _ = s.screens.take::<CaseScreen>();
+                // The case takes the form's place: back leads where the
+                // form was opened from.
+                let _ = s
+                    .screens
+                    .replace::<NewCaseScreen>(CaseScreen::new(case.id).into_state());
                 fx.extend(case_update::reload_case(s));
             }
             match warning {
@@ -271,7 +284,7 @@ pub(crate) fn created(
             fx
         }
         Err(CreateError::Duplicates(rows)) => {
-            if let Some(nc) = s.new_case.as_mut().filter(|_| here) {
+            if let Some(nc) = s.screens.get_mut::<NewCaseScreen>().filter(|_| here) {
                 nc.form.pending = false;
                 for r in rows {
                     if !nc.duplicates.iter().any(|d| d.id == r.id) {
@@ -287,7 +300,7 @@ pub(crate) fn created(
             vec![]
         }
         Err(CreateError::Failed(message)) => {
-            if let Some(nc) = s.new_case.as_mut().filter(|_| here) {
+            if let Some(nc) = s.screens.get_mut::<NewCaseScreen>().filter(|_| here) {
                 nc.form.pending = false;
                 let field = field_of_error(&message)
                     .filter(|f| nc.form.field(f).is_some_and(|x| !x.hidden));

@@ -2,6 +2,7 @@
 //! the person already has an open case, the fields in two columns (what
 //! was asked, who asked), the description, and the button.
 
+use crate::tui::app::NewCaseScreen;
 use crate::tui::app::State;
 use crate::tui::theme::Role as Ui;
 use crate::tui::views::form::{by_ids, draw_lines, field_lines, FieldLines};
@@ -29,7 +30,9 @@ const RIGHT: [&str; 8] = [
 const TWO_COLUMNS: u16 = 72;
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(nc) = &s.new_case else { return };
+    let Some(nc) = s.screens.get::<NewCaseScreen>() else {
+        return;
+    };
     let w = area.width as usize;
     let mut top = Vec::new();
     let title = if nc.links.is_empty() {

@@ -7,6 +7,7 @@ pub mod update;
 pub mod view;
 
 use super::{step, Hint, HintKey, Screen};
+use crate::tui::app::PersonView;
 use crate::tui::app::{Effect, State};
 use crate::tui::keymap::{Command, Context};
 use ratatui::layout::Rect;
@@ -67,7 +68,7 @@ impl Screen for Person {
     }
 
     fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
-        if let Some(p) = s.person.as_mut() {
+        if let Some(p) = s.screens.get_mut::<PersonView>() {
             if let Some(next) = step(p.person.records.len(), p.selected, delta) {
                 p.selected = next;
             }
@@ -76,7 +77,7 @@ impl Screen for Person {
     }
 
     fn mask(&self, s: &mut State) {
-        if let Some(p) = s.person.as_mut() {
+        if let Some(p) = s.screens.get_mut::<PersonView>() {
             p.mask();
         }
     }
@@ -84,10 +85,6 @@ impl Screen for Person {
     /// Revealed values do not follow the operator to the next screen.
     fn covered(&self, s: &mut State) {
         self.mask(s)
-    }
-
-    fn leave(&self, s: &mut State) {
-        s.person = None;
     }
 
     fn shows_systems(&self) -> bool {

@@ -4,8 +4,8 @@
 use super::msgs::*;
 use super::state::{FetchState, PersonView};
 use crate::domain::Record;
-use crate::tui::app::{Effect, Overlay, RevealTarget, ScreenId, State};
-use crate::tui::update::{go, open_reveal};
+use crate::tui::app::{Effect, Overlay, RevealTarget, State};
+use crate::tui::update::{open_reveal, show_new};
 use std::collections::HashMap;
 
 /// The key of the person on screen (their first record's).
@@ -23,15 +23,17 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         s.info("no person selected");
         return vec![];
     };
-    s.person = Some(PersonView {
-        person,
-        revealed: false,
-        revealed_fields: Vec::new(),
-        selected: 0,
-        scroll: 0,
-        fetch: HashMap::new(),
-    });
-    go(s, ScreenId::Person);
+    let fx = show_new(
+        s,
+        PersonView {
+            person,
+            revealed: false,
+            revealed_fields: Vec::new(),
+            selected: 0,
+            scroll: 0,
+            fetch: HashMap::new(),
+        },
+    );
     s.message = None;
     if let Some(t) = &s.linking {
         let msg = format!(
@@ -40,12 +42,12 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         );
         s.info(msg);
     }
-    vec![]
+    fx
 }
 
 /// Fetch the record under the cursor again from its system.
 pub fn refresh(s: &mut State) -> Vec<Effect> {
-    let Some(p) = s.person.as_mut() else {
+    let Some(p) = s.screens.get_mut::<PersonView>() else {
         s.info("open a person first");
         return vec![];
     };
@@ -62,7 +64,7 @@ pub fn refresh(s: &mut State) -> Vec<Effect> {
 
 /// Ask for the purpose of revealing every masked value of the person.
 pub fn reveal(s: &mut State) {
-    match s.person.as_ref() {
+    match s.screens.get::<PersonView>() {
         None => s.info("open a person first (Enter on a result)"),
         Some(p) if p.revealed => s.info("already shown; leave the screen to mask again"),
         Some(_) => open_reveal(s, RevealTarget::Person),
@@ -71,7 +73,7 @@ pub fn reveal(s: &mut State) {
 
 /// Ask for the purpose of revealing one value of the record under the cursor.
 pub fn reveal_value(s: &mut State) {
-    match s.person.as_ref() {
+    match s.screens.get::<PersonView>() {
         None => s.info("open a person first (Enter on a result)"),
         Some(p) if p.revealed => s.info("already shown; leave the screen to mask again"),
         Some(p) if p.masked_fields(p.selected).is_empty() => {
@@ -90,7 +92,10 @@ pub fn revealed(
     key: (String, String),
     result: Result<crate::desk::Revealed, String>,
 ) -> Vec<Effect> {
-    let matches = s.person.as_ref().is_some_and(|p| person_key(p) == key);
+    let matches = s
+        .screens
+        .get::<PersonView>()
+        .is_some_and(|p| person_key(p) == key);
     if let Some(Overlay::Reveal(d)) = &s.overlay {
         if d.target == RevealTarget::Person {
             s.overlay = None;
@@ -98,7 +103,7 @@ pub fn revealed(
     }
     match result {
         Ok(shown) if matches => {
-            if let Some(p) = s.person.as_mut() {
+            if let Some(p) = s.screens.get_mut::<PersonView>() {
                 for r in p.person.records.iter_mut() {
                     if let Some(x) = shown.records.iter().find(|x| x.key() == r.key()) {
                         *r = x.clone();
@@ -129,7 +134,10 @@ pub fn field_revealed(
             s.overlay = None;
         }
     }
-    let open = s.person.as_mut().filter(|p| person_key(p) == key);
+    let open = s
+        .screens
+        .get_mut::<PersonView>()
+        .filter(|p| person_key(p) == key);
     match (result, open) {
         (Ok(shown), Some(p)) => {
             for x in &shown.records {
@@ -158,7 +166,7 @@ pub fn fetched(
     key: (String, String),
     result: Result<Box<Record>, String>,
 ) -> Vec<Effect> {
-    if let Some(p) = s.person.as_mut() {
+    if let Some(p) = s.screens.get_mut::<PersonView>() {
         match result {
             Ok(record) => {
                 if let Some(r) = p.person.records.iter_mut().find(|r| r.key() == key) {

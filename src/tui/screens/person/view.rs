@@ -2,6 +2,7 @@
 //! until revealed with a purpose.
 
 use crate::domain::record::CANONICAL_FIELDS;
+use crate::tui::app::PersonView;
 use crate::tui::app::{FetchState, State};
 use crate::tui::theme::Role as Ui;
 use crate::tui::views::widgets::{cell, fit, safe, shown};
@@ -31,7 +32,9 @@ pub fn field_label(field: &str) -> &str {
 }
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(pv) = &s.person else { return };
+    let Some(pv) = s.screens.get::<PersonView>() else {
+        return;
+    };
     let p = &pv.person;
     let [top, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
     let w = area.width as usize;

@@ -7,6 +7,7 @@ pub mod update;
 pub mod view;
 
 use super::{Hint, HintKey, Screen};
+use crate::tui::app::QueueView;
 use crate::tui::app::{Effect, State};
 use crate::tui::keymap::{Command, Context};
 use crossterm::event::KeyEvent;
@@ -26,7 +27,7 @@ impl Screen for Queue {
 
     fn hints(&self, s: &State) -> Vec<Hint> {
         use HintKey::{Cmd, Text};
-        if s.queue.as_ref().is_some_and(|q| q.typing) {
+        if s.screens.get::<QueueView>().is_some_and(|q| q.typing) {
             return vec![
                 (Text("enter"), "keep"),
                 (Text("esc"), "clear"),
@@ -80,16 +81,14 @@ impl Screen for Queue {
     }
 
     /// The queue keeps its section, filter and cursor for the next visit.
-    fn leave(&self, _s: &mut State) {}
-
-    fn forget(&self, s: &mut State) {
-        s.queue = None;
+    fn keeps_place(&self) -> bool {
+        true
     }
 
     /// The new session knows nothing of the old one: the queue is opened
     /// (and audited) again.
     fn reconnected(&self, s: &mut State, shown: bool) -> Vec<Effect> {
-        let Some(q) = s.queue.as_mut() else {
+        let Some(q) = s.screens.get_mut::<QueueView>() else {
             return vec![];
         };
         q.opened = false;

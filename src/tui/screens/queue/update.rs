@@ -7,24 +7,22 @@
 use crate::tui::app::*;
 use crate::tui::keymap::{is_printable_input, Command};
 use crate::tui::screens::case::update as case_update;
-use crate::tui::update::{form_fallback, go};
+use crate::tui::update::{form_fallback, show};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Show the queue (opening it in the server: audited).
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
-    if s.queue.is_none() {
-        s.queue = Some(QueueView::new(s.queue_sections.clone()));
+    let mut fx = show(s, |s| QueueView::new(s.queue_sections.clone()));
+    match s.screens.get::<QueueView>() {
+        Some(q) if q.opened && q.page.is_some() => {}
+        _ => fx.extend(load(s)),
     }
-    go(s, ScreenId::Queue);
-    match s.queue.as_ref() {
-        Some(q) if q.opened && q.page.is_some() => vec![],
-        _ => load(s),
-    }
+    fx
 }
 
 /// Open the queue again (audited), as `f` does.
 pub(crate) fn load(s: &mut State) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     q.seq += 1;
@@ -53,7 +51,7 @@ pub(crate) fn page(
     s: &mut State,
     result: Result<Box<crate::domain::queue::QueuePage>, String>,
 ) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     match result {
@@ -89,7 +87,7 @@ fn filter_changed(q: &mut QueueView) -> Vec<Effect> {
 /// Keys the queue takes before the keymap: popups and the filter box.
 /// `None` lets the keymap handle the key.
 pub(crate) fn key(s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
-    let q = s.queue.as_mut()?;
+    let q = s.screens.get_mut::<QueueView>()?;
     if let Some(popup) = q.popup.take() {
         return Some(popup_key(s, popup, k));
     }
@@ -154,7 +152,7 @@ pub(crate) fn key(s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
 
 fn popup_key(s: &mut State, popup: QueuePopup, k: KeyEvent) -> Vec<Effect> {
     let choices = s.case_settings.assignees.len() + 1;
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     match popup {
@@ -209,7 +207,7 @@ fn popup_key(s: &mut State, popup: QueuePopup, k: KeyEvent) -> Vec<Effect> {
 
 /// Start `op` on the marked cases (or the one under the cursor).
 fn bulk(s: &mut State, op: BulkOp) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     let items = q.targets();
@@ -228,7 +226,7 @@ pub(crate) fn bulk_done(s: &mut State, op: BulkOp, results: Vec<BulkResult>) -> 
         scroll: 0,
     };
     let summary = format!("{}: {}", report.op.title(), report.summary());
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     // What went through is unmarked; refused and conflicting cases stay
@@ -259,7 +257,7 @@ pub(crate) fn ids(
     s: &mut State,
     result: Result<Vec<(crate::domain::CaseId, i64)>, String>,
 ) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     match result {
@@ -279,7 +277,7 @@ pub(crate) fn ids(
 
 /// Queue commands (and the list commands the queue reads its own way).
 pub(crate) fn run(s: &mut State, cmd: Command) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     match cmd {
@@ -355,14 +353,17 @@ pub(crate) fn run(s: &mut State, cmd: Command) -> Vec<Effect> {
 /// Whether Esc clears something of the queue (the filter, then the marks)
 /// instead of leaving it.
 pub(crate) fn back_clears(s: &State) -> bool {
-    s.queue
-        .as_ref()
+    s.screens
+        .get::<QueueView>()
         .is_some_and(|q| !q.filter.is_empty() || !q.marked.is_empty())
 }
 
 /// Text pasted while typing the filter goes into it.
 pub(crate) fn paste(s: &mut State, text: &str) -> Option<Vec<Effect>> {
-    let q = s.queue.as_mut().filter(|q| q.typing && q.popup.is_none())?;
+    let q = s
+        .screens
+        .get_mut::<QueueView>()
+        .filter(|q| q.typing && q.popup.is_none())?;
     let clean: String = text.chars().filter(|c| !c.is_control()).collect();
     q.filter.insert_str(&clean);
     Some(filter_changed(q))
@@ -370,7 +371,7 @@ pub(crate) fn paste(s: &mut State, text: &str) -> Option<Vec<Effect>> {
 
 /// Move the cursor by `delta` rows; the window follows.
 pub(crate) fn move_by(s: &mut State, delta: i64) -> Vec<Effect> {
-    let Some(q) = s.queue.as_mut() else {
+    let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
     let len = q.total();

@@ -24,7 +24,9 @@ const TITLES: [&str; 8] = [
 ];
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(q) = &s.queue else { return };
+    let Some(q) = s.screens.get::<QueueView>() else {
+        return;
+    };
     let w = area.width as usize;
     let tabs = tab_lines(s, q, w);
     let notices = notice_lines(s, q, w);

@@ -39,10 +39,6 @@ impl Screen for Report {
         vec![]
     }
 
-    fn leave(&self, s: &mut State) {
-        s.report = None;
-    }
-
     fn draw(&self, s: &State, f: &mut Frame, area: Rect) {
         view::draw(s, f, area)
     }

@@ -3,6 +3,7 @@
 //! share answered by the due date. Counts only, no personal data.
 
 use crate::domain::report::{Count, OnTime, Report};
+use crate::tui::app::ReportScreen;
 use crate::tui::app::State;
 use crate::tui::theme::Role as Ui;
 use crate::tui::views::widgets::{cell, fit, safe};
@@ -12,7 +13,9 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Spark
 use ratatui::Frame;
 
 pub fn draw(s: &State, f: &mut Frame, area: Rect) {
-    let Some(rs) = &s.report else { return };
+    let Some(rs) = s.screens.get::<ReportScreen>() else {
+        return;
+    };
     let w = area.width as usize;
     let Some(r) = &rs.report.data else {
         let text = match (&rs.report.error, rs.report.loading) {

@@ -2,6 +2,7 @@
 
 pub mod effects;
 pub mod msgs;
+pub mod state;
 pub mod update;
 pub mod view;
 
