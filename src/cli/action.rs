@@ -395,7 +395,7 @@ async fn run_action(desk: &Client, a: &RunArgs) -> Result<u8, DeskError> {
                 }
             }
             RunItem::Done(r) => {
-                result = r;
+                result = *r;
                 break;
             }
         }

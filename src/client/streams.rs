@@ -32,7 +32,7 @@ fn spawn_reader<T: DeserializeOwned + Send + 'static>(
                         }
                         return;
                     }
-                    while let Some(item) = reader.next::<T>() {
+                    while let Some(item) = reader.next_line::<T>() {
                         match item {
                             Ok(v) => {
                                 if tx.send(v).is_err() {
@@ -96,15 +96,17 @@ pub struct RunStream {
 
 pub enum RunItem {
     Job(JobUpdate),
-    Done(Result<RunReport, DeskError>),
+    /// Boxed: the report (or error) is far larger than a job's state, and
+    /// arrives once per run.
+    Done(Box<Result<RunReport, DeskError>>),
 }
 
 impl RunStream {
     pub async fn next(&mut self) -> Option<RunItem> {
         Some(match self.rx.recv().await? {
             RunLine::Job { update } => RunItem::Job(*update),
-            RunLine::Done { report } => RunItem::Done(Ok(*report)),
-            RunLine::Error { error } => RunItem::Done(Err(error.into())),
+            RunLine::Done { report } => RunItem::Done(Box::new(Ok(*report))),
+            RunLine::Error { error } => RunItem::Done(Box::new(Err(error.into()))),
         })
     }
 }

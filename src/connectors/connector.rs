@@ -335,15 +335,7 @@ impl Connector {
             drop(body);
             let next = self
                 .paging
-                .advance(
-                    &mut state,
-                    &page.doc,
-                    &headers,
-                    page.count,
-                    page.last.as_ref(),
-                    &req.url,
-                    &self.base_url,
-                )
+                .advance(&mut state, &page, &headers, &req.url, &self.base_url)
                 .map_err(|e| bad(on_page(page_no, e)))?;
             out.pages = state.pages;
             if next == Advance::Stop || out.truncated {

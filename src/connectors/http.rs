@@ -236,12 +236,12 @@ impl Http {
             let mine = super::limits::session_slot(&self.name, self.per_session).await;
             let cooldown = *self.cooldown.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(until) = cooldown {
-                tokio::time::sleep_until(until.into()).await;
+                tokio::time::sleep_until(until).await;
             }
             let server = self.permits.clone().acquire_owned().await;
             (mine, server)
         };
-        match tokio::time::timeout_at(deadline.into(), wait).await {
+        match tokio::time::timeout_at(deadline, wait).await {
             Ok((mine, Ok(server))) => Ok((mine, server)),
             Ok((_, Err(_))) => Err("connector closed".into()),
             Err(_) => Err("no request slot came free in time".into()),

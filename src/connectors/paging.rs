@@ -1,6 +1,7 @@
 //! Pagination: which page to ask for next, and when to stop.
 
 use super::mapping::kind_of;
+use super::page::Page;
 use super::path::JsonPath;
 use super::request::{RequestTemplate, Vars};
 use crate::config::{PaginationDef, PaginationStyle};
@@ -178,18 +179,19 @@ impl Paging {
     }
 
     /// Record a received page and decide whether another one exists.
-    /// `page_url` is the URL the page came from (relative next URLs are
-    /// resolved against it); `origin` is the system's base URL.
+    /// `page` is the parsed page (its document, item count and last item),
+    /// `headers` the answer's headers; `page_url` is the URL the page came
+    /// from (relative next URLs are resolved against it); `origin` is the
+    /// system's base URL.
     pub fn advance(
         &self,
         st: &mut PageState,
-        doc: &Value,
+        page: &Page,
         headers: &HeaderMap,
-        count: usize,
-        last: Option<&Value>,
         page_url: &Url,
         origin: &Url,
     ) -> Result<Advance, String> {
+        let (doc, count, last) = (&page.doc, page.count, page.last.as_ref());
         st.pages += 1;
         st.items += count as u64;
         if self.style == PaginationStyle::None || count == 0 {

@@ -221,7 +221,7 @@ impl Desk {
         self.audit(
             AuditKind::Reveal,
             &id.to_string(),
-            json!({ "purpose": super::typed_on(id, &purpose) }),
+            json!({ "purpose": super::typed_on(id, purpose) }),
         )
     }
 

@@ -23,7 +23,7 @@ impl Desk {
         let me = self.operator();
         (c.assign_calls_to_opener
             && me.role == Role::Agent
-            && c.call_channels.iter().any(|ch| *ch == new.channel))
+            && c.call_channels.contains(&new.channel))
         .then(|| me.username.clone())
     }
 

@@ -81,13 +81,13 @@ impl LineReader {
     }
 
     /// The next whole line, read as a `T`.
-    pub fn next<T: DeserializeOwned>(&mut self) -> Option<Result<T, String>> {
+    pub fn next_line<T: DeserializeOwned>(&mut self) -> Option<Result<T, String>> {
         let end = self.buf.iter().position(|&b| b == b'\n')?;
         let line = self.buf.split_to(end + 1);
         let mut line = line.freeze();
         line.truncate(end);
         if line.iter().all(u8::is_ascii_whitespace) {
-            return self.next();
+            return self.next_line();
         }
         Some(
             serde_json::from_slice(line.chunk())
@@ -111,7 +111,7 @@ mod tests {
             let mut got = Vec::new();
             for part in [&text[..cut], &text[cut..]] {
                 r.push(part).unwrap();
-                while let Some(v) = r.next::<RunRequest>() {
+                while let Some(v) = r.next_line::<RunRequest>() {
                     got.push(v.unwrap().id);
                 }
             }

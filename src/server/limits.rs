@@ -23,6 +23,10 @@ pub enum Act {
     Export,
 }
 
+/// When each counted act was let through, per operator and act, oldest
+/// first.
+type Taken = HashMap<(String, Act), VecDeque<DateTime<Utc>>>;
+
 pub struct Limits {
     cfg: LimitsConfig,
     /// The searches and reveals let through, per operator: when, within
@@ -30,7 +34,7 @@ pub struct Limits {
     /// lock, so a burst of requests at once cannot all pass a check before
     /// any of them is counted. Read from the audit log at an operator's
     /// first act after a start, so a restart forgets nothing.
-    taken: Mutex<HashMap<(String, Act), VecDeque<DateTime<Utc>>>>,
+    taken: Mutex<Taken>,
 }
 
 /// One window's rule: what is counted, over how long, and how it is named.

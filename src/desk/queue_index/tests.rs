@@ -17,7 +17,7 @@ fn row(n: u32, name: &str, assignee: Option<&str>, due_in: Option<i64>) -> Queue
             id: CaseId::new(2026, n),
             version: 1,
             status: CaseStatus::InProgress,
-            category: if n % 2 == 0 {
+            category: if n.is_multiple_of(2) {
                 Category::Complaint
             } else {
                 Category::RightsRequest
@@ -85,7 +85,7 @@ fn rows_come_soonest_due_first_names_masked() {
         p.rows[1].case.requester_name.as_deref(),
         Some("S***** H*****")
     );
-    assert_eq!(p.rows[1].case.overdue, true);
+    assert!(p.rows[1].case.overdue);
     assert!(p.rows[1].case.days_left.unwrap() < 0);
 }
 

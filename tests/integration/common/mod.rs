@@ -232,6 +232,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A child not yet reaped: if the test panics before `wait4` reaps it, it
+/// is killed and waited for, so no zombie is left behind.
+struct Unreaped(Option<std::process::Child>);
+
+impl Drop for Unreaped {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Run `c` to its end and return what it printed and its peak resident
 /// memory in KiB, as the kernel counted it for that one process.
 pub fn run_measured(mut c: Command) -> (Output, u64) {
@@ -241,7 +254,8 @@ pub fn run_measured(mut c: Command) -> (Output, u64) {
     c.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("spawn");
+    let mut guard = Unreaped(Some(c.spawn().expect("spawn")));
+    let child = guard.0.as_mut().expect("just spawned");
     let drain = |mut r: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut b = Vec::new();
@@ -257,6 +271,9 @@ pub fn run_measured(mut c: Command) -> (Output, u64) {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    // Reaped by wait4: the guard must neither kill nor wait now (the pid
+    // may already be another process's).
+    guard.0 = None;
     let o = Output {
         status: ExitStatus::from_raw(status),
         stdout: out.join().expect("stdout reader"),
