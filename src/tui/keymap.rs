@@ -615,6 +615,14 @@ impl Default for Keymap {
     }
 }
 
+/// `[keys]` problems for `privdesk config check`, located by key path.
+pub fn config_check(cfg: &crate::config::Config) -> Vec<(String, String)> {
+    Keymap::validate(&cfg.keys)
+        .into_iter()
+        .map(|p| (p.key_path, p.message))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -981,12 +989,4 @@ mod tests {
         assert!(!is_printable_input(&ev(KeyCode::Enter, KeyModifiers::NONE)));
         assert!(!is_printable_input(&ch('\u{7}')));
     }
-}
-
-/// `[keys]` problems for `privdesk config check`, located by key path.
-pub fn config_check(cfg: &crate::config::Config) -> Vec<(String, String)> {
-    Keymap::validate(&cfg.keys)
-        .into_iter()
-        .map(|p| (p.key_path, p.message))
-        .collect()
 }

@@ -54,6 +54,6 @@ pub fn entries(s: &State, filter: &str) -> Vec<Entry> {
                 .map(|score| Entry { command, score })
         })
         .collect();
-    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out.sort_by_key(|e| std::cmp::Reverse(e.score));
     out
 }

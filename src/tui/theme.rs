@@ -473,6 +473,15 @@ impl<'de> Deserialize<'de> for ColourDef {
     }
 }
 
+/// A `ui.theme` that is missing or broken, for `privdesk config check`.
+pub fn config_check(cfg: &crate::config::Config) -> Vec<(String, String)> {
+    let user_dir = crate::paths::config_dir().map(|d| d.join("themes"));
+    match Theme::load(&cfg.ui.theme, user_dir.as_deref(), false).1 {
+        Some(warning) => vec![("ui.theme".to_string(), warning)],
+        None => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -690,14 +699,5 @@ mod tests {
         let off = text.find('x').expect("x");
         assert_eq!(line_col(text, off), (2, 4));
         assert_eq!(line_col(text, 999), (2, 5));
-    }
-}
-
-/// A `ui.theme` that is missing or broken, for `privdesk config check`.
-pub fn config_check(cfg: &crate::config::Config) -> Vec<(String, String)> {
-    let user_dir = crate::paths::config_dir().map(|d| d.join("themes"));
-    match Theme::load(&cfg.ui.theme, user_dir.as_deref(), false).1 {
-        Some(warning) => vec![("ui.theme".to_string(), warning)],
-        None => Vec::new(),
     }
 }

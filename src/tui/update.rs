@@ -97,8 +97,7 @@ fn tick(s: &mut State, now: Instant, wall: DateTime<FixedOffset>) -> Vec<Effect>
     {
         lock(s, false);
     }
-    let fx = drafts::sync(s, now, false);
-    fx
+    drafts::sync(s, now, false)
 }
 
 /// Hide everything personal until a key is pressed; revealed values are masked again.

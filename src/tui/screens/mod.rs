@@ -71,8 +71,10 @@ macro_rules! screens {
                 [$(ScreenId::$name,)*];
         }
 
-        /// One screen's state, as it sits on the stack.
+        /// One screen's state, as it sits on the stack. A handful are on it
+        /// at once, so the variants are not boxed to even out their sizes.
         #[derive(Debug, Clone)]
+        #[allow(clippy::large_enum_variant)]
         pub enum ScreenState {
             $($name($state),)*
         }

@@ -11,7 +11,9 @@ pub trait ScreenData: Sized {
     fn of(state: &ScreenState) -> Option<&Self>;
     fn of_mut(state: &mut ScreenState) -> Option<&mut Self>;
     fn into_state(self) -> ScreenState;
-    /// The data of `state`, or `state` back when it is another screen's.
+    /// The data of `state`, or `state` back when it is another screen's
+    /// (moved, not copied: the size of the error does not matter).
+    #[allow(clippy::result_large_err)]
     fn from_state(state: ScreenState) -> Result<Self, ScreenState>;
 }
 

@@ -93,7 +93,7 @@ fn systems_strip(s: &State, f: &mut Frame, area: Rect) {
             break;
         }
         let (text, role) = match &st.status {
-            SystemStatus::Pending => (format!("{}", SPINNER[s.spinner % SPINNER.len()]), Ui::Muted),
+            SystemStatus::Pending => (SPINNER[s.spinner % SPINNER.len()].to_string(), Ui::Muted),
             SystemStatus::Ok { count, elapsed_ms } if st.truncated => {
                 (format!("✓{count}+ {elapsed_ms}ms"), Ui::Warning)
             }
