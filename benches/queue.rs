@@ -503,7 +503,7 @@ fn main() {
                     let t = Instant::now();
                     let q = state.screens.get_mut::<QueueView>().expect("queue");
                     q.filter = privdesk::tui::input::TextInput::new(&typed);
-                    q.seq += 1;
+                    q.rows.start();
                     q.cursor = 0;
                     q.to_top = true;
                     let page = client.queue_view(q.query()).await.expect("page");

@@ -24,84 +24,48 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// Where a command is active.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Context {
-    /// Every screen.
-    Global,
-    /// Lists (search results, queues).
-    List,
-    /// A person's page (linked records).
-    Person,
-    /// A case's page (details, timeline, notes and replies).
-    Case,
-    /// The case list ("my cases").
-    Cases,
-    /// The actions panel of a case.
-    Actions,
-    /// The approval inbox.
-    Inbox,
-    /// The audit trail.
-    Audit,
-    /// The queue: every case the operator may see, by section.
-    Queue,
-}
-
 impl Context {
-    /// Every context.
-    pub const ALL: [Context; 9] = [
-        Context::Global,
-        Context::List,
-        Context::Person,
-        Context::Case,
-        Context::Cases,
-        Context::Actions,
-        Context::Inbox,
-        Context::Audit,
-        Context::Queue,
-    ];
-
-    /// Lower-case name for help screens (`global`, `list`, `person`, `case`, `cases`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Context::Global => "global",
-            Context::List => "list",
-            Context::Person => "person",
-            Context::Case => "case",
-            Context::Cases => "cases",
-            Context::Actions => "actions",
-            Context::Inbox => "inbox",
-            Context::Audit => "audit",
-            Context::Queue => "queue",
-        }
-    }
-
     /// Whether commands of the two contexts can be active at the same time:
-    /// `Global` is active everywhere, and the person, case and case-list
-    /// screens fall back to `List` for moving and scrolling.
+    /// `Global` is active everywhere, and the screens' own contexts fall
+    /// back to `List` for moving and scrolling.
     pub fn overlaps(self, other: Context) -> bool {
-        let screen = |c| {
-            matches!(
-                c,
-                Context::Person
-                    | Context::Case
-                    | Context::Cases
-                    | Context::Actions
-                    | Context::Inbox
-                    | Context::Audit
-                    | Context::Queue
-            )
-        };
         self == other
             || self == Context::Global
             || other == Context::Global
-            || (self == Context::List && screen(other))
-            || (other == Context::List && screen(self))
+            || (self == Context::List && other.is_screen())
+            || (other == Context::List && self.is_screen())
+    }
+
+    /// A screen's own context (not `Global` or `List`).
+    pub fn is_screen(self) -> bool {
+        !matches!(self, Context::Global | Context::List)
     }
 }
 
+/// The table of contexts and commands: each context once (a screen's own
+/// commands have its context), then each command with its name in the
+/// config file, its context, its help text and its default keys.
 macro_rules! commands {
-    ($($variant:ident => $name:literal, $ctx:ident, $desc:literal, [$($key:literal),*];)*) => {
+    (
+        contexts { $($(#[$cdoc:meta])* $cvariant:ident => $cname:literal;)* }
+        $($variant:ident => $name:literal, $ctx:ident, $desc:literal, [$($key:literal),*];)*
+    ) => {
+        /// Where a command is active.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Context {
+            $($(#[$cdoc])* $cvariant,)*
+        }
+
+        impl Context {
+            /// Every context.
+            pub const ALL: [Context; [$($cname,)*].len()] = [$(Context::$cvariant,)*];
+
+            /// Lower-case name for help screens (`global`, `list`, `case`).
+            pub fn name(self) -> &'static str {
+                match self { $(Context::$cvariant => $cname,)* }
+            }
+        }
+
         /// A named command that keys can be bound to.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Command {
@@ -135,6 +99,26 @@ macro_rules! commands {
 }
 
 commands! {
+    contexts {
+        /// Every screen.
+        Global => "global";
+        /// Lists (search results, queues).
+        List => "list";
+        /// A person's page (linked records).
+        Person => "person";
+        /// A case's page (details, timeline, notes and replies).
+        Case => "case";
+        /// The case list ("my cases").
+        Cases => "cases";
+        /// The actions panel of a case.
+        Actions => "actions";
+        /// The approval inbox.
+        Inbox => "inbox";
+        /// The audit trail.
+        Audit => "audit";
+        /// The queue: every case the operator may see, by section.
+        Queue => "queue";
+    }
     Quit => "quit", Global, "Quit privdesk", ["q", "ctrl-c"];
     Help => "help", Global, "Show the keys of this screen", ["?", "f1"];
     Palette => "palette", Global, "Open the command palette", [":", "ctrl-p"];

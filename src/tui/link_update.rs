@@ -20,7 +20,7 @@ pub(crate) fn start(s: &mut State) -> Vec<Effect> {
     let Some(view) = s
         .screens
         .get::<CaseScreen>()
-        .and_then(|c| c.view.as_deref())
+        .and_then(|c| c.view.data.as_deref())
     else {
         s.info("the case is still loading");
         return vec![];
@@ -55,7 +55,7 @@ pub(crate) fn open(s: &mut State) {
         .screens
         .get::<CaseScreen>()
         .filter(|c| c.id == target.case)
-        .and_then(|c| c.view.as_deref())
+        .and_then(|c| c.view.data.as_deref())
         .map(|v| v.links.clone())
         .unwrap_or_default();
     let records: Vec<(LinkedRecord, bool)> = pv

@@ -65,7 +65,7 @@ fn select(s: &mut State, item: ActionItem) {
 fn action_at(s: &State, id: &str) -> usize {
     s.screens
         .get::<ActionsScreen>()
-        .and_then(|a| a.data.as_ref())
+        .and_then(|a| a.loaded.data.as_ref())
         .and_then(|d| d.actions.iter().position(|v| v.id == id))
         .unwrap_or_else(|| panic!("no action {id}"))
 }
@@ -298,6 +298,7 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
     s.screens
         .get_mut::<ActionsScreen>()
         .unwrap()
+        .loaded
         .data
         .as_mut()
         .unwrap()
@@ -324,6 +325,7 @@ fn a_run_shows_each_job_change_as_the_desk_reports_it() {
         s.screens
             .get::<ActionsScreen>()
             .unwrap()
+            .loaded
             .data
             .as_ref()
             .unwrap()

@@ -41,7 +41,7 @@ fn due_line_cell<'a>(buf: &'a Buffer, s: &State) -> &'a ratatui::buffer::Cell {
     let view = s
         .screens
         .get::<CaseScreen>()
-        .and_then(|c| c.view.as_ref())
+        .and_then(|c| c.view.data.as_ref())
         .expect("a case");
     let due = view
         .case

@@ -321,7 +321,7 @@ fn the_window_follows_the_cursor_through_a_long_queue() {
         .collect();
     let (mut s, mut server) = queue_state("default", &many);
     assert_eq!(q(&s).total(), 400);
-    let p = q(&s).page.as_ref().unwrap();
+    let p = q(&s).rows.data.as_ref().unwrap();
     assert!(p.rows.len() < 400, "a window, not the whole queue");
     // G to the last row: the window moves there.
     let fx = press(&mut s, KeyCode::Char('G'));
@@ -530,7 +530,7 @@ fn the_queue_picks_up_a_case_made_in_another_session() {
         while s
             .screens
             .get::<QueueView>()
-            .and_then(|q| q.page.as_ref())
+            .and_then(|q| q.rows.data.as_ref())
             .is_none()
         {
             let a = tokio::time::timeout(wait, rx.recv())

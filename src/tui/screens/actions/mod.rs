@@ -97,7 +97,7 @@ impl Screen for Actions {
             return vec![];
         }
         match s.screens.get::<ActionsScreen>() {
-            Some(a) if !a.loading => vec![ActionsEffect::Load { case: a.case }.into()],
+            Some(a) if !a.loaded.loading => vec![ActionsEffect::Load { case: a.case }.into()],
             _ => vec![],
         }
     }

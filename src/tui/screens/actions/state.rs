@@ -7,6 +7,7 @@
 use crate::desk::{ActionRequest, ActionView, CaseActions, JobView, PlannedAction, TaskView};
 use crate::domain::CaseId;
 use crate::tui::form::Form;
+use crate::tui::load::Load;
 
 /// One line of the actions panel the cursor can rest on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +55,9 @@ pub struct ActionDialog {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionsScreen {
     pub case: CaseId,
-    /// As last loaded (kept while loading again).
-    pub data: Option<CaseActions>,
-    pub loading: bool,
-    pub error: Option<String>,
+    /// The case's actions, jobs and tasks as last loaded (kept while
+    /// loading again).
+    pub loaded: Load<Option<CaseActions>>,
     /// Index into [`ActionsScreen::items`].
     pub selected: usize,
     /// The form preparing a new action (kept while its preview is shown).
@@ -78,9 +78,7 @@ impl ActionsScreen {
     pub fn new(case: CaseId) -> ActionsScreen {
         ActionsScreen {
             case,
-            data: None,
-            loading: true,
-            error: None,
+            loaded: Load::new(None, true),
             selected: 0,
             prepare: None,
             confirm: None,
@@ -93,7 +91,7 @@ impl ActionsScreen {
 
     /// The lines the cursor moves over: each action then its jobs, then the tasks.
     pub fn items(&self) -> Vec<ActionItem> {
-        let Some(d) = &self.data else {
+        let Some(d) = &self.loaded.data else {
             return vec![];
         };
         let mut out = Vec::new();
@@ -120,7 +118,7 @@ impl ActionsScreen {
 
     /// The action the cursor is on (or whose job it is on).
     pub fn action(&self) -> Option<&ActionView> {
-        let d = self.data.as_ref()?;
+        let d = self.loaded.data.as_ref()?;
         match self.item()? {
             ActionItem::Action(i) | ActionItem::Job(i, _) => d.actions.get(i),
             ActionItem::Task(t) => {
@@ -132,7 +130,7 @@ impl ActionsScreen {
 
     /// The job the cursor is on (or the only job of the action it is on).
     pub fn job(&self) -> Option<&JobView> {
-        let d = self.data.as_ref()?;
+        let d = self.loaded.data.as_ref()?;
         match self.item()? {
             ActionItem::Job(i, j) => d.actions.get(i)?.jobs.get(j),
             ActionItem::Action(i) => match d.actions.get(i)?.jobs.as_slice() {
@@ -145,7 +143,7 @@ impl ActionsScreen {
 
     /// The task the cursor is on, or the task of the job it is on.
     pub fn task(&self) -> Option<&TaskView> {
-        let d = self.data.as_ref()?;
+        let d = self.loaded.data.as_ref()?;
         match self.item()? {
             ActionItem::Task(t) => d.tasks.get(t),
             ActionItem::Job(..) | ActionItem::Action(_) => {

@@ -25,7 +25,7 @@ pub(crate) fn open(s: &mut State) -> Vec<Effect> {
         s.info("open a case first");
         return vec![];
     };
-    if c.view.is_none() {
+    if c.view.data.is_none() {
         s.info("the case is still loading");
         return vec![];
     }
@@ -47,7 +47,7 @@ pub(crate) fn open(s: &mut State) -> Vec<Effect> {
 pub(crate) fn reload(s: &mut State) -> Vec<Effect> {
     match s.screens.get_mut::<ActionsScreen>() {
         Some(a) => {
-            a.loading = true;
+            a.loaded.start();
             vec![ActionsEffect::Load { case: a.case }.into()]
         }
         None => vec![],
@@ -66,17 +66,16 @@ pub(crate) fn loaded(
     else {
         return vec![];
     };
-    a.loading = false;
     match result {
         Ok(data) => {
-            a.error = None;
-            a.data = Some(*data);
+            a.loaded.finish(Ok(Some(*data)));
             let n = a.items().len();
             a.selected = a.selected.min(n.saturating_sub(1));
             // A dry run on screen shows the action as it is now.
             let mut decided = None;
             if let Some(dr) = a.dry_run.as_mut() {
                 if let Some(v) = a
+                    .loaded
                     .data
                     .as_ref()
                     .and_then(|d| d.actions.iter().find(|x| x.id == dr.action.id))
@@ -109,7 +108,7 @@ pub(crate) fn loaded(
             }
         }
         Err(e) => {
-            a.error = Some(e.clone());
+            a.loaded.finish(Err(e.clone()));
             s.error(e);
         }
     }
@@ -299,7 +298,7 @@ pub(crate) fn prepare(s: &mut State) -> Vec<Effect> {
     let Some(v) = s
         .screens
         .get::<CaseScreen>()
-        .and_then(|c| c.view.as_deref())
+        .and_then(|c| c.view.data.as_deref())
     else {
         s.info("open a case first");
         return vec![];
@@ -377,7 +376,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
     let links = s
         .screens
         .get::<CaseScreen>()
-        .and_then(|c| c.view.as_deref())
+        .and_then(|c| c.view.data.as_deref())
         .map(|v| v.links.clone())
         .unwrap_or_default();
     let dialog = match s.screen() {
@@ -732,7 +731,7 @@ pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect
         }
         v.progress = progress_words(&v.jobs);
     };
-    if let Some(d) = a.data.as_mut() {
+    if let Some(d) = a.loaded.data.as_mut() {
         d.actions.iter_mut().for_each(apply);
     }
     if let Some(dr) = a.dry_run.as_mut() {
@@ -740,11 +739,11 @@ pub(crate) fn progress(s: &mut State, action: &str, u: &JobUpdate) -> Vec<Effect
     }
     // A job that ended changes the case's blockers: read them again.
     if u.state.is_final() || u.state == crate::domain::JobState::Failed {
-        if let Some(d) = a.data.as_mut() {
+        if let Some(d) = a.loaded.data.as_mut() {
             let job = format!("job J-{} ", u.job);
             d.blockers.retain(|b| !b.starts_with(&job));
         }
-        if !a.loading {
+        if !a.loaded.loading {
             return vec![ActionsEffect::Load { case: a.case }.into()];
         }
     }
@@ -873,7 +872,11 @@ pub(crate) fn job_changed(
 
 /// Build (or verify) the disclosure package of the case on screen.
 pub(crate) fn package(s: &mut State, verify: bool) -> Vec<Effect> {
-    let Some(c) = s.screens.get::<CaseScreen>().filter(|c| c.view.is_some()) else {
+    let Some(c) = s
+        .screens
+        .get::<CaseScreen>()
+        .filter(|c| c.view.data.is_some())
+    else {
         s.info("open a case first");
         return vec![];
     };

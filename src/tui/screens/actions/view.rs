@@ -159,7 +159,11 @@ fn when(s: &State, at: chrono::DateTime<chrono::Utc>) -> String {
 /// The panel's lines and the line of the selected item.
 fn panel_lines(s: &State, a: &ActionsScreen, w: usize) -> (Vec<Line<'static>>, Option<usize>) {
     let mut out = Vec::new();
-    let state = if a.loading { " · loading…" } else { "" };
+    let state = if a.loaded.loading {
+        " · loading…"
+    } else {
+        ""
+    };
     let running = a
         .running
         .as_deref()
@@ -169,8 +173,8 @@ fn panel_lines(s: &State, a: &ActionsScreen, w: usize) -> (Vec<Line<'static>>, O
         fit(&format!(" Actions on {}{state}{running}", a.case), w),
         s.theme.style(Ui::Title),
     )));
-    let Some(d) = &a.data else {
-        if let Some(e) = &a.error {
+    let Some(d) = &a.loaded.data else {
+        if let Some(e) = &a.loaded.error {
             out.push(Line::from(Span::styled(
                 fit(&format!(" could not load the actions: {}", safe(e)), w),
                 s.theme.style(Ui::Error),

@@ -97,7 +97,7 @@ impl Screen for Case {
     /// is open (its text must not jump) or a load is on its way.
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {
         match s.screens.get::<CaseScreen>() {
-            Some(c) if c.dialog.is_none() && !c.loading => match &c.view {
+            Some(c) if c.dialog.is_none() && !c.view.loading => match &c.view.data {
                 Some(v) => vec![CaseEffect::Refresh {
                     id: c.id,
                     version: v.case.version,

@@ -7,6 +7,7 @@ use crate::desk::CaseView;
 use crate::domain::case::DEFAULT_CHANNELS;
 use crate::domain::{CaseConflict, CaseId, StatusChange, VerificationInput};
 use crate::tui::form::Form;
+use crate::tui::load::Load;
 
 /// What the case screens need from the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,9 +137,7 @@ pub struct CaseDialog {
 pub struct CaseScreen {
     pub id: CaseId,
     /// The case as last loaded (kept while it is reloaded).
-    pub view: Option<Box<CaseView>>,
-    pub loading: bool,
-    pub error: Option<String>,
+    pub view: Load<Option<Box<CaseView>>>,
     /// The contact details are shown (after a reveal with a purpose) until
     /// the screen is left or locked.
     pub revealed: bool,
@@ -152,9 +151,7 @@ impl CaseScreen {
     pub fn new(id: CaseId) -> CaseScreen {
         CaseScreen {
             id,
-            view: None,
-            loading: true,
-            error: None,
+            view: Load::new(None, true),
             revealed: false,
             scroll: 0,
             dialog: None,

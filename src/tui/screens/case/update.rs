@@ -28,7 +28,7 @@ pub(crate) fn open_case(s: &mut State, id: CaseId, resume: Option<DialogKind>) -
     let Some(c) = s.screens.get_mut::<CaseScreen>() else {
         return fx;
     };
-    c.loading = true;
+    c.view.start();
     c.resume = resume;
     let revealed = c.revealed;
     s.message = None;
@@ -39,7 +39,7 @@ pub(crate) fn open_case(s: &mut State, id: CaseId, resume: Option<DialogKind>) -
 pub(crate) fn reload_case(s: &mut State) -> Vec<Effect> {
     match s.screens.get_mut::<CaseScreen>() {
         Some(c) => {
-            c.loading = true;
+            c.view.start();
             vec![CaseEffect::Load {
                 id: c.id,
                 revealed: c.revealed,
@@ -58,16 +58,14 @@ pub(crate) fn case_loaded(
     let Some(c) = s.screens.get_mut::<CaseScreen>().filter(|c| c.id == id) else {
         return vec![];
     };
-    c.loading = false;
     match result {
         Ok(view) => {
-            c.error = None;
             if let Some(d) = c.dialog.as_mut() {
                 if d.kind == DialogKind::Status {
                     case_forms::update_status_options(&mut d.form, &view, s.operator.role);
                 }
             }
-            c.view = Some(view);
+            c.view.finish(Ok(Some(view)));
             let max = max_scroll(s) as u16;
             let Some(c) = s.screens.get_mut::<CaseScreen>() else {
                 return vec![];
@@ -80,7 +78,7 @@ pub(crate) fn case_loaded(
             }
         }
         Err(e) => {
-            c.error = Some(e.clone());
+            c.view.finish(Err(e.clone()));
             c.resume = None;
             s.error(e);
         }
@@ -104,7 +102,7 @@ pub(crate) fn scroll(s: &mut State, delta: i64) {
 
 pub(crate) fn reveal_contact(s: &mut State) {
     match s.screens.get::<CaseScreen>() {
-        Some(c) if c.view.is_none() => s.info("the case is still loading"),
+        Some(c) if c.view.data.is_none() => s.info("the case is still loading"),
         Some(c) if c.revealed => s.info("already shown; leave the case to mask again"),
         Some(c) => {
             let id = c.id;
@@ -128,7 +126,7 @@ pub(crate) fn revealed(
         Ok(shown) => {
             if let Some(c) = s.screens.get_mut::<CaseScreen>().filter(|c| c.id == id) {
                 c.revealed = true;
-                c.view = Some(Box::new(shown.view));
+                c.view.data = Some(Box::new(shown.view));
                 s.info(format!(
                     "contact details shown until you leave the case (audit entry {})",
                     shown.audit_id
@@ -153,7 +151,7 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
         return vec![];
     };
     let id = c.id;
-    let Some(view) = c.view.as_deref() else {
+    let Some(view) = c.view.data.as_deref() else {
         s.info("the case is still loading");
         return vec![];
     };
@@ -232,7 +230,7 @@ pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
             kind,
             s.screens
                 .get::<CaseScreen>()
-                .and_then(|c| c.view.as_deref()),
+                .and_then(|c| c.view.data.as_deref()),
         ) {
             case_forms::refresh_status(&mut form, v.case.status);
         }
@@ -277,7 +275,7 @@ pub(crate) fn dialog_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     let Some(c) = s.screens.get_mut::<CaseScreen>() else {
         return vec![];
     };
-    let from = c.view.as_ref().map(|v| v.case.status);
+    let from = c.view.data.as_ref().map(|v| v.case.status);
     let Some(d) = c.dialog.as_mut() else {
         return vec![];
     };
@@ -336,6 +334,7 @@ fn submit_dialog(s: &mut State) -> Vec<Effect> {
     let id = c.id;
     let Some((version, from, law)) = c
         .view
+        .data
         .as_ref()
         .map(|v| (v.case.version, v.case.status, v.case.law))
     else {
@@ -413,7 +412,7 @@ pub(crate) fn changed(
                 if c.dialog.as_ref().is_some_and(|d| d.form.pending) {
                     c.dialog = None;
                 }
-                c.loading = true;
+                c.view.start();
                 fx.push(
                     CaseEffect::Load {
                         id,
@@ -434,7 +433,7 @@ pub(crate) fn changed(
                 if let Some(d) = c.dialog.as_mut() {
                     d.form.pending = false;
                 }
-                c.loading = true;
+                c.view.start();
             }
             s.overlay = Some(Overlay::Conflict(conflict.to_string()));
             s.warn(
@@ -492,7 +491,7 @@ pub(crate) fn resume_key(s: &mut State, key: &str) -> Vec<Effect> {
             let loaded = s
                 .screens
                 .get::<CaseScreen>()
-                .is_some_and(|c| c.id == id && c.view.is_some());
+                .is_some_and(|c| c.id == id && c.view.data.is_some());
             if loaded {
                 let fx = go::<CaseScreen>(s).unwrap_or_default();
                 if s.screens

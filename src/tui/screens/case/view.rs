@@ -65,8 +65,8 @@ fn lines(s: &State, w: usize) -> Vec<Line<'static>> {
     let Some(c) = s.screens.get::<CaseScreen>() else {
         return vec![];
     };
-    let Some(v) = c.view.as_deref() else {
-        let text = match &c.error {
+    let Some(v) = c.view.data.as_deref() else {
+        let text = match &c.view.error {
             Some(e) => format!(" could not load {}: {}", c.id, safe(e)),
             None => format!(" loading {}…", c.id),
         };

@@ -7,6 +7,7 @@ pub use crate::domain::queue::{BulkOp, BulkOutcome, BulkReport, BulkResult};
 use crate::domain::queue::{QueuePage, QueueQuery, QueueRow, QueueSection};
 use crate::domain::CaseId;
 use crate::tui::input::TextInput;
+use crate::tui::load::Load;
 use indexmap::IndexMap;
 
 /// A popup over the queue.
@@ -36,14 +37,14 @@ pub struct QueueView {
     /// Tab 0 is every row; tab `i` is section `i - 1`.
     pub sections: Vec<QueueSection>,
     pub tab: usize,
-    /// The rows around the cursor, as the server last sent them.
-    pub page: Option<QueuePage>,
+    /// The rows around the cursor, as the server last sent them. Its
+    /// generation is the newest query's `seq`: pages answering older ones
+    /// are dropped.
+    pub rows: Load<Option<QueuePage>>,
     /// The filter as typed.
     pub filter: TextInput,
     /// Keys go to the filter.
     pub typing: bool,
-    /// The newest query sent; answers to older ones are dropped.
-    pub seq: u64,
     /// The query the page answers.
     pub applied: u64,
     /// The filter text changed: its answer puts the cursor on the best match.
@@ -57,8 +58,6 @@ pub struct QueueView {
     pub popup: Option<QueuePopup>,
     /// The server has the queue open for this session.
     pub opened: bool,
-    pub loading: bool,
-    pub error: Option<String>,
 }
 
 impl QueueView {
@@ -66,10 +65,9 @@ impl QueueView {
         QueueView {
             sections,
             tab: 0,
-            page: None,
+            rows: Load::default(),
             filter: TextInput::default(),
             typing: false,
-            seq: 0,
             applied: 0,
             to_top: false,
             cursor: 0,
@@ -77,8 +75,6 @@ impl QueueView {
             marked: IndexMap::new(),
             popup: None,
             opened: false,
-            loading: false,
-            error: None,
         }
     }
 
@@ -96,7 +92,8 @@ impl QueueView {
 
     /// Rows in tab `i` under the filter.
     pub fn count(&self, i: usize) -> usize {
-        self.page
+        self.rows
+            .data
             .as_ref()
             .and_then(|p| p.counts.get(i).copied())
             .unwrap_or(0)
@@ -104,12 +101,12 @@ impl QueueView {
 
     /// Rows of the tab shown.
     pub fn total(&self) -> usize {
-        self.page.as_ref().map_or(0, |p| p.total)
+        self.rows.data.as_ref().map_or(0, |p| p.total)
     }
 
     /// The row at place `pos` of the tab, if the window holds it.
     pub fn row(&self, pos: usize) -> Option<&QueueRow> {
-        let p = self.page.as_ref()?;
+        let p = self.rows.data.as_ref()?;
         pos.checked_sub(p.offset).and_then(|i| p.rows.get(i))
     }
 
@@ -120,7 +117,7 @@ impl QueueView {
 
     /// Whether an answer to the newest query is still awaited.
     pub fn filtering(&self) -> bool {
-        self.seq > self.applied
+        self.rows.gen > self.applied
     }
 
     /// The query for a window around the cursor.
@@ -130,13 +127,15 @@ impl QueueView {
             filter: self.filter.text().to_string(),
             offset: self.cursor.saturating_sub(QUEUE_WINDOW / 2),
             limit: QUEUE_WINDOW,
-            seq: self.seq,
+            seq: self.rows.gen,
         }
     }
 
     /// The cursor came near the edge of the window (and there is more).
     pub fn needs_window(&self) -> bool {
-        let Some(p) = &self.page else { return false };
+        let Some(p) = &self.rows.data else {
+            return false;
+        };
         let end = p.offset + p.rows.len();
         (p.offset > 0 && self.cursor < p.offset + QUEUE_MARGIN)
             || (end < p.total && self.cursor + QUEUE_MARGIN >= end)
@@ -158,7 +157,7 @@ impl QueueView {
         }
         .min(page.total.saturating_sub(1));
         self.tab = page.tab.min(self.tabs().saturating_sub(1));
-        self.page = Some(page);
+        self.rows.finish(Ok(Some(page)));
         self.keep = self.current().map(|r| r.case.id);
     }
 

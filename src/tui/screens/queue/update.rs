@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
     let mut fx = show(s, |s| QueueView::new(s.queue_sections.clone()));
     match s.screens.get::<QueueView>() {
-        Some(q) if q.opened && q.page.is_some() => {}
+        Some(q) if q.opened && q.rows.data.is_some() => {}
         _ => fx.extend(load(s)),
     }
     fx
@@ -25,8 +25,7 @@ pub(crate) fn load(s: &mut State) -> Vec<Effect> {
     let Some(q) = s.screens.get_mut::<QueueView>() else {
         return vec![];
     };
-    q.seq += 1;
-    q.loading = true;
+    q.rows.start();
     q.opened = true;
     vec![QueueEffect::Query {
         open: true,
@@ -37,8 +36,7 @@ pub(crate) fn load(s: &mut State) -> Vec<Effect> {
 
 /// Ask for the window around the cursor, the tab and the filter as they are.
 fn query(q: &mut QueueView) -> Vec<Effect> {
-    q.seq += 1;
-    q.loading = true;
+    q.rows.start();
     vec![QueueEffect::Query {
         open: !q.opened,
         query: q.query(),
@@ -58,19 +56,16 @@ pub(crate) fn page(
         Ok(page) => {
             // An answer to an older query (or a push about one) is dropped:
             // the newest is on its way.
-            if page.seq < q.seq {
+            if page.seq < q.rows.gen {
                 return vec![];
             }
-            q.loading = false;
-            q.error = None;
             q.take_page(*page);
             if q.needs_window() {
                 return query(q);
             }
         }
         Err(e) => {
-            q.loading = false;
-            q.error = Some(e.clone());
+            q.rows.finish(Err(e.clone()));
             s.error(e);
         }
     }

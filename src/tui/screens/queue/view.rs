@@ -77,7 +77,7 @@ fn tab_lines(s: &State, q: &QueueView, w: usize) -> Vec<Line<'static>> {
 /// What the server tells supervisors above their queue (who reached a
 /// limit today), wrapped, at most three lines.
 fn notice_lines(s: &State, q: &QueueView, w: usize) -> Vec<Line<'static>> {
-    let Some(page) = &q.page else {
+    let Some(page) = &q.rows.data else {
         return Vec::new();
     };
     let style = s.theme.style(Ui::Warning);
@@ -92,8 +92,8 @@ fn notice_lines(s: &State, q: &QueueView, w: usize) -> Vec<Line<'static>> {
 fn filter_line(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let shown = q.total();
-    let total = q.page.as_ref().map_or(0, |p| p.all);
-    let mut right = if q.loading && q.page.is_none() {
+    let total = q.rows.data.as_ref().map_or(0, |p| p.all);
+    let mut right = if q.rows.loading && q.rows.data.is_none() {
         "loading…".to_string()
     } else if q.filtering() {
         "matching…".to_string()
@@ -150,8 +150,8 @@ fn filter_line(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
 
 fn rows(s: &State, q: &QueueView, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
-    let Some(_) = &q.page else {
-        let text = match (&q.error, q.loading) {
+    let Some(_) = &q.rows.data else {
+        let text = match (&q.rows.error, q.rows.loading) {
             (Some(e), _) => format!(" could not load the queue: {}", safe(e)),
             (None, true) => String::new(),
             (None, false) => " The queue is empty.".into(),
