@@ -8,7 +8,7 @@
 //! `case.PD-2026-000004.note` (`.reply`, `.status`, `.verify`) for the
 //! dialogs of a case. Forms are kept as JSON ([`FormDraft`]).
 
-use super::app::{DialogKind, DraftSlot, Effect, ScreenId, State};
+use super::app::{DialogKind, DraftSlot, Effect, State};
 use super::form::Form;
 use crate::domain::{CaseId, LinkedRecord};
 use crate::tui::app::{CaseScreen, NewCaseScreen};
@@ -163,11 +163,7 @@ fn form_text(form: &Form, links: &[LinkedRecord], slot: &DraftSlot) -> String {
 
 /// Whether the form on screen holds typed text that is not sent yet.
 pub fn typed_unsent(s: &State) -> bool {
-    if let Some(nc) = s
-        .screens
-        .get::<NewCaseScreen>()
-        .filter(|_| s.screen() == ScreenId::NewCase)
-    {
+    if let Some(nc) = s.screens.shown::<NewCaseScreen>() {
         return !form_text(&nc.form, &nc.links, &nc.draft).is_empty();
     }
     s.screens

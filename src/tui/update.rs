@@ -6,6 +6,7 @@
 
 use super::app::*;
 use super::drafts;
+use super::form::{Form, FormEvent};
 use super::keymap::{is_printable_input, Command, Context};
 use super::link_update;
 use super::palette;
@@ -172,6 +173,42 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 
 /// A key a form did not take: only commands that are not plain typing
 /// (ctrl-p, f1, ctrl-c...) run from inside a form.
+/// Where a screen keeps its open form and what closing and sending it do,
+/// for [`form_key`].
+pub(crate) struct FormHooks {
+    pub form: fn(&mut State) -> Option<&mut Form>,
+    pub close: fn(&mut State),
+    pub submit: fn(&mut State) -> Vec<Effect>,
+    /// A field's value changed (a form may depend on one of its fields).
+    pub changed: fn(&mut Form, &str),
+}
+
+/// A key for a screen's open form: Esc closes it, ctrl-s sends it, an
+/// edit clears the error shown on that field.
+pub(crate) fn form_key(s: &mut State, k: KeyEvent, h: &FormHooks) -> Vec<Effect> {
+    let Some(form) = (h.form)(s) else {
+        return vec![];
+    };
+    match form.key(&k) {
+        FormEvent::Cancel => {
+            (h.close)(s);
+            s.message = None;
+            vec![]
+        }
+        FormEvent::Submit => (h.submit)(s),
+        FormEvent::Edited(id) | FormEvent::Changed(id) => {
+            if form.error.as_ref().is_some_and(|(f, _)| f == id) {
+                form.error = None;
+            }
+            (h.changed)(form, id);
+            edited(s);
+            vec![]
+        }
+        FormEvent::Moved => vec![],
+        FormEvent::Ignored => form_fallback(s, k),
+    }
+}
+
 pub(crate) fn form_fallback(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     if is_printable_input(&k) {
         return vec![];

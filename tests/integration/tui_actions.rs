@@ -10,7 +10,7 @@
 use crate::action_support;
 use crate::case_support;
 use crate::tui_support;
-use privdesk::tui::app::{ActionsScreen, CaseScreen, InboxScreen};
+use privdesk::tui::app::{ActionsScreen, CaseScreen, Decision, InboxScreen};
 
 use action_support::*;
 use crossterm::event::KeyCode;
@@ -405,12 +405,12 @@ fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
     type_text(&mut s, "identity checked twice");
     let fx = act(&mut s, ctrl('s'));
     match fx.as_slice() {
-        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Decide {
+        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Decide(Decision {
             id,
             approve: true,
             reason,
             ..
-        }))] => {
+        })))] => {
             assert_eq!(*id, 2);
             assert_eq!(reason, "identity checked twice");
         }
@@ -445,7 +445,7 @@ fn only_supervisors_decide_and_the_desk_refuses_the_preparer() {
     assert!(matches!(
         fx.as_slice(),
         [Effect::Screen(ScreenEffect::Actions(
-            ActionsEffect::Decide { approve: false, .. }
+            ActionsEffect::Decide(Decision { approve: false, .. })
         ))]
     ));
 }
@@ -591,12 +591,12 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
     run(&mut s, Command::InboxDeny);
     type_text(&mut s, "wrong person");
     match act(&mut s, ctrl('s')).as_slice() {
-        [Effect::Screen(ScreenEffect::Actions(ActionsEffect::Decide {
+        [Effect::Screen(ScreenEffect::Inbox(InboxEffect::Decide(Decision {
             reference,
             approve: false,
             reason,
             ..
-        }))] => {
+        })))] => {
             assert_eq!(reference, &f.inbox[1].id);
             assert_eq!(reason, "wrong person");
         }
@@ -604,7 +604,7 @@ fn the_approval_inbox_shows_the_dry_run_and_decides() {
     }
     let fx = act(
         &mut s,
-        Msg::Screen(ScreenMsg::Actions(ActionsMsg::Decided {
+        Msg::Screen(ScreenMsg::Inbox(InboxMsg::Decided {
             action: f.inbox[1].id.clone(),
             approve: false,
             result: Ok(Box::new(f.inbox[1].clone())),

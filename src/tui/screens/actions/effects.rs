@@ -133,20 +133,12 @@ pub fn run(cx: &Cx, e: ActionsEffect) -> Option<JoinHandle<()>> {
                 .map_err(|e| e.to_string());
             let _ = tx.send(ActionsMsg::Planned { case, result }.into());
         }),
-        ActionsEffect::Decide {
-            id,
-            reference,
-            approve,
-            reason,
-        } => spawn(async move {
-            let result = c
-                .decide_action(id, approve, reason)
-                .await
-                .map(Box::new)
-                .map_err(|e| e.to_string());
+        ActionsEffect::Decide(d) => spawn(async move {
+            let (action, approve) = (d.reference.clone(), d.approve);
+            let result = decide(&c, d).await;
             let _ = tx.send(
                 ActionsMsg::Decided {
-                    action: reference,
+                    action,
                     approve,
                     result,
                 }
@@ -254,4 +246,15 @@ async fn run_action(c: Client, tx: UnboundedSender<Msg>, id: i64, reference: Str
         }
         .into(),
     );
+}
+
+/// Send a decision to the desk: the action as decided, or why not.
+pub(crate) async fn decide(
+    c: &crate::client::Client,
+    d: super::decision::Decision,
+) -> Result<Box<crate::desk::ActionView>, String> {
+    c.decide_action(d.id, d.approve, d.reason)
+        .await
+        .map(Box::new)
+        .map_err(|e| e.to_string())
 }

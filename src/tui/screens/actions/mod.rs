@@ -2,6 +2,7 @@
 //! tasks of each. The approval inbox (`../inbox`) shares its dialogs and
 //! its update.
 
+pub mod decision;
 pub mod effects;
 pub mod forms;
 pub mod msgs;

@@ -1,5 +1,6 @@
 //! The messages the actions panel (and the package and letters of its case) receives and the work it asks for.
 
+pub use super::decision::Decision;
 use crate::desk::{ActionRequest, ActionView, CaseActions, JobUpdate, PlannedAction, RunReport};
 use crate::domain::CaseId;
 use crate::tui::app::*;
@@ -71,12 +72,7 @@ pub enum ActionsEffect {
         case: CaseId,
         request: ActionRequest,
     },
-    Decide {
-        id: i64,
-        reference: String,
-        approve: bool,
-        reason: String,
-    },
+    Decide(Decision),
     /// Run an approved action, reporting each job's change as it happens.
     Run {
         id: i64,

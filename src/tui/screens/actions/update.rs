@@ -1,27 +1,23 @@
-//! `update` for the action screens: the actions panel of a case (prepare
-//! with a dry run, approve or deny, run with live job states, retry, skip,
-//! hand to a manual task, complete a task), the approval inbox, the
-//! disclosure package of the case, and letters rendered from templates.
+//! `update` for the actions panel of a case (prepare with a dry run,
+//! approve or deny, run with live job states, retry, skip, hand to a
+//! manual task, complete a task), the disclosure package of the case, and
+//! letters rendered from templates.
 //! Every decision is the desk's: the screen shows its refusals as given.
 
+use super::decision;
 use crate::desk::{ActionView, CaseActions, JobUpdate, PlannedAction, RunReport};
 use crate::domain::action::parse_ref;
 use crate::domain::{ActionStatus, CaseId, JobState, Role};
 use crate::tui::app::*;
 use crate::tui::drafts::FormDraft;
-use crate::tui::form::FormEvent;
 use crate::tui::screens::actions::forms as action_forms;
 use crate::tui::screens::case::update as case_update;
-use crate::tui::update::{back as leave, edited, form_fallback, show, show_new};
+use crate::tui::update::{back as leave, show, show_new, FormHooks};
 use crossterm::event::KeyEvent;
 
 /// Open the actions panel of the case on screen.
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
-    let Some(c) = s
-        .screens
-        .get::<CaseScreen>()
-        .filter(|_| s.screen() == ScreenId::Case)
-    else {
+    let Some(c) = s.screens.shown::<CaseScreen>() else {
         s.info("open a case first");
         return vec![];
     };
@@ -115,165 +111,79 @@ pub(crate) fn loaded(
     vec![]
 }
 
-/// Esc on the action screens: close the dry run first, then the screen.
+/// Esc on the panel: close the dry run first, then the panel.
 pub(crate) fn back(s: &mut State) -> Vec<Effect> {
-    if s.screen() == ScreenId::Actions {
-        if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
-            if a.dry_run.take().is_some() {
-                if a.confirm.take().is_some() {
-                    if let Some(f) = a.prepare.as_mut() {
-                        f.pending = false;
-                    }
-                    s.info("nothing was created; change the form, ctrl-s shows the dry run again");
+    if let Some(a) = s.screens.shown_mut::<ActionsScreen>() {
+        if a.dry_run.take().is_some() {
+            if a.confirm.take().is_some() {
+                if let Some(f) = a.prepare.as_mut() {
+                    f.pending = false;
                 }
-                return vec![];
+                s.info("nothing was created; change the form, ctrl-s shows the dry run again");
             }
+            return vec![];
         }
     }
-    let fx = leave(s);
-    if s.screen() == ScreenId::Case {
-        // Actions, tasks and packages change the case's timeline.
-        let mut fx = fx;
-        fx.extend(case_update::reload_case(s));
-        return fx;
-    }
-    fx
+    leave(s)
 }
 
-/// Whether the screen has a form open that takes the keys.
+/// Whether the panel has a form open that takes the keys.
 pub(crate) fn has_form(s: &State) -> bool {
-    match s.screen() {
-        ScreenId::Actions => s
-            .screens
-            .get::<ActionsScreen>()
-            .is_some_and(|a| a.dialog.is_some() || (a.prepare.is_some() && a.dry_run.is_none())),
-        ScreenId::Inbox => s
-            .screens
-            .get::<InboxScreen>()
-            .is_some_and(|i| i.dialog.is_some()),
-        _ => false,
-    }
+    s.screens
+        .shown::<ActionsScreen>()
+        .is_some_and(|a| a.dialog.is_some() || (a.prepare.is_some() && a.dry_run.is_none()))
 }
 
-/// The open form of the action screens.
+/// The open form of the panel: a dialog, else the form preparing an action.
 pub(crate) fn form_mut(s: &mut State) -> Option<&mut crate::tui::form::Form> {
-    match s.screen() {
-        ScreenId::Actions => {
-            let a = s.screens.get_mut::<ActionsScreen>()?;
-            match (&mut a.dialog, &mut a.prepare) {
-                (Some(d), _) => Some(&mut d.form),
-                (None, Some(p)) if a.dry_run.is_none() => Some(p),
-                _ => None,
-            }
-        }
-        ScreenId::Inbox => s
-            .screens
-            .get_mut::<InboxScreen>()?
-            .dialog
-            .as_mut()
-            .map(|d| &mut d.form),
+    let a = s.screens.shown_mut::<ActionsScreen>()?;
+    match (&mut a.dialog, &mut a.prepare) {
+        (Some(d), _) => Some(&mut d.form),
+        (None, Some(p)) if a.dry_run.is_none() => Some(p),
         _ => None,
     }
 }
 
-/// Move the cursor of the panel or the inbox; scroll a dry run (in the
-/// inbox: with the page keys, j/k choose the action).
+/// Move the cursor of the panel, or scroll the dry run shown.
 pub(crate) fn move_by(s: &mut State, delta: i64) {
-    let scroll = |at: &mut u16| {
-        *at = (*at as i64)
-            .saturating_add(delta)
-            .clamp(0, u16::MAX as i64 / 2) as u16;
+    let Some(a) = s.screens.shown_mut::<ActionsScreen>() else {
+        return;
     };
-    match s.screen() {
-        ScreenId::Actions => {
-            if let Some(a) = s
-                .screens
-                .get_mut::<ActionsScreen>()
-                .filter(|a| a.dry_run.is_some())
-            {
-                scroll(&mut a.dry_scroll);
-                return;
-            }
-        }
-        ScreenId::Inbox if delta.abs() > 1 => {
-            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
-                scroll(&mut i.scroll);
-            }
-            return;
-        }
-        _ => {}
-    }
-    let (len, cur) = match s.screen() {
-        ScreenId::Actions => match s.screens.get::<ActionsScreen>() {
-            Some(a) => (a.items().len(), a.selected),
-            None => return,
-        },
-        ScreenId::Inbox => match s.screens.get::<InboxScreen>() {
-            Some(i) => (i.rows.data.len(), i.selected),
-            None => return,
-        },
-        _ => return,
-    };
-    if len == 0 {
+    if a.dry_run.is_some() {
+        a.dry_scroll = scrolled(a.dry_scroll, delta);
         return;
     }
-    let next = (cur as i64).saturating_add(delta).clamp(0, len as i64 - 1) as usize;
-    match s.screen() {
-        ScreenId::Actions => {
-            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
-                a.selected = next;
-            }
-        }
-        ScreenId::Inbox => {
-            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
-                if i.selected != next {
-                    i.scroll = 0;
-                }
-                i.selected = next;
-            }
-        }
-        _ => {}
+    if let Some(next) = crate::tui::screens::step(a.items().len(), a.selected, delta) {
+        a.selected = next;
     }
 }
 
-/// Enter: the dry run of the selected action (panel), or its case (inbox).
+/// A scroll offset moved by `delta` lines.
+pub(crate) fn scrolled(at: u16, delta: i64) -> u16 {
+    (at as i64)
+        .saturating_add(delta)
+        .clamp(0, u16::MAX as i64 / 2) as u16
+}
+
+/// Enter: the dry run of the selected action (confirming one previewed).
 pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
-    match s.screen() {
-        ScreenId::Actions => {
-            let Some(a) = s.screens.get_mut::<ActionsScreen>() else {
-                return vec![];
-            };
-            if a.previewing() {
-                return confirm(s);
-            }
-            match a.action().cloned() {
-                Some(v) => {
-                    a.dry_scroll = 0;
-                    a.dry_run = Some(PlannedAction {
-                        action: v,
-                        left_out: Vec::new(),
-                    })
-                }
-                None => s.info("no action selected; p prepares one"),
-            }
-            vec![]
-        }
-        ScreenId::Inbox => {
-            let case = s
-                .screens
-                .get::<InboxScreen>()
-                .and_then(|i| i.rows.data.get(i.selected))
-                .map(|r| r.case);
-            match case {
-                Some(id) => case_update::open_case(s, id, None),
-                None => {
-                    s.info("no action is waiting");
-                    vec![]
-                }
-            }
-        }
-        _ => vec![],
+    let Some(a) = s.screens.shown_mut::<ActionsScreen>() else {
+        return vec![];
+    };
+    if a.previewing() {
+        return confirm(s);
     }
+    match a.action().cloned() {
+        Some(v) => {
+            a.dry_scroll = 0;
+            a.dry_run = Some(PlannedAction {
+                action: v,
+                left_out: Vec::new(),
+            })
+        }
+        None => s.info("no action selected; p prepares one"),
+    }
+    vec![]
 }
 
 /// The action the commands apply to: the dry run on screen, else the
@@ -317,48 +227,29 @@ pub(crate) fn prepare(s: &mut State) -> Vec<Effect> {
     vec![]
 }
 
-/// Keys of an open form of the panel or the inbox.
+/// Keys of the panel's open form.
 pub(crate) fn form_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(form) = form_mut(s) else {
-        return vec![];
-    };
-    match form.key(&k) {
-        FormEvent::Cancel => {
-            close_form(s);
-            s.message = None;
-            vec![]
-        }
-        FormEvent::Submit => submit(s),
-        FormEvent::Edited(id) | FormEvent::Changed(id) => {
-            if form.error.as_ref().is_some_and(|(f, _)| f == id) {
-                form.error = None;
-            }
-            if id == "kind" {
-                action_forms::refresh_prepare(form);
-            }
-            edited(s);
-            vec![]
-        }
-        FormEvent::Moved => vec![],
-        FormEvent::Ignored => form_fallback(s, k),
-    }
+    crate::tui::update::form_key(
+        s,
+        k,
+        &FormHooks {
+            form: form_mut,
+            close: close_form,
+            submit,
+            changed: |form, id| {
+                if id == "kind" {
+                    action_forms::refresh_prepare(form);
+                }
+            },
+        },
+    )
 }
 
 fn close_form(s: &mut State) {
-    match s.screen() {
-        ScreenId::Actions => {
-            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
-                if a.dialog.take().is_none() {
-                    a.prepare = None;
-                }
-            }
+    if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
+        if a.dialog.take().is_none() {
+            a.prepare = None;
         }
-        ScreenId::Inbox => {
-            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
-                i.dialog = None;
-            }
-        }
-        _ => {}
     }
 }
 
@@ -379,17 +270,10 @@ fn submit(s: &mut State) -> Vec<Effect> {
         .and_then(|c| c.view.data.as_deref())
         .map(|v| v.links.clone())
         .unwrap_or_default();
-    let dialog = match s.screen() {
-        ScreenId::Actions => s
-            .screens
-            .get::<ActionsScreen>()
-            .and_then(|a| a.dialog.clone()),
-        ScreenId::Inbox => s
-            .screens
-            .get::<InboxScreen>()
-            .and_then(|i| i.dialog.clone()),
-        _ => None,
-    };
+    let dialog = s
+        .screens
+        .get::<ActionsScreen>()
+        .and_then(|a| a.dialog.clone());
     if form_mut(s).is_some_and(|f| f.pending) {
         return vec![];
     }
@@ -431,14 +315,7 @@ fn dialog_effect(s: &State, d: &ActionDialog) -> Result<Effect, action_forms::Fi
     let id = |prefix: char, what: &str| parse_ref(prefix, what, &d.target).map_err(|e| ("", e));
     Ok(match d.kind {
         ActionDialogKind::Approve | ActionDialogKind::Deny => {
-            let reason = action_forms::reason_input(&d.form)?;
-            ActionsEffect::Decide {
-                id: id('A', "an action")?,
-                reference: d.target.clone(),
-                approve: d.kind == ActionDialogKind::Approve,
-                reason,
-            }
-            .into()
+            ActionsEffect::Decide(decision::input(d)?).into()
         }
         ActionDialogKind::Skip => ActionsEffect::ChangeJob(JobOp::Skip {
             job: id('J', "a job")?,
@@ -556,54 +433,14 @@ pub(crate) fn planned(
     }
 }
 
-/// Approve or deny: supervisors type a reason; the desk refuses the rest.
+/// Approve or deny the focused action: supervisors type a reason.
 pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
-    let target = match s.screen() {
-        ScreenId::Inbox => s
-            .screens
-            .get::<InboxScreen>()
-            .and_then(|i| i.rows.data.get(i.selected))
-            .cloned(),
-        _ => focused_action(s),
-    };
-    let Some(v) = target else {
-        s.info("no action selected");
-        return vec![];
-    };
-    if s.operator.role != Role::Supervisor {
-        s.warn("only supervisors approve or deny actions");
-        return vec![];
-    }
-    if v.status != ActionStatus::AwaitingApproval {
-        s.info(format!(
-            "{} is {}: there is nothing to decide",
-            v.id, v.status
-        ));
-        return vec![];
-    }
-    let (kind, button) = if approve {
-        (ActionDialogKind::Approve, "Approve")
-    } else {
-        (ActionDialogKind::Deny, "Deny")
-    };
-    let dialog = ActionDialog {
-        kind,
-        target: v.id.clone(),
-        form: action_forms::reason_form(button),
-    };
-    match s.screen() {
-        ScreenId::Inbox => {
-            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
-                i.dialog = Some(dialog);
-            }
-        }
-        _ => {
-            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
-                a.dialog = Some(dialog);
-            }
+    let target = focused_action(s);
+    if let Some(d) = decision::dialog(s, target, approve) {
+        if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
+            a.dialog = Some(d);
         }
     }
-    s.message = None;
     vec![]
 }
 
@@ -613,40 +450,23 @@ pub(crate) fn decided(
     approve: bool,
     result: Result<Box<ActionView>, String>,
 ) -> Vec<Effect> {
-    let mut fx = Vec::new();
+    let a = s.screens.get_mut::<ActionsScreen>();
     match result {
         Ok(v) => {
-            if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
+            if let Some(a) = a {
                 a.dialog = None;
             }
-            if let Some(i) = s.screens.get_mut::<InboxScreen>() {
-                i.dialog = None;
-            }
-            let word = if approve { "approved" } else { "denied" };
-            s.info(format!("{action} {word} ({})", v.progress));
-            fx.extend(reload(s));
-            if s.screens.get::<InboxScreen>().is_some() {
-                fx.extend(crate::tui::screens::inbox::update::load(s));
-            }
+            decision::announce(s, action, approve, &v);
+            reload(s)
         }
         Err(e) => {
-            let form = match s.screen() {
-                ScreenId::Inbox => s
-                    .screens
-                    .get_mut::<InboxScreen>()
-                    .and_then(|i| i.dialog.as_mut()),
-                _ => s
-                    .screens
-                    .get_mut::<ActionsScreen>()
-                    .and_then(|a| a.dialog.as_mut()),
-            };
-            if let Some(d) = form {
+            if let Some(d) = a.and_then(|a| a.dialog.as_mut()) {
                 d.form.pending = false;
             }
             s.error(e);
+            vec![]
         }
     }
-    fx
 }
 
 /// Run the focused action; its jobs' states change on screen as they go.
@@ -927,8 +747,9 @@ pub(crate) fn package_done(
             s.error(e);
         }
     }
-    if s.screen() == ScreenId::Case
-        && s.screens.get::<CaseScreen>().is_some_and(|c| c.id == case)
+    if s.screens
+        .shown::<CaseScreen>()
+        .is_some_and(|c| c.id == case)
         && !verify
     {
         return case_update::reload_case(s);

@@ -93,6 +93,12 @@ impl Screen for Case {
         }
     }
 
+    /// What was done above the case (actions, tasks, packages, decisions)
+    /// changes its timeline: it is loaded again.
+    fn returned(&self, s: &mut State) -> Vec<Effect> {
+        update::reload_case(s)
+    }
+
     /// The case is loaded again when someone changed it, unless a dialog
     /// is open (its text must not jump) or a load is on its way.
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {

@@ -142,11 +142,7 @@ pub(crate) fn revealed(
 /// Agents take a case without a dialog.
 pub(crate) fn open_dialog(s: &mut State, kind: DialogKind) -> Vec<Effect> {
     let me = s.operator.clone();
-    let Some(c) = s
-        .screens
-        .get::<CaseScreen>()
-        .filter(|_| s.screen() == ScreenId::Case)
-    else {
+    let Some(c) = s.screens.shown::<CaseScreen>() else {
         s.info("open a case first");
         return vec![];
     };

@@ -1,5 +1,5 @@
-//! Actions awaiting a supervisor's approval. Approving and denying share
-//! the actions panel's dialogs and update (`../actions`).
+//! Actions awaiting a supervisor's approval, approved or denied here with
+//! a reason.
 
 pub mod effects;
 pub mod msgs;
@@ -7,7 +7,6 @@ pub mod state;
 pub mod update;
 pub mod view;
 
-use super::actions::update as shared;
 use super::{Hint, HintKey, Screen};
 use crate::tui::app::InboxScreen;
 use crate::tui::app::{Effect, State};
@@ -39,25 +38,25 @@ impl Screen for Inbox {
     }
 
     fn form_open(&self, s: &State) -> bool {
-        shared::has_form(s)
+        update::has_form(s)
     }
 
     fn key(&self, s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
-        shared::has_form(s).then(|| shared::form_key(s, k))
+        update::has_form(s).then(|| update::form_key(s, k))
     }
 
     fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
-        shared::form_mut(s)?.paste(text);
+        update::form_mut(s)?.paste(text);
         crate::tui::update::edited(s);
         Some(vec![])
     }
 
     fn command(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         let fx = match cmd {
-            Command::Back => shared::back(s),
-            Command::Open => shared::open_selected(s),
-            Command::InboxApprove => shared::decide(s, true),
-            Command::InboxDeny => shared::decide(s, false),
+            Command::Back => crate::tui::update::back(s),
+            Command::Open => update::open_selected(s),
+            Command::InboxApprove => update::decide(s, true),
+            Command::InboxDeny => update::decide(s, false),
             Command::ReloadInbox => update::load(s),
             _ => return None,
         };
@@ -69,14 +68,14 @@ impl Screen for Inbox {
     }
 
     fn move_by(&self, s: &mut State, delta: i64) -> Vec<Effect> {
-        shared::move_by(s, delta);
+        update::move_by(s, delta);
         vec![]
     }
 
     /// A new action to approve shows up without a key, unless the
     /// supervisor is typing a reason.
     fn store_changed(&self, s: &mut State) -> Vec<Effect> {
-        if shared::has_form(s) {
+        if update::has_form(s) {
             return vec![];
         }
         match s.screens.get::<InboxScreen>() {
