@@ -175,7 +175,9 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 /// (ctrl-p, f1, ctrl-c...) run from inside a form.
 /// Where a screen keeps its open form and what closing and sending it do,
 /// for [`form_key`].
-pub(crate) struct FormHooks {
+pub struct FormHooks {
+    /// A form is open and takes the keys.
+    pub open: fn(&State) -> bool,
     pub form: fn(&mut State) -> Option<&mut Form>,
     pub close: fn(&mut State),
     pub submit: fn(&mut State) -> Vec<Effect>,

@@ -48,7 +48,9 @@ pub mod msgs {
 
 use super::app::{Effect, Msg, State};
 use super::effects::Cx;
+use super::form::Form;
 use super::keymap::{Command, Context};
+use super::update::FormHooks;
 use crossterm::event::KeyEvent;
 use msgs::*;
 use ratatui::layout::Rect;
@@ -247,10 +249,16 @@ pub trait Screen: Sync {
     /// The status bar's key hints when no form is open.
     fn hints(&self, s: &State) -> Vec<Hint>;
 
+    /// The screen's form (a dialog, a form preparing something) when its
+    /// keys are the common ones ([`super::update::form_key`]).
+    fn form_hooks(&self) -> Option<&'static FormHooks> {
+        None
+    }
+
     /// A form (or dialog with fields) is open: keys are typing, the status
     /// bar shows the form's keys.
-    fn form_open(&self, _s: &State) -> bool {
-        false
+    fn form_open(&self, s: &State) -> bool {
+        self.form_hooks().is_some_and(|h| (h.open)(s))
     }
 
     /// Plain keys are typed into a text box now (hints then show keys that
@@ -259,18 +267,27 @@ pub trait Screen: Sync {
         self.form_open(s)
     }
 
-    /// A key, before the keymap: `None` lets the keymap handle it.
-    fn key(&self, _s: &mut State, _k: KeyEvent) -> Option<Vec<Effect>> {
-        None
+    /// A key, before the keymap: `None` lets the keymap handle it. An
+    /// open form takes it by default.
+    fn key(&self, s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
+        let h = self.form_hooks()?;
+        (h.open)(s).then(|| super::update::form_key(s, k, h))
     }
 
     /// A key neither the screen nor the keymap took.
     fn unbound_key(&self, _s: &mut State, _k: &KeyEvent) {}
 
+    /// The form that takes typed and pasted text now, if one is open.
+    fn form<'a>(&self, s: &'a mut State) -> Option<&'a mut Form> {
+        (self.form_hooks()?.form)(s)
+    }
+
     /// Pasted text: `None` when the screen has nowhere to put it (it then
-    /// becomes a new search).
-    fn paste(&self, _s: &mut State, _text: &str) -> Option<Vec<Effect>> {
-        None
+    /// becomes a new search). Goes into the open form by default.
+    fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
+        self.form(s)?.paste(text);
+        super::update::edited(s);
+        Some(vec![])
     }
 
     /// A command: those of the screen's context, and the list and global

@@ -43,6 +43,18 @@ pub fn cell(s: &str, w: usize) -> String {
     out
 }
 
+/// The two cells in front of a list row: the theme's selection marker on
+/// the selected row (`▶ ` when the theme sets none), blank elsewhere.
+pub fn row_marker(theme: &crate::tui::theme::Theme, selected: bool) -> String {
+    if !selected {
+        return "  ".to_string();
+    }
+    match theme.marker(crate::tui::theme::Role::Selection) {
+        "" => "▶ ".to_string(),
+        m => cell(m, 2),
+    }
+}
+
 /// Backend text made safe to draw.
 pub fn safe(s: &str) -> String {
     escape_controls(s)

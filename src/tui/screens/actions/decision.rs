@@ -9,13 +9,18 @@ use crate::domain::action::parse_ref;
 use crate::domain::{ActionStatus, Role};
 use crate::tui::app::{ActionDialog, ActionDialogKind, State};
 
+/// Open the reason dialog for deciding `target` in `slot`.
+pub(crate) fn open(s: &mut State, slot: DialogSlot, target: Option<ActionView>, approve: bool) {
+    if let Some(d) = dialog(s, target, approve) {
+        if let Some(at) = slot(s) {
+            *at = Some(d);
+        }
+    }
+}
+
 /// The reason dialog for deciding `target`, or `None` (the operator is
 /// told why) when there is nothing they may decide.
-pub(crate) fn dialog(
-    s: &mut State,
-    target: Option<ActionView>,
-    approve: bool,
-) -> Option<ActionDialog> {
+fn dialog(s: &mut State, target: Option<ActionView>, approve: bool) -> Option<ActionDialog> {
     let Some(v) = target else {
         s.info("no action selected");
         return None;
@@ -65,8 +70,35 @@ pub(crate) fn input(d: &ActionDialog) -> Result<Decision, action_forms::FieldErr
     })
 }
 
-/// Say what the desk decided.
-pub(crate) fn announce(s: &mut State, action: &str, approve: bool, v: &ActionView) {
-    let word = if approve { "approved" } else { "denied" };
-    s.info(format!("{action} {word} ({})", v.progress));
+/// Where a screen keeps its reason dialog.
+pub(crate) type DialogSlot = fn(&mut State) -> Option<&mut Option<ActionDialog>>;
+
+/// The desk's answer to the decision sent from the dialog in `slot`: it
+/// closes and the decision is said, or it stays (to send again) and the
+/// desk's refusal is shown. Whether the desk decided.
+pub(crate) fn answered(
+    s: &mut State,
+    slot: DialogSlot,
+    action: &str,
+    approve: bool,
+    result: Result<Box<ActionView>, String>,
+) -> bool {
+    let dialog = slot(s);
+    match result {
+        Ok(v) => {
+            if let Some(d) = dialog {
+                *d = None;
+            }
+            let word = if approve { "approved" } else { "denied" };
+            s.info(format!("{action} {word} ({})", v.progress));
+            true
+        }
+        Err(e) => {
+            if let Some(d) = dialog.and_then(|d| d.as_mut()) {
+                d.form.pending = false;
+            }
+            s.error(e);
+            false
+        }
+    }
 }

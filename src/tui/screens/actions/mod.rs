@@ -14,7 +14,7 @@ use super::{Hint, HintKey, Screen};
 use crate::tui::app::ActionsScreen;
 use crate::tui::app::{ActionDialogKind, Effect, State};
 use crate::tui::keymap::{Command, Context};
-use crossterm::event::KeyEvent;
+use crate::tui::update::FormHooks;
 use msgs::*;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -54,18 +54,8 @@ impl Screen for Actions {
         ]
     }
 
-    fn form_open(&self, s: &State) -> bool {
-        update::has_form(s)
-    }
-
-    fn key(&self, s: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
-        update::has_form(s).then(|| update::form_key(s, k))
-    }
-
-    fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
-        update::form_mut(s)?.paste(text);
-        crate::tui::update::edited(s);
-        Some(vec![])
+    fn form_hooks(&self) -> Option<&'static FormHooks> {
+        Some(&update::FORM)
     }
 
     fn command(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {

@@ -13,7 +13,6 @@ use crate::tui::drafts::FormDraft;
 use crate::tui::screens::actions::forms as action_forms;
 use crate::tui::screens::case::update as case_update;
 use crate::tui::update::{back as leave, show, show_new, FormHooks};
-use crossterm::event::KeyEvent;
 
 /// Open the actions panel of the case on screen.
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
@@ -227,22 +226,20 @@ pub(crate) fn prepare(s: &mut State) -> Vec<Effect> {
     vec![]
 }
 
-/// Keys of the panel's open form.
-pub(crate) fn form_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
-    crate::tui::update::form_key(
-        s,
-        k,
-        &FormHooks {
-            form: form_mut,
-            close: close_form,
-            submit,
-            changed: |form, id| {
-                if id == "kind" {
-                    action_forms::refresh_prepare(form);
-                }
-            },
-        },
-    )
+/// The panel's forms: a dialog, or the form preparing an action.
+pub(crate) const FORM: FormHooks = FormHooks {
+    open: has_form,
+    form: form_mut,
+    close: close_form,
+    submit,
+    changed: kind_changed,
+};
+
+/// The kind of action chosen decides the prepare form's other fields.
+fn kind_changed(form: &mut crate::tui::form::Form, id: &str) {
+    if id == "kind" {
+        action_forms::refresh_prepare(form);
+    }
 }
 
 fn close_form(s: &mut State) {
@@ -436,13 +433,12 @@ pub(crate) fn planned(
 /// Approve or deny the focused action: supervisors type a reason.
 pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
     let target = focused_action(s);
-    if let Some(d) = decision::dialog(s, target, approve) {
-        if let Some(a) = s.screens.get_mut::<ActionsScreen>() {
-            a.dialog = Some(d);
-        }
-    }
+    decision::open(s, DIALOG, target, approve);
     vec![]
 }
+
+/// Where the panel keeps its dialog.
+const DIALOG: decision::DialogSlot = |s| Some(&mut s.screens.get_mut::<ActionsScreen>()?.dialog);
 
 pub(crate) fn decided(
     s: &mut State,
@@ -450,22 +446,9 @@ pub(crate) fn decided(
     approve: bool,
     result: Result<Box<ActionView>, String>,
 ) -> Vec<Effect> {
-    let a = s.screens.get_mut::<ActionsScreen>();
-    match result {
-        Ok(v) => {
-            if let Some(a) = a {
-                a.dialog = None;
-            }
-            decision::announce(s, action, approve, &v);
-            reload(s)
-        }
-        Err(e) => {
-            if let Some(d) = a.and_then(|a| a.dialog.as_mut()) {
-                d.form.pending = false;
-            }
-            s.error(e);
-            vec![]
-        }
+    match decision::answered(s, DIALOG, action, approve, result) {
+        true => reload(s),
+        false => vec![],
     }
 }
 

@@ -10,6 +10,7 @@ pub mod view;
 use super::{Hint, HintKey, Screen};
 use crate::tui::app::CaseScreen;
 use crate::tui::app::{DialogKind, Effect, State};
+use crate::tui::form::Form;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screens::actions::update as actions;
 use crossterm::event::KeyEvent;
@@ -53,11 +54,8 @@ impl Screen for Case {
         self.form_open(s).then(|| update::dialog_key(s, k))
     }
 
-    fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
-        let d = s.screens.get_mut::<CaseScreen>()?.dialog.as_mut()?;
-        d.form.paste(text);
-        crate::tui::update::edited(s);
-        Some(vec![])
+    fn form<'a>(&self, s: &'a mut State) -> Option<&'a mut Form> {
+        Some(&mut s.screens.get_mut::<CaseScreen>()?.dialog.as_mut()?.form)
     }
 
     fn command(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {

@@ -6,7 +6,7 @@ use crate::tui::app::CasesView;
 use crate::tui::app::{CasesTab, State};
 use crate::tui::theme::Role as Ui;
 use crate::tui::views::due::Due;
-use crate::tui::views::widgets::{cell, fit, safe};
+use crate::tui::views::widgets::{cell, fit, row_marker, safe};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -112,16 +112,7 @@ fn row(s: &State, r: &CaseSummary, widths: &[usize; 8], selected: bool) -> Line<
     } else {
         Style::default()
     };
-    let marker = if selected {
-        let m = s.theme.marker(Ui::Selection);
-        if m.is_empty() {
-            "▶ ".to_string()
-        } else {
-            cell(m, 2)
-        }
-    } else {
-        "  ".to_string()
-    };
+    let marker = row_marker(&s.theme, selected);
     let marker_style = if selected {
         base.add_modifier(Modifier::BOLD)
     } else {

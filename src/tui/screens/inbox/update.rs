@@ -10,7 +10,6 @@ use crate::tui::screens::actions::update::scrolled;
 use crate::tui::screens::case::update as case_update;
 use crate::tui::screens::step;
 use crate::tui::update::{show, FormHooks};
-use crossterm::event::KeyEvent;
 
 /// The approval inbox.
 pub(crate) fn open(s: &mut State) -> Vec<Effect> {
@@ -80,13 +79,12 @@ pub(crate) fn open_selected(s: &mut State) -> Vec<Effect> {
 /// Approve or deny the selected action: supervisors type a reason.
 pub(crate) fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
     let target = selected(s);
-    if let Some(d) = decision::dialog(s, target, approve) {
-        if let Some(i) = s.screens.get_mut::<InboxScreen>() {
-            i.dialog = Some(d);
-        }
-    }
+    decision::open(s, DIALOG, target, approve);
     vec![]
 }
+
+/// Where the inbox keeps its dialog.
+const DIALOG: decision::DialogSlot = |s| Some(&mut s.screens.get_mut::<InboxScreen>()?.dialog);
 
 /// The reason dialog is open.
 pub(crate) fn has_form(s: &State) -> bool {
@@ -103,22 +101,19 @@ pub(crate) fn form_mut(s: &mut State) -> Option<&mut Form> {
         .map(|d| &mut d.form)
 }
 
-/// Keys of the reason dialog.
-pub(crate) fn form_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
-    crate::tui::update::form_key(
-        s,
-        k,
-        &FormHooks {
-            form: form_mut,
-            close: |s| {
-                if let Some(i) = s.screens.get_mut::<InboxScreen>() {
-                    i.dialog = None;
-                }
-            },
-            submit,
-            changed: |_, _| {},
-        },
-    )
+/// The reason dialog.
+pub(crate) const FORM: FormHooks = FormHooks {
+    open: has_form,
+    form: form_mut,
+    close: close_form,
+    submit,
+    changed: |_, _| {},
+};
+
+fn close_form(s: &mut State) {
+    if let Some(i) = s.screens.get_mut::<InboxScreen>() {
+        i.dialog = None;
+    }
 }
 
 /// Send the decision with its reason.
@@ -159,25 +154,12 @@ pub(crate) fn decided(
     approve: bool,
     result: Result<Box<ActionView>, String>,
 ) -> Vec<Effect> {
-    let i = s.screens.get_mut::<InboxScreen>();
-    match result {
-        Ok(v) => {
-            if let Some(i) = i {
-                i.dialog = None;
-            }
-            decision::announce(s, action, approve, &v);
-            let mut fx = load(s);
-            fx.extend(crate::tui::screens::actions::update::reload(s));
-            fx
-        }
-        Err(e) => {
-            if let Some(d) = i.and_then(|i| i.dialog.as_mut()) {
-                d.form.pending = false;
-            }
-            s.error(e);
-            vec![]
-        }
+    if !decision::answered(s, DIALOG, action, approve, result) {
+        return vec![];
     }
+    let mut fx = load(s);
+    fx.extend(crate::tui::screens::actions::update::reload(s));
+    fx
 }
 
 /// A message for this screen (an answer to one of its effects).

@@ -9,6 +9,7 @@ pub mod view;
 use super::{Hint, Screen};
 use crate::tui::app::NewCaseScreen;
 use crate::tui::app::{Effect, State};
+use crate::tui::form::Form;
 use crate::tui::keymap::Command;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -38,10 +39,8 @@ impl Screen for NewCase {
         Some(update::key(s, k))
     }
 
-    fn paste(&self, s: &mut State, text: &str) -> Option<Vec<Effect>> {
-        s.screens.get_mut::<NewCaseScreen>()?.form.paste(text);
-        crate::tui::update::edited(s);
-        Some(vec![])
+    fn form<'a>(&self, s: &'a mut State) -> Option<&'a mut Form> {
+        Some(&mut s.screens.get_mut::<NewCaseScreen>()?.form)
     }
 
     fn open_from_anywhere(&self, s: &mut State, cmd: Command) -> Option<Vec<Effect>> {

@@ -3,7 +3,7 @@
 use crate::domain::{Person, SystemStatus};
 use crate::tui::app::{Focus, State};
 use crate::tui::theme::Role as Ui;
-use crate::tui::views::widgets::{cell, fit, safe, shown, width, SPINNER};
+use crate::tui::views::widgets::{cell, fit, row_marker, safe, shown, width, SPINNER};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -278,16 +278,7 @@ fn person_row(s: &State, p: &Person, widths: &[Option<usize>], selected: bool) -
     } else {
         Style::default()
     };
-    let marker = if selected {
-        let m = s.theme.marker(Ui::Selection);
-        if m.is_empty() {
-            "▶ ".to_string()
-        } else {
-            cell(m, 2)
-        }
-    } else {
-        "  ".to_string()
-    };
+    let marker = row_marker(&s.theme, selected);
     let values = row_values(p);
     // On the highlighted row the marker takes the selection's colours: the
     // accent's own foreground could be the selection's background (cyan on
