@@ -205,17 +205,17 @@ mod tests {
         let mut st = Screens::new();
         st.push(ScreenState::Inbox(InboxScreen::new()));
         st.push(case(2));
-        st.push(ScreenState::Audit(AuditScreen::new()));
+        st.push(ScreenState::Report(ReportScreen::default()));
         let taken = st.take::<CaseScreen>().map(|c| c.id);
         assert_eq!(taken, Some(CaseId::new(2026, 2)));
         let ids: Vec<ScreenId> = st.ids().collect();
         assert_eq!(
             ids,
-            vec![ScreenId::Search, ScreenId::Inbox, ScreenId::Audit]
+            vec![ScreenId::Search, ScreenId::Inbox, ScreenId::Report]
         );
         assert!(st.replace::<InboxScreen>(case(3)).is_some());
         let ids: Vec<ScreenId> = st.ids().collect();
-        assert_eq!(ids, vec![ScreenId::Search, ScreenId::Case, ScreenId::Audit]);
+        assert_eq!(ids, vec![ScreenId::Search, ScreenId::Case, ScreenId::Report]);
         assert!(st.replace::<QueueView>(case(4)).is_none());
         assert_eq!(st.depth(), 3);
     }
@@ -223,15 +223,17 @@ mod tests {
     #[test]
     fn a_kept_screen_is_found_until_taken_back_and_one_per_id() {
         let mut st = Screens::new();
-        let mut audit = AuditScreen::new();
-        audit.exporting = true;
-        st.keep(ScreenState::Audit(AuditScreen::new()));
-        st.keep(ScreenState::Audit(audit));
-        assert!(st.get::<AuditScreen>().is_some_and(|a| a.exporting));
-        assert!(!st.on_stack(ScreenId::Audit));
-        let back = st.unkeep(ScreenId::Audit).map(|x| x.id());
-        assert_eq!(back, Some(ScreenId::Audit));
-        assert!(st.get::<AuditScreen>().is_none());
+        let report = ReportScreen {
+            scroll: 4,
+            ..ReportScreen::default()
+        };
+        st.keep(ScreenState::Report(ReportScreen::default()));
+        st.keep(ScreenState::Report(report));
+        assert!(st.get::<ReportScreen>().is_some_and(|r| r.scroll == 4));
+        assert!(!st.on_stack(ScreenId::Report));
+        let back = st.unkeep(ScreenId::Report).map(|x| x.id());
+        assert_eq!(back, Some(ScreenId::Report));
+        assert!(st.get::<ReportScreen>().is_none());
         st.keep(case(1));
         st.clear();
         assert!(st.get::<CaseScreen>().is_none());
