@@ -215,7 +215,10 @@ mod tests {
         );
         assert!(st.replace::<InboxScreen>(case(3)).is_some());
         let ids: Vec<ScreenId> = st.ids().collect();
-        assert_eq!(ids, vec![ScreenId::Search, ScreenId::Case, ScreenId::Report]);
+        assert_eq!(
+            ids,
+            vec![ScreenId::Search, ScreenId::Case, ScreenId::Report]
+        );
         assert!(st.replace::<QueueView>(case(4)).is_none());
         assert_eq!(st.depth(), 3);
     }
